@@ -1,0 +1,684 @@
+/* container.c - the lifecycle operations the command line calls: create,
+ * start, run, state, kill, delete, list, spec. Each takes the state lock of
+ * its container, checks the status the spec allows, acts, and on failure
+ * leaves things as they were. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+#define LAYER_ANNOTATION "org.grid.layer"
+
+/* ---- signals ---- */
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+	{ "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "IOT", SIGIOT }, { "BUS", SIGBUS },
+	{ "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
+	{ "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU }, { "URG", SIGURG },
+	{ "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
+};
+
+int parse_signal(const char *s)
+{
+	char *end;
+	long n;
+
+	if (*s >= '0' && *s <= '9') {
+		n = strtol(s, &end, 10);
+		if (*end || n <= 0 || n >= _NSIG)
+			return failx("invalid signal \"%s\"", s);
+		return n;
+	}
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < countof(signals); i++)
+		if (!strcasecmp(s, signals[i].name))
+			return signals[i].sig;
+	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
+		n = 0;
+		if (s[5] && (s[5] != '+' && s[5] != '-'))
+			return failx("invalid signal \"%s\"", s);
+		if (s[5])
+			n = strtol(s + 5, &end, 10);
+		n += (s[3] == 'I' || s[3] == 'i') ? SIGRTMIN : SIGRTMAX;
+		if (n >= SIGRTMIN && n <= SIGRTMAX)
+			return n;
+	}
+	return failx("invalid signal \"%s\"", s);
+}
+
+/* Signals a process only if it is still the one recorded (same start time),
+ * through a pidfd so that a recycled pid can never be hit. */
+static int signal_init(const struct state *st, int sig)
+{
+	unsigned long long start;
+	int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+	int ret = 0;
+
+	if (pidfd < 0 && errno != ENOSYS)
+		return fail(errno, "container \"%s\": container not running", st->id);
+	if (proc_starttime(st->pid, &start, NULL) < 0 || start != st->starttime) {
+		ret = failx("container \"%s\": container not running", st->id);
+	} else if (pidfd >= 0) {
+		if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+			ret = fail(errno, "kill container \"%s\"", st->id);
+	} else if (kill(st->pid, sig) < 0) {
+		ret = fail(errno, "kill container \"%s\"", st->id);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
+}
+
+/* Waits until the recorded init has exited (it need not be our child). */
+static void wait_gone(const struct state *st)
+{
+	int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+
+	if (pidfd >= 0) {
+		struct pollfd p = { pidfd, POLLIN, 0 };
+		while (state_status(st) != ST_STOPPED && poll(&p, 1, 100) >= 0 && !(p.revents & POLLIN))
+			;
+		close(pidfd);
+	}
+	while (state_status(st) != ST_STOPPED)
+		usleep(10000);
+}
+
+/* ---- create ---- */
+
+static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, char *rootfs)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	if (!realpath(bundle_arg, bundle))
+		return fail(errno, "bundle %s", bundle_arg);
+	if (stat(bundle, &st) < 0 || !S_ISDIR(st.st_mode))
+		return failx("bundle %s: not a directory", bundle);
+	snprintf(path, sizeof path, "%s/config.json", bundle);
+	if (spec_load(spec, path) < 0)
+		return -1;
+	if (!spec->has_process)
+		return failx("%s: process: required to create a container", path);
+	if (spec->nargs == 0)
+		return failx("%s: process.args: at least one entry is required", path);
+	if (spec->root_path[0] == '/')
+		snprintf(path, sizeof path, "%s", spec->root_path);
+	else
+		snprintf(path, sizeof path, "%s/%s", bundle, spec->root_path);
+	if (!realpath(path, rootfs)) {
+		int e = errno;
+		spec_free(spec);
+		return fail(e, "root.path %s", path);
+	}
+	if (stat(rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		spec_free(spec);
+		return failx("root.path %s: not a directory", rootfs);
+	}
+	return 0;
+}
+
+static void warn_unenforced(const struct spec *s)
+{
+	for (size_t i = 0; i < s->nunenforced; i++)
+		warn("%s is not enforced by this version of grid", s->unenforced[i]);
+}
+
+static int write_pid_file(const char *path, pid_t pid)
+{
+	char tmp[PATH_MAX], num[16];
+	int n = snprintf(num, sizeof num, "%d", (int)pid);
+
+	if (snprintf(tmp, sizeof tmp, "%s.grid-tmp", path) >= (int)sizeof tmp)
+		return fail(ENAMETOOLONG, "--pid-file %s", path);
+	if (write_file(tmp, num, n, O_CREAT | O_TRUNC, 0644) < 0)
+		return -1;
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return fail(e, "--pid-file %s", path);
+	}
+	return 0;
+}
+
+static int make_state_files(struct state *st)
+{
+	static const char *const dirs[] = { "upper", "work", "rootfs" };
+
+	for (size_t i = 0; i < countof(dirs); i++)
+		if (mkdirat(st->lockfd, dirs[i], 0700) < 0)
+			return fail(errno, "mkdir %s/%s", st->dir, dirs[i]);
+	/* the rootfs mount point must be reachable by the container's user */
+	if (fchmodat(st->lockfd, "rootfs", 0755, 0) < 0)
+		return fail(errno, "chmod %s/rootfs", st->dir);
+	if (mkfifoat(st->lockfd, "exec.fifo", 0600) < 0)
+		return fail(errno, "mkfifo %s/exec.fifo", st->dir);
+	return 0;
+}
+
+/* Reads the init's messages until it is ready ('K') or fails ('E'). */
+static int wait_ready(int sock, int *master)
+{
+	char msg[1200];
+	int fd, n;
+
+	for (;;) {
+		n = recv_fd(sock, msg, sizeof msg, &fd);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return failx("container init exited during setup");
+		if (msg[0] == 'T' && fd >= 0) {
+			if (*master >= 0)
+				close(*master);
+			*master = fd;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (msg[0] == 'K')
+			return 0;
+		if (msg[0] == 'E') {
+			set_error_text(msg + 1);
+			return -1;
+		}
+		return failx("unexpected message from the container's init");
+	}
+}
+
+struct created {
+	struct state st;
+	struct spec spec;
+	pid_t pid;
+	int master; /* the pty master, when kept for the foreground proxy */
+};
+
+static int create(const struct create_opts *o, struct created *c)
+{
+	struct init in = { 0 };
+	int sv[2] = { -1, -1 }, fifo = -1;
+	bool have_spec = false, have_dir = false;
+	char bundle[PATH_MAX];
+
+	c->pid = -1;
+	c->master = -1;
+	c->st.lockfd = -1;
+	if (id_valid(o->id) < 0)
+		return -1;
+	if (load_bundle(o->bundle ? o->bundle : ".", bundle, &c->spec, in.rootfs_src) < 0)
+		return -1;
+	have_spec = true;
+	in.spec = &c->spec;
+	in.no_pivot = o->no_pivot;
+	for (int t = 0; t < NS_COUNT; t++)
+		in.ns_fd[t] = -1;
+	if (c->spec.terminal && !o->console_socket && o->detach) {
+		failx("process.terminal is true: --console-socket is required when detached");
+		goto bad;
+	}
+	if (!c->spec.terminal && o->console_socket) {
+		failx("--console-socket given but process.terminal is false");
+		goto bad;
+	}
+	in.layer = layer_choose(spec_annotation(&c->spec, LAYER_ANNOTATION));
+	if (strcmp(in.layer, "overlay") && strcmp(in.layer, "aufs") && strcmp(in.layer, "none")) {
+		failx("annotation %s: \"%s\" is not auto, overlay, aufs or none", LAYER_ANNOTATION, in.layer);
+		goto bad;
+	}
+	if (ns_open_paths(&in) < 0)
+		goto bad;
+	if (state_new(&c->st, o->root, o->id) < 0)
+		goto bad;
+	have_dir = true;
+	in.st = &c->st;
+	snprintf(c->st.bundle, sizeof c->st.bundle, "%s", bundle);
+	snprintf(c->st.rootfs, sizeof c->st.rootfs, "%s/rootfs", c->st.dir);
+	snprintf(c->st.layer, sizeof c->st.layer, "%s", in.layer);
+	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
+				  c->spec.nannotations) < 0 ||
+	    make_state_files(&c->st) < 0)
+		goto bad;
+	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
+	if (fifo < 0) {
+		fail(errno, "open %s/exec.fifo", c->st.dir);
+		goto bad;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		fail(errno, "socketpair");
+		goto bad;
+	}
+	warn_unenforced(&c->spec);
+	debug("create %s: bundle %s, rootfs %s, layer %s", o->id, bundle, in.rootfs_src, in.layer);
+	in.sync_fd = sv[1];
+	in.fifo_fd = fifo;
+	c->pid = ns_spawn(&in);
+	if (c->pid < 0)
+		goto bad;
+	close(sv[1]);
+	sv[1] = -1;
+	close(fifo);
+	fifo = -1;
+	ns_close_paths(&in);
+	if (wait_ready(sv[0], &c->master) < 0)
+		goto bad;
+	c->st.pid = c->pid;
+	if (proc_starttime(c->pid, &c->st.starttime, NULL) < 0) {
+		failx("container init exited during setup");
+		goto bad;
+	}
+	if (c->master >= 0 && o->console_socket) {
+		if (console_socket_send(o->console_socket, c->master) < 0)
+			goto bad;
+		close(c->master);
+		c->master = -1;
+	}
+	if (state_write(&c->st) < 0)
+		goto bad;
+	if (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0)
+		goto bad;
+	/* the record exists: the init may stop watching for our death */
+	if (send(sv[0], "G", 1, MSG_NOSIGNAL) != 1) {
+		fail(errno, "release the container's init");
+		goto bad;
+	}
+	close(sv[0]);
+	return 0;
+bad:
+	{
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", last_error());
+		if (c->pid > 0) {
+			kill(c->pid, SIGKILL);
+			waitpid(c->pid, NULL, 0);
+		}
+		if (c->master >= 0)
+			close(c->master);
+		for (int i = 0; i < 2; i++)
+			if (sv[i] >= 0)
+				close(sv[i]);
+		if (fifo >= 0)
+			close(fifo);
+		ns_close_paths(&in);
+		if (have_dir) {
+			remove_tree(c->st.dir);
+			state_close(&c->st);
+		}
+		if (have_spec)
+			spec_free(&c->spec);
+		set_error_text(msg);
+	}
+	return -1;
+}
+
+static void created_free(struct created *c)
+{
+	if (c->master >= 0)
+		close(c->master);
+	state_close(&c->st);
+	spec_free(&c->spec);
+}
+
+int container_create(const struct create_opts *o)
+{
+	struct created c;
+	struct create_opts d = *o;
+
+	d.detach = true;
+	if (create(&d, &c) < 0)
+		return -1;
+	created_free(&c);
+	return 0;
+}
+
+/* ---- start ---- */
+
+/* Releases the init blocked on exec.fifo and waits until it has exec'd
+ * (or died): the fifo then has no reader left and poll reports POLLERR. */
+static int release_init(const struct state *st)
+{
+	char path[PATH_MAX];
+	struct pollfd p;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/exec.fifo", st->dir);
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno == ENXIO ? 0 : errno, "container \"%s\": its init is gone", st->id);
+	if (write(fd, "s", 1) != 1) {
+		int e = errno;
+		close(fd);
+		return fail(e, "start container \"%s\"", st->id);
+	}
+	p.fd = fd;
+	p.events = 0;
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	close(fd);
+	if (unlink(path) < 0)
+		return fail(errno, "unlink %s", path);
+	return 0;
+}
+
+int container_start(const char *root, const char *id)
+{
+	struct state st;
+	enum status s;
+	int ret;
+
+	if (state_open(&st, root, id, true) < 0)
+		return -1;
+	s = state_status(&st);
+	if (s != ST_CREATED)
+		ret = failx("cannot start container \"%s\": it is %s, not created", id, status_name(s));
+	else
+		ret = release_init(&st);
+	state_close(&st);
+	return ret;
+}
+
+/* ---- run ---- */
+
+static struct termios saved_tio;
+static bool tio_saved;
+
+static void restore_tty(void)
+{
+	if (tio_saved)
+		tcsetattr(0, TCSANOW, &saved_tio);
+}
+
+static void copy_winsize(int master)
+{
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+static int pump(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof buf);
+
+	if (n <= 0)
+		return -1;
+	for (ssize_t off = 0; off < n;) {
+		ssize_t w = write(to, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += w;
+	}
+	return 0;
+}
+
+/* Forwards signals to the container and, with a terminal, proxies it to
+ * ours; returns the exit code `run` should exit with. */
+static int wait_container(pid_t pid, int master)
+{
+	static const int fwd[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
+	sigset_t set;
+	int sfd, status = 0;
+	bool exited = false, in_open = master >= 0;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < countof(fwd); i++)
+		sigaddset(&set, fwd[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0)
+		return fail(errno, "signalfd");
+	if (master >= 0 && isatty(0)) {
+		struct termios raw;
+		if (tcgetattr(0, &saved_tio) == 0) {
+			tio_saved = true;
+			atexit(restore_tty);
+			raw = saved_tio;
+			cfmakeraw(&raw);
+			tcsetattr(0, TCSANOW, &raw);
+		}
+		copy_winsize(master);
+	}
+	while (!exited || master >= 0) {
+		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { master, POLLIN, 0 }, { in_open ? 0 : -1, POLLIN, 0 } };
+		if (poll(p, 3, exited ? 100 : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof si) == sizeof si) {
+				if (si.ssi_signo == SIGCHLD) {
+					if (waitpid(pid, &status, WNOHANG) == pid)
+						exited = true;
+				} else if (si.ssi_signo == SIGWINCH) {
+					if (master >= 0)
+						copy_winsize(master);
+				} else {
+					kill(pid, si.ssi_signo);
+				}
+			}
+		}
+		if (master >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			if (pump(master, 1) < 0) {
+				close(master);
+				master = -1;
+			}
+		} else if (master >= 0 && exited && !(p[1].revents & POLLIN)) {
+			close(master); /* drained: the container is gone */
+			master = -1;
+		}
+		if (in_open && (p[2].revents & (POLLIN | POLLHUP)) && master >= 0 && pump(0, master) < 0)
+			in_open = false;
+	}
+	if (!exited)
+		waitpid(pid, &status, 0);
+	restore_tty();
+	close(sfd);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int container_run(const struct create_opts *o)
+{
+	struct created c;
+	int code;
+
+	if (create(o, &c) < 0)
+		return -1;
+	if (release_init(&c.st) < 0) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", last_error());
+		kill(c.pid, SIGKILL);
+		waitpid(c.pid, NULL, 0);
+		remove_tree(c.st.dir);
+		created_free(&c);
+		set_error_text(msg);
+		return -1;
+	}
+	state_close(&c.st); /* unlock: others may inspect the running container */
+	if (o->detach) {
+		created_free(&c);
+		return 0;
+	}
+	code = wait_container(c.pid, c.master);
+	c.master = -1;
+	created_free(&c);
+	if (!o->keep && container_delete(o->root, o->id, true) < 0)
+		return -1;
+	return code;
+}
+
+/* ---- state, list ---- */
+
+static void state_json(struct buf *b, const struct state *st)
+{
+	enum status s = state_status(st);
+
+	buf_puts(b, "{\"ociVersion\":\"" OCI_VERSION "\",\"id\":");
+	buf_json_str(b, st->id);
+	buf_printf(b, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", s == ST_STOPPED ? 0 : (int)st->pid,
+		   status_name(s));
+	buf_json_str(b, st->bundle);
+	buf_puts(b, ",\"rootfs\":");
+	buf_json_str(b, st->rootfs);
+	buf_puts(b, ",\"created\":");
+	buf_json_str(b, st->created);
+	buf_puts(b, ",\"owner\":\"\",\"annotations\":{");
+	for (size_t i = 0; i < st->nann; i++) {
+		if (i)
+			buf_puts(b, ",");
+		buf_json_str(b, st->ann_keys[i]);
+		buf_puts(b, ":");
+		buf_json_str(b, st->ann_values[i]);
+	}
+	buf_puts(b, "}}");
+}
+
+int container_state(const char *root, const char *id)
+{
+	struct state st;
+	struct buf b = { 0 };
+
+	if (state_open(&st, root, id, false) < 0)
+		return -1;
+	state_json(&b, &st);
+	buf_puts(&b, "\n");
+	fputs(b.p, stdout);
+	buf_free(&b);
+	state_close(&st);
+	return 0;
+}
+
+int container_list(const char *root, bool json, bool quiet)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	struct buf b = { 0 };
+	bool first = true;
+
+	if (json)
+		buf_puts(&b, "[");
+	else if (!quiet)
+		buf_printf(&b, "%-24s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
+	while (d && (e = readdir(d))) {
+		struct state st;
+		if (e->d_name[0] == '.' || id_valid(e->d_name) < 0)
+			continue;
+		if (state_open(&st, root, e->d_name, false) < 0)
+			continue;
+		if (quiet) {
+			buf_printf(&b, "%s\n", st.id);
+		} else if (json) {
+			if (!first)
+				buf_puts(&b, ",");
+			state_json(&b, &st);
+		} else {
+			enum status s = state_status(&st);
+			buf_printf(&b, "%-24s %-8d %-10s %-40s %s\n", st.id, s == ST_STOPPED ? 0 : (int)st.pid,
+				   status_name(s), st.bundle, st.created);
+		}
+		first = false;
+		state_close(&st);
+	}
+	if (d)
+		closedir(d);
+	clear_error();
+	if (json)
+		buf_puts(&b, "]\n");
+	if (b.p)
+		fputs(b.p, stdout);
+	buf_free(&b);
+	return 0;
+}
+
+/* ---- kill, delete ---- */
+
+int container_kill(const char *root, const char *id, int sig)
+{
+	struct state st;
+	enum status s;
+	int ret;
+
+	if (state_open(&st, root, id, true) < 0)
+		return -1;
+	s = state_status(&st);
+	if (s != ST_CREATED && s != ST_RUNNING)
+		ret = failx("container \"%s\" is %s: container not running", id, status_name(s));
+	else
+		ret = signal_init(&st, sig);
+	state_close(&st);
+	return ret;
+}
+
+int container_delete(const char *root, const char *id, bool force)
+{
+	struct state st;
+	enum status s;
+	int ret = 0;
+
+	if (state_open(&st, root, id, true) < 0) {
+		if (force && id_valid(id) == 0 && st.lockfd < 0 && access(st.dir, F_OK) < 0) {
+			clear_error();
+			return 0;
+		}
+		if (!force || st.lockfd < 0)
+			return -1;
+		/* a record we cannot read: force still cleans up what is there */
+		warn("%s", last_error());
+	}
+	s = state_status(&st);
+	if (s != ST_STOPPED && !force) {
+		ret = failx("cannot delete container \"%s\" that is %s: stop it first or use --force", id,
+			    status_name(s));
+		state_close(&st);
+		return ret;
+	}
+	if (s == ST_CREATED || s == ST_RUNNING) {
+		signal_init(&st, SIGKILL);
+		wait_gone(&st);
+	}
+	ret = remove_tree(st.dir);
+	state_close(&st);
+	return ret;
+}
+
+/* ---- spec ---- */
+
+int write_default_spec(const char *bundle)
+{
+	char path[PATH_MAX];
+
+	if (path_join(path, sizeof path, bundle ? bundle : ".", "config.json") < 0)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return failx("%s already exists: remove it first", path);
+	return write_file(path, default_spec_json, strlen(default_spec_json), O_CREAT | O_EXCL, 0644);
+}

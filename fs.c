@@ -1,0 +1,218 @@
+/* fs.c - small file and directory helpers: bounded reads, atomic writes,
+ * mkdir -p, and a recursive remove that never follows links or crosses
+ * into another mount. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+int read_file(const char *path, char **out, size_t *len, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 4096, n = 0;
+	char *buf;
+
+	if (fd < 0)
+		return fail(errno, "open %s", path);
+	buf = malloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+		if (!buf) {
+			close(fd);
+			return fail(ENOMEM, "read %s", path);
+		}
+		if (n == cap) {
+			char *nb;
+			if (cap >= max) {
+				free(buf);
+				close(fd);
+				return failx("read %s: larger than %zu bytes", path, max);
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			continue;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			return fail(e, "read %s", path);
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		data += w;
+		len -= w;
+	}
+	return 0;
+}
+
+int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, mode);
+
+	if (fd < 0)
+		return fail(errno, "open %s", path);
+	if (write_all(fd, data, len) < 0) {
+		int e = errno;
+		close(fd);
+		return fail(e, "write %s", path);
+	}
+	if (close(fd) < 0)
+		return fail(errno, "close %s", path);
+	return 0;
+}
+
+/* temp file, fsync, rename, fsync of the directory: a reader sees the old
+ * content or the new, never a torn file, even across a power cut. */
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len)
+{
+	char tmp[256];
+	int fd;
+
+	snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return fail(errno, "open %s", tmp);
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		return fail(e, "write %s", tmp);
+	}
+	close(fd);
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return fail(e, "rename %s", name);
+	}
+	if (fsync(dirfd) < 0)
+		return fail(errno, "fsync state directory");
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof buf)
+		return fail(ENAMETOOLONG, "mkdir %s", path);
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == 0) {
+			char c = *p;
+			*p = 0;
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return fail(errno, "mkdir %s", buf);
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+static int remove_dir_contents(int dfd, dev_t dev, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	int ret = 0;
+
+	if (depth > 256)
+		return fail(ELOOP, "remove: directory tree too deep");
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return fail(errno, "opendir");
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub;
+			if (st.st_dev != dev) {
+				ret = fail(EBUSY, "remove %s: a mount is still there", e->d_name);
+				continue;
+			}
+			sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0 || remove_dir_contents(sub, dev, depth + 1) < 0) {
+				ret = -1;
+				continue;
+			}
+			if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) < 0)
+				ret = fail(errno, "rmdir %s", e->d_name);
+		} else if (unlinkat(dirfd(d), e->d_name, 0) < 0) {
+			ret = fail(errno, "unlink %s", e->d_name);
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+int remove_tree_at(int dirfd, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : fail(errno, "stat %s", name);
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(dirfd, name, 0) < 0)
+			return fail(errno, "unlink %s", name);
+		return 0;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "open %s", name);
+	if (remove_dir_contents(fd, st.st_dev, 0) < 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+		return fail(errno, "rmdir %s", name);
+	return 0;
+}
+
+int remove_tree(const char *path)
+{
+	return remove_tree_at(AT_FDCWD, path);
+}
+
+int path_join(char *out, size_t size, const char *a, const char *b)
+{
+	int n = snprintf(out, size, "%s/%s", a, b[0] == '/' ? b + 1 : b);
+
+	if (n < 0 || (size_t)n >= size)
+		return fail(ENAMETOOLONG, "path %s/%s", a, b);
+	return 0;
+}

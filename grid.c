@@ -1,0 +1,348 @@
+/* grid.c - the command line: global flags in runc's conventions, one small
+ * table of options per command, and one call into container.c per command.
+ * Errors are printed here, once (log.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grid.h"
+
+#ifndef GRID_COMMIT
+#define GRID_COMMIT "unknown"
+#endif
+
+enum opt_kind { OPT_FLAG, OPT_STRING, OPT_INT };
+
+struct opt {
+	const char *name; /* long name without "--" */
+	char short_name;
+	enum opt_kind kind;
+	void *value;
+};
+
+struct command {
+	const char *name, *usage, *summary;
+	int (*fn)(int argc, char **argv);
+};
+
+static struct {
+	const char *root, *log, *log_format;
+	bool debug;
+} g;
+
+static const struct command commands[];
+static int usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* Parses --name value, --name=value, -n value and -n; options and positional
+ * arguments may be mixed; "--" ends the options. Returns the number of
+ * positional arguments, moved to the front of argv. */
+static int parse_opts(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts)
+{
+	int npos = 0;
+	bool done = false;
+
+	for (int i = 0; i < argc; i++) {
+		char *a = argv[i], *val = NULL;
+		const struct opt *o = NULL;
+
+		if (done || a[0] != '-' || a[1] == 0) {
+			argv[npos++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			done = true;
+			continue;
+		}
+		if (a[1] == '-') {
+			char *eq = strchr(a + 2, '=');
+			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			for (size_t k = 0; k < nopts; k++)
+				if (strlen(opts[k].name) == n && !strncmp(opts[k].name, a + 2, n))
+					o = &opts[k];
+			if (eq)
+				val = eq + 1;
+		} else if (a[2] == 0) {
+			for (size_t k = 0; k < nopts; k++)
+				if (opts[k].short_name == a[1])
+					o = &opts[k];
+		}
+		if (!o)
+			return usage_error(cmd, "unknown option %s", a);
+		if (o->kind == OPT_FLAG) {
+			if (val && strcmp(val, "true") && strcmp(val, "false"))
+				return usage_error(cmd, "option %s takes no value", a);
+			*(bool *)o->value = !val || !strcmp(val, "true");
+			continue;
+		}
+		if (!val) {
+			if (i + 1 >= argc)
+				return usage_error(cmd, "option %s needs a value", a);
+			val = argv[++i];
+		}
+		if (o->kind == OPT_STRING) {
+			*(const char **)o->value = val;
+		} else {
+			char *end;
+			long v = strtol(val, &end, 10);
+			if (*end || v < 0 || v > 1 << 20)
+				return usage_error(cmd, "option %s needs a number", a);
+			*(int *)o->value = v;
+		}
+	}
+	return npos;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	char msg[512];
+	const struct command *c = cmd ? find_command(cmd) : NULL;
+
+	snprintf(msg, sizeof msg, fmt, arg);
+	if (c)
+		failx("%s: %s (usage: grid %s %s)", cmd, msg, c->name, c->usage);
+	else
+		failx("%s", msg);
+	return -1;
+}
+
+static int need_args(const char *cmd, int n, int min, int max)
+{
+	if (n < min)
+		return usage_error(cmd, "%s", min == 1 ? "missing container id" : "missing arguments");
+	if (n > max)
+		return usage_error(cmd, "%s", "too many arguments");
+	return 0;
+}
+
+/* ---- commands ---- */
+
+static int cmd_create_or_run(int argc, char **argv, bool run)
+{
+	struct create_opts o = { .root = g.root };
+	bool no_new_keyring = false;
+	const struct opt opts[] = {
+		{ "bundle", 'b', OPT_STRING, &o.bundle },
+		{ "pid-file", 0, OPT_STRING, &o.pid_file },
+		{ "console-socket", 0, OPT_STRING, &o.console_socket },
+		{ "no-pivot", 0, OPT_FLAG, &o.no_pivot },
+		{ "no-new-keyring", 0, OPT_FLAG, &no_new_keyring },
+		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds },
+		{ "detach", 'd', OPT_FLAG, &o.detach },
+		{ "keep", 0, OPT_FLAG, &o.keep },
+	};
+	const char *cmd = run ? "run" : "create";
+	int n = parse_opts(cmd, argc, argv, opts, run ? countof(opts) : countof(opts) - 2);
+
+	if (n < 0 || need_args(cmd, n, 1, 2) < 0)
+		return -1;
+	o.id = argv[0];
+	if (n == 2) {
+		if (o.bundle)
+			return usage_error(cmd, "%s", "bundle given twice");
+		o.bundle = argv[1];
+	}
+	if (o.preserve_fds)
+		warn("--preserve-fds is not supported by this version of grid: ignored");
+	if (o.no_pivot)
+		warn("--no-pivot: the container's old root stays reachable; use only where pivot_root cannot work");
+	return run ? container_run(&o) : container_create(&o);
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	return cmd_create_or_run(argc, argv, false);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	return cmd_create_or_run(argc, argv, true);
+}
+
+static int cmd_start(int argc, char **argv)
+{
+	int n = parse_opts("start", argc, argv, NULL, 0);
+
+	if (n < 0 || need_args("start", n, 1, 1) < 0)
+		return -1;
+	return container_start(g.root, argv[0]);
+}
+
+static int cmd_state(int argc, char **argv)
+{
+	int n = parse_opts("state", argc, argv, NULL, 0);
+
+	if (n < 0 || need_args("state", n, 1, 1) < 0)
+		return -1;
+	return container_state(g.root, argv[0]);
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	bool all = false;
+	const struct opt opts[] = { { "all", 'a', OPT_FLAG, &all } };
+	int n = parse_opts("kill", argc, argv, opts, countof(opts)), sig = 15;
+
+	if (n < 0 || need_args("kill", n, 1, 2) < 0)
+		return -1;
+	if (n == 2 && (sig = parse_signal(argv[1])) < 0)
+		return -1;
+	return container_kill(g.root, argv[0], sig);
+}
+
+static int cmd_delete(int argc, char **argv)
+{
+	bool force = false;
+	const struct opt opts[] = { { "force", 'f', OPT_FLAG, &force } };
+	int n = parse_opts("delete", argc, argv, opts, countof(opts));
+
+	if (n < 0 || need_args("delete", n, 1, 1) < 0)
+		return -1;
+	return container_delete(g.root, argv[0], force);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	const char *format = "table";
+	bool quiet = false;
+	const struct opt opts[] = { { "format", 'f', OPT_STRING, &format }, { "quiet", 'q', OPT_FLAG, &quiet } };
+	int n = parse_opts("list", argc, argv, opts, countof(opts));
+
+	if (n < 0 || need_args("list", n, 0, 0) < 0)
+		return -1;
+	if (strcmp(format, "table") && strcmp(format, "json"))
+		return usage_error("list", "unknown format %s", format);
+	return container_list(g.root, !strcmp(format, "json"), quiet);
+}
+
+static int cmd_spec(int argc, char **argv)
+{
+	const char *bundle = NULL;
+	bool rootless = false;
+	const struct opt opts[] = { { "bundle", 'b', OPT_STRING, &bundle }, { "rootless", 0, OPT_FLAG, &rootless } };
+	int n = parse_opts("spec", argc, argv, opts, countof(opts));
+
+	if (n < 0 || need_args("spec", n, 0, 0) < 0)
+		return -1;
+	if (rootless)
+		return failx("spec --rootless: rootless containers are not supported yet");
+	return write_default_spec(bundle);
+}
+
+static void print_usage(void)
+{
+	printf("usage: grid [global options] COMMAND [options] ARGS\n\n"
+	       "grid is a small OCI container runtime.\n\ncommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		printf("  %-8s %s\n", c->name, c->summary);
+	printf("\nglobal options:\n"
+	       "  --root DIR            state directory (default $GRID_ROOT or /run/grid)\n"
+	       "  --log FILE            also write errors and warnings to FILE\n"
+	       "  --log-format FORMAT   text or json\n"
+	       "  --debug               log debug messages\n"
+	       "  --version, --help\n\nrun 'grid help COMMAND' for a command's options.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc == 0) {
+		print_usage();
+		return 0;
+	}
+	c = find_command(argv[0]);
+	if (!c)
+		return failx("help: unknown command \"%s\"", argv[0]);
+	printf("usage: grid %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "create", "[--bundle DIR] [--pid-file FILE] [--console-socket PATH] [--no-pivot] ID [BUNDLE]",
+	  "create a container from a bundle; its program waits for start", cmd_create },
+	{ "start", "ID", "run the program of a created container", cmd_start },
+	{ "run", "[--bundle DIR] [--detach] [--pid-file FILE] [--console-socket PATH] [--keep] ID",
+	  "create and start a container; in the foreground wait for it and delete it", cmd_run },
+	{ "state", "ID", "print a container's state as JSON", cmd_state },
+	{ "kill", "[--all] ID [SIGNAL]", "send a signal (default TERM) to a container's init", cmd_kill },
+	{ "delete", "[--force] ID", "delete a stopped container (--force: kill it first)", cmd_delete },
+	{ "list", "[--format table|json] [--quiet]", "list containers", cmd_list },
+	{ "spec", "[--bundle DIR]", "write a default config.json", cmd_spec },
+	{ "help", "[COMMAND]", "show help", cmd_help },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	bool version = false, help = false;
+	const char *env_root = getenv("GRID_ROOT");
+	const struct opt global[] = {
+		{ "root", 0, OPT_STRING, &g.root }, { "log", 0, OPT_STRING, &g.log },
+		{ "log-format", 0, OPT_STRING, &g.log_format }, { "debug", 0, OPT_FLAG, &g.debug },
+		{ "version", 'v', OPT_FLAG, &version }, { "help", 'h', OPT_FLAG, &help },
+	};
+	const struct command *c;
+	int i, ret;
+
+	g.root = env_root && *env_root ? env_root : "/run/grid";
+	/* global options stop at the command name */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		bool takes = false;
+		for (size_t k = 0; k < countof(global); k++) {
+			size_t n = strlen(global[k].name);
+			if (!strncmp(argv[i] + 2, global[k].name, n) && argv[i][1] == '-' && !argv[i][2 + n] &&
+			    global[k].kind != OPT_FLAG)
+				takes = true;
+		}
+		if (takes && i + 1 < argc)
+			i++;
+	}
+	if (parse_opts(NULL, i - 1, argv + 1, global, countof(global)) != 0) {
+		if (!last_error()[0])
+			failx("unexpected argument before the command");
+		report_error();
+		return 2;
+	}
+	log_setup(g.log, g.log_format && !strcmp(g.log_format, "json") ? LOG_JSON : LOG_TEXT, g.debug);
+	if (g.log_format && strcmp(g.log_format, "json") && strcmp(g.log_format, "text")) {
+		failx("--log-format %s: expected text or json", g.log_format);
+		report_error();
+		return 2;
+	}
+	if (version) {
+		printf("grid version %s\ncommit: %s\nspec: %s\n", GRID_VERSION, GRID_COMMIT, OCI_VERSION);
+		return 0;
+	}
+	if (help || i >= argc) {
+		print_usage();
+		return help ? 0 : 2;
+	}
+	c = find_command(argv[i]);
+	if (!c) {
+		failx("unknown command \"%s\" (see grid --help)", argv[i]);
+		report_error();
+		return 2;
+	}
+	for (int k = i + 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--"))
+			break;
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			char *name = (char *)c->name;
+			return cmd_help(1, &name);
+		}
+	}
+	ret = c->fn(argc - i - 1, argv + i + 1);
+	if (ret < 0) {
+		report_error();
+		return 1;
+	}
+	return ret;
+}

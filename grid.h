@@ -1,0 +1,225 @@
+/* grid.h - the few types and functions the files of Grid share:
+ * the error path (log.c), the config model (spec.c), file helpers (fs.c),
+ * state records (state.c) and the container operations (container.c). */
+#ifndef GRID_H
+#define GRID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define GRID_VERSION "0.1.0"
+#define OCI_VERSION "1.3.0"
+#define ID_MAX 64
+
+#define countof(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- log.c: one error path and the log ---- */
+enum log_format { LOG_TEXT, LOG_JSON };
+void log_setup(const char *path, enum log_format fmt, bool debug);
+/* Record the error once, where it happens; main prints it once. With
+ * errno_val != 0 the lowercase errno text is appended ("...: permission denied"). */
+int fail(int errno_val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int failx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *last_error(void);
+void clear_error(void);
+void set_error_text(const char *text);
+void report_error(void);
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *errtext(int e); /* strerror, first letter lowercase */
+
+/* ---- arena.c-like allocator kept in spec.c ---- */
+struct arena {
+	struct chunk *head;
+};
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+void arena_free(struct arena *a);
+
+/* ---- spec.c: config.json as one plain struct ---- */
+enum ns_type { NS_PID, NS_NET, NS_MNT, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };
+
+struct namespace {
+	bool wanted;      /* listed in linux.namespaces */
+	const char *path; /* join this one instead of creating (NULL: new) */
+};
+
+struct mount {
+	const char *destination, *type, *source;
+	unsigned long flags;      /* MS_* from options */
+	unsigned long clear;      /* MS_* explicitly turned off (rw, suid, ...) */
+	unsigned long propagation;/* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (| MS_REC) */
+	bool bind, recursive_ro;
+	char *data;               /* options passed to the filesystem */
+};
+
+struct rlimit_spec {
+	int resource;
+	uint64_t soft, hard;
+};
+
+struct spec {
+	struct arena arena;
+	const char *oci_version;
+	const char *root_path;
+	bool root_readonly;
+	const char *hostname, *domainname;
+
+	bool has_process;
+	bool terminal;
+	unsigned console_height, console_width;
+	uid_t uid;
+	gid_t gid;
+	int umask; /* -1: leave unchanged */
+	gid_t *groups;
+	size_t ngroups;
+	const char **args; /* NULL-terminated */
+	size_t nargs;
+	const char **env;  /* NULL-terminated */
+	size_t nenv;
+	const char *cwd;
+	struct rlimit_spec *rlimits;
+	size_t nrlimits;
+	bool no_new_privileges;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+
+	struct mount *mounts;
+	size_t nmounts;
+	struct namespace ns[NS_COUNT];
+	unsigned long rootfs_propagation; /* 0: default (rslave) */
+	const char **masked_paths;
+	size_t nmasked;
+	const char **readonly_paths;
+	size_t nreadonly;
+	const char **sysctl_keys, **sysctl_values;
+	size_t nsysctl;
+
+	const char **annotation_keys, **annotation_values;
+	size_t nannotations;
+	const char **unenforced; /* fields accepted but not enforced yet */
+	size_t nunenforced;
+};
+
+int spec_parse(struct spec *s, const char *json, size_t len, const char *what);
+int spec_load(struct spec *s, const char *path);
+void spec_free(struct spec *s);
+const char *spec_annotation(const struct spec *s, const char *key);
+const char *ns_name(enum ns_type t);
+int ns_clone_flag(enum ns_type t);
+int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n);
+extern const char default_spec_json[];
+
+/* ---- json.c: jsmn wrapper and JSON output ---- */
+#ifndef GRID_JSMN_IMPL
+#define JSMN_HEADER
+#endif
+#include <jsmn.h>
+struct json {
+	const char *text;
+	size_t len;
+	jsmntok_t *tok;
+	int ntok;
+};
+int json_parse(struct json *j, const char *text, size_t len, const char *what);
+void json_free(struct json *j);
+int json_skip(const struct json *j, int i);
+bool json_eq(const struct json *j, int i, const char *s);
+/* Decoded string into the arena; NULL (error recorded) if not a string or has NUL. */
+char *json_string(const struct json *j, int i, struct arena *a, const char *field);
+int json_int(const struct json *j, int i, int64_t min, int64_t max, int64_t *out, const char *field);
+int json_uint64(const struct json *j, int i, uint64_t *out, const char *field);
+int json_bool(const struct json *j, int i, bool *out, const char *field);
+/* Output */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_json_str(struct buf *b, const char *s);
+void buf_free(struct buf *b);
+
+/* ---- fs.c: files and directories ---- */
+int read_file(const char *path, char **out, size_t *len, size_t max);
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len);
+int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode);
+int mkdir_p(const char *path, mode_t mode);
+int remove_tree_at(int dirfd, const char *name);
+int remove_tree(const char *path);
+int path_join(char *out, size_t size, const char *a, const char *b);
+
+/* ---- state.c: per-container records ---- */
+enum status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_STOPPED };
+struct state {
+	char id[ID_MAX + 1];
+	char dir[4096];      /* <root>/<id> */
+	char bundle[4096];
+	char rootfs[4096];   /* what the container sees as / (host path) */
+	char layer[16];      /* overlay | aufs | none */
+	char created[40];    /* RFC 3339 */
+	pid_t pid;
+	unsigned long long starttime;
+	bool started;
+	char **ann_keys, **ann_values;
+	size_t nann;
+	int lockfd;
+};
+const char *status_name(enum status s);
+int id_valid(const char *id);
+int state_root(const char *root);
+int state_dir(char *out, size_t size, const char *root, const char *id);
+int state_new(struct state *st, const char *root, const char *id);
+int state_open(struct state *st, const char *root, const char *id, bool lock);
+int state_set_annotations(struct state *st, const char *const *keys, const char *const *values, size_t n);
+int state_write(const struct state *st);
+int state_parse(struct state *st, const char *text, size_t len);
+char *state_format(const struct state *st, size_t *len);
+void state_close(struct state *st);
+enum status state_status(const struct state *st);
+int proc_starttime(pid_t pid, unsigned long long *out, char *pstate);
+void rfc3339_now(char *out, size_t size, bool nanos);
+
+/* ---- the container's init process: ns.c, mount.c, tty.c ---- */
+struct init {
+	struct spec *spec;
+	const struct state *st;
+	char rootfs_src[4096]; /* the bundle's rootfs, absolute */
+	const char *layer;     /* overlay | aufs | none */
+	bool no_pivot;
+	int sync_fd;           /* child's end of a SOCK_SEQPACKET pair */
+	int fifo_fd;           /* exec.fifo, read by init to wait for start */
+	int ns_fd[NS_COUNT];   /* namespaces joined by path, opened by the parent */
+	char *host_cgroups;    /* /proc/self/cgroup as the runtime saw it */
+};
+pid_t ns_spawn(struct init *in);           /* parent: returns the init's host pid */
+int ns_open_paths(struct init *in);        /* parent: open and type-check ns paths */
+void ns_close_paths(struct init *in);
+int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, pivot */
+int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
+const char *layer_choose(const char *annotation);
+int tty_create(struct init *in, int *master);  /* child, after pivot */
+int send_fd(int sock, int fd, const char *payload);
+int recv_fd(int sock, char *buf, size_t size, int *fd);
+int console_socket_send(const char *path, int master);
+
+/* ---- container.c: the operations the command line calls ---- */
+struct create_opts {
+	const char *root, *id, *bundle, *pid_file, *console_socket;
+	bool no_pivot, detach, keep;
+	int preserve_fds;
+};
+int container_create(const struct create_opts *o);
+int container_start(const char *root, const char *id);
+int container_run(const struct create_opts *o);
+int container_state(const char *root, const char *id);
+int container_kill(const char *root, const char *id, int sig);
+int container_delete(const char *root, const char *id, bool force);
+int container_list(const char *root, bool json, bool quiet);
+int write_default_spec(const char *bundle);
+int parse_signal(const char *s);
+
+#endif

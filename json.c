@@ -1,0 +1,324 @@
+/* json.c - the jsmn tokenizer wrapped for Grid: parse a document into tokens,
+ * read typed values out of them with errors that name the field, and write
+ * JSON (state, list, logs) into a growing buffer. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSMN_STRICT
+#define JSMN_STATIC
+#define GRID_JSMN_IMPL
+#include "grid.h"
+
+int json_parse(struct json *j, const char *text, size_t len, const char *what)
+{
+	jsmn_parser p;
+	int n;
+
+	memset(j, 0, sizeof *j);
+	if (len > 0x7fffffff)
+		return failx("%s: too large", what);
+	jsmn_init(&p);
+	n = jsmn_parse(&p, text, len, NULL, 0);
+	if (n < 0)
+		goto bad;
+	if (n == 0)
+		return failx("%s: empty document", what);
+	j->tok = calloc(n, sizeof *j->tok);
+	if (!j->tok)
+		return fail(ENOMEM, "%s", what);
+	jsmn_init(&p);
+	n = jsmn_parse(&p, text, len, j->tok, n);
+	if (n < 0)
+		goto bad;
+	j->text = text;
+	j->len = len;
+	j->ntok = n;
+	/* jsmn stops after the first value: anything but space after it is an error */
+	for (size_t i = j->tok[0].end; i < len; i++) {
+		if (!strchr(" \t\r\n", text[i])) {
+			p.pos = i;
+			n = JSMN_ERROR_INVAL;
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	free(j->tok);
+	j->tok = NULL;
+	if (n == JSMN_ERROR_PART)
+		return failx("%s: invalid JSON: unexpected end at byte %u", what, p.pos);
+	return failx("%s: invalid JSON at byte %u", what, p.pos);
+}
+
+void json_free(struct json *j)
+{
+	free(j->tok);
+	j->tok = NULL;
+}
+
+/* Index of the token after the value starting at i (skips whole subtrees). */
+int json_skip(const struct json *j, int i)
+{
+	int pending = 1;
+
+	while (pending > 0 && i < j->ntok) {
+		const jsmntok_t *t = &j->tok[i++];
+		pending--;
+		if (t->type == JSMN_OBJECT)
+			pending += 2 * t->size;
+		else if (t->type == JSMN_ARRAY)
+			pending += t->size;
+	}
+	return i;
+}
+
+bool json_eq(const struct json *j, int i, const char *s)
+{
+	const jsmntok_t *t = &j->tok[i];
+	size_t n = strlen(s);
+
+	return t->type == JSMN_STRING && (size_t)(t->end - t->start) == n &&
+	       memcmp(j->text + t->start, s, n) == 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static long read_u16(const char *p, const char *end)
+{
+	long v = 0;
+
+	if (end - p < 4)
+		return -1;
+	for (int k = 0; k < 4; k++) {
+		int h = hexval(p[k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static char *put_utf8(char *o, unsigned long c)
+{
+	if (c < 0x80) {
+		*o++ = c;
+	} else if (c < 0x800) {
+		*o++ = 0xc0 | (c >> 6);
+		*o++ = 0x80 | (c & 0x3f);
+	} else if (c < 0x10000) {
+		*o++ = 0xe0 | (c >> 12);
+		*o++ = 0x80 | ((c >> 6) & 0x3f);
+		*o++ = 0x80 | (c & 0x3f);
+	} else {
+		*o++ = 0xf0 | (c >> 18);
+		*o++ = 0x80 | ((c >> 12) & 0x3f);
+		*o++ = 0x80 | ((c >> 6) & 0x3f);
+		*o++ = 0x80 | (c & 0x3f);
+	}
+	return o;
+}
+
+char *json_string(const struct json *j, int i, struct arena *a, const char *field)
+{
+	const jsmntok_t *t = &j->tok[i];
+	const char *p, *end;
+	char *out, *o;
+
+	if (t->type != JSMN_STRING) {
+		failx("%s: expected a string", field);
+		return NULL;
+	}
+	p = j->text + t->start;
+	end = j->text + t->end;
+	out = o = arena_alloc(a, (end - p) + 1); /* escapes only shrink */
+	if (!out)
+		return NULL;
+	while (p < end) {
+		long c;
+		if (*p != '\\') {
+			if (*p == 0)
+				goto nul;
+			*o++ = *p++;
+			continue;
+		}
+		p++;
+		switch (*p++) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '/': *o++ = '/'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u':
+			c = read_u16(p, end);
+			if (c < 0)
+				goto bad;
+			p += 4;
+			if (c >= 0xd800 && c <= 0xdbff) {
+				long lo = (end - p >= 6 && p[0] == '\\' && p[1] == 'u') ? read_u16(p + 2, end) : -1;
+				if (lo < 0xdc00 || lo > 0xdfff)
+					goto bad;
+				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			} else if (c >= 0xdc00 && c <= 0xdfff) {
+				goto bad;
+			}
+			if (c == 0)
+				goto nul;
+			o = put_utf8(o, c);
+			break;
+		default:
+			goto bad;
+		}
+	}
+	*o = 0;
+	return out;
+nul:
+	failx("%s: string contains a NUL character", field);
+	return NULL;
+bad:
+	failx("%s: invalid escape in string", field);
+	return NULL;
+}
+
+int json_int(const struct json *j, int i, int64_t min, int64_t max, int64_t *out, const char *field)
+{
+	const jsmntok_t *t = &j->tok[i];
+	char buf[32], *end;
+	size_t n = t->end - t->start;
+	long long v;
+
+	if (t->type != JSMN_PRIMITIVE || n == 0 || n >= sizeof buf ||
+	    !strchr("-0123456789", j->text[t->start]))
+		return failx("%s: expected an integer", field);
+	memcpy(buf, j->text + t->start, n);
+	buf[n] = 0;
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (*end)
+		return failx("%s: expected an integer, got %s", field, buf);
+	if (errno || v < min || v > max)
+		return failx("%s: %s is out of range [%lld, %lld]", field, buf, (long long)min, (long long)max);
+	*out = v;
+	return 0;
+}
+
+int json_uint64(const struct json *j, int i, uint64_t *out, const char *field)
+{
+	const jsmntok_t *t = &j->tok[i];
+	char buf[32], *end;
+	size_t n = t->end - t->start;
+	unsigned long long v;
+
+	if (t->type != JSMN_PRIMITIVE || n == 0 || n >= sizeof buf ||
+	    !strchr("0123456789", j->text[t->start]))
+		return failx("%s: expected an unsigned integer", field);
+	memcpy(buf, j->text + t->start, n);
+	buf[n] = 0;
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (*end || errno)
+		return failx("%s: expected an unsigned 64-bit integer, got %s", field, buf);
+	*out = v;
+	return 0;
+}
+
+int json_bool(const struct json *j, int i, bool *out, const char *field)
+{
+	if (j->tok[i].type == JSMN_PRIMITIVE && j->text[j->tok[i].start] == 't')
+		*out = true;
+	else if (j->tok[i].type == JSMN_PRIMITIVE && j->text[j->tok[i].start] == 'f')
+		*out = false;
+	else
+		return failx("%s: expected true or false", field);
+	return 0;
+}
+
+/* ---- output ---- */
+
+void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p)
+			abort(); /* out of memory while formatting output: nothing sane left */
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+void buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof tmp) {
+		buf_add(b, tmp, n);
+		return;
+	}
+	char *big = malloc(n + 1);
+	if (!big)
+		abort();
+	va_start(ap, fmt);
+	vsnprintf(big, n + 1, fmt, ap);
+	va_end(ap);
+	buf_add(b, big, n);
+	free(big);
+}
+
+void buf_json_str(struct buf *b, const char *s)
+{
+	buf_add(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			char e[2] = { '\\', *p };
+			buf_add(b, e, 2);
+		} else if (*p < 0x20) {
+			char e[8];
+			snprintf(e, sizeof e, "\\u%04x", *p);
+			buf_add(b, e, 6);
+		} else {
+			buf_add(b, (const char *)p, 1);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,578 @@
+/* mount.c - the container's filesystem: the per-container write layer
+ * (overlayfs or AUFS over the bundle's rootfs, or none), the mounts of
+ * config.json in order, default devices and /dev links, masked and read-only
+ * paths, and pivot_root (with the initramfs fallback). Runs in the init
+ * process, inside its own mount namespace, so nothing here is ever visible
+ * on the host and nothing needs unmounting after the container dies. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+#define CGROUP2_MAGIC 0x63677270
+
+/* ---- options ---- */
+
+static const struct {
+	const char *name;
+	unsigned long set, clear;
+} mount_flags[] = {
+	{ "defaults", 0, 0 }, { "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY },
+	{ "suid", 0, MS_NOSUID }, { "nosuid", MS_NOSUID, 0 }, { "dev", 0, MS_NODEV },
+	{ "nodev", MS_NODEV, 0 }, { "exec", 0, MS_NOEXEC }, { "noexec", MS_NOEXEC, 0 },
+	{ "sync", MS_SYNCHRONOUS, 0 }, { "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 }, { "remount", MS_REMOUNT, 0 }, { "mand", MS_MANDLOCK, 0 },
+	{ "nomand", 0, MS_MANDLOCK }, { "atime", 0, MS_NOATIME }, { "noatime", MS_NOATIME, 0 },
+	{ "diratime", 0, MS_NODIRATIME }, { "nodiratime", MS_NODIRATIME, 0 },
+	{ "relatime", MS_RELATIME, 0 }, { "norelatime", 0, MS_RELATIME },
+	{ "strictatime", MS_STRICTATIME, 0 }, { "nostrictatime", 0, MS_STRICTATIME },
+	{ "lazytime", MS_LAZYTIME, 0 }, { "nolazytime", 0, MS_LAZYTIME },
+	{ "silent", MS_SILENT, 0 }, { "loud", 0, MS_SILENT },
+	{ "nosymfollow", MS_NOSYMFOLLOW, 0 }, { "symfollow", 0, MS_NOSYMFOLLOW },
+};
+
+static const struct {
+	const char *name;
+	unsigned long flags;
+} propagation_flags[] = {
+	{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+	{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
+	{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
+	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+};
+
+int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n)
+{
+	struct buf data = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		const char *o = opts[i];
+		bool known = false;
+
+		if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
+			m->bind = true;
+			if (o[0] == 'r')
+				m->propagation |= 0; /* recursion is kept in flags below */
+			m->flags |= MS_BIND | (o[0] == 'r' ? MS_REC : 0);
+			continue;
+		}
+		if (!strcmp(o, "rro")) {
+			m->recursive_ro = true;
+			m->flags |= MS_RDONLY;
+			continue;
+		}
+		for (size_t k = 0; k < countof(mount_flags) && !known; k++) {
+			if (!strcmp(o, mount_flags[k].name)) {
+				m->flags = (m->flags & ~mount_flags[k].clear) | mount_flags[k].set;
+				m->clear = (m->clear & ~mount_flags[k].set) | mount_flags[k].clear;
+				known = true;
+			}
+		}
+		for (size_t k = 0; k < countof(propagation_flags) && !known; k++) {
+			if (!strcmp(o, propagation_flags[k].name)) {
+				m->propagation = propagation_flags[k].flags;
+				known = true;
+			}
+		}
+		if (known)
+			continue;
+		if (data.len)
+			buf_puts(&data, ",");
+		buf_puts(&data, o);
+	}
+	if (data.len) {
+		m->data = arena_strndup(a, data.p, data.len);
+		buf_free(&data);
+		if (!m->data)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- paths inside the rootfs ---- */
+
+/* Resolves `path` under `root` the way the container would see it: symlinks
+ * (absolute or relative) and ".." are resolved with `root` as "/", so the
+ * result never leaves `root`. Components that do not exist yet are kept. */
+static int resolve_in_root(const char *root, const char *path, char *out, size_t size)
+{
+	char rest[PATH_MAX], cur[PATH_MAX] = "", full[PATH_MAX * 2], link[PATH_MAX];
+	int links = 0;
+
+	if (snprintf(rest, sizeof rest, "%s", path) >= (int)sizeof rest)
+		return fail(ENAMETOOLONG, "%s", path);
+	while (rest[0]) {
+		char comp[NAME_MAX + 1], *p = rest, *end;
+		size_t len;
+		struct stat st;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		len = end - p;
+		if (len > NAME_MAX)
+			return fail(ENAMETOOLONG, "%s", path);
+		memcpy(comp, p, len);
+		comp[len] = 0;
+		memmove(rest, end, strlen(end) + 1);
+		if (len == 0 || !strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			char *slash = strrchr(cur, '/');
+			if (slash)
+				*slash = 0;
+			continue;
+		}
+		snprintf(full, sizeof full, "%s%s/%s", root, cur, comp);
+		if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+			ssize_t n = readlink(full, link, sizeof link - 1);
+			char tmp[PATH_MAX];
+			if (n < 0)
+				return fail(errno, "readlink %s", full);
+			link[n] = 0;
+			if (++links > 40)
+				return fail(ELOOP, "%s", path);
+			if (snprintf(tmp, sizeof tmp, "%s/%s", link, rest) >= (int)sizeof tmp)
+				return fail(ENAMETOOLONG, "%s", path);
+			strcpy(rest, tmp);
+			if (link[0] == '/')
+				cur[0] = 0;
+			continue;
+		}
+		if (strlen(cur) + len + 2 > sizeof cur)
+			return fail(ENAMETOOLONG, "%s", path);
+		strcat(cur, "/");
+		strcat(cur, comp);
+	}
+	if (snprintf(out, size, "%s%s", root, cur[0] ? cur : "") >= (int)size)
+		return fail(ENAMETOOLONG, "%s", path);
+	return 0;
+}
+
+/* Creates the mount point: a directory, or an empty file when mounting a file. */
+static int make_mount_point(const char *path, bool file)
+{
+	char parent[PATH_MAX];
+	char *slash;
+	int fd;
+
+	if (!file)
+		return mkdir_p(path, 0755);
+	snprintf(parent, sizeof parent, "%s", path);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = 0;
+		if (mkdir_p(parent, 0755) < 0)
+			return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno != EISDIR)
+		return fail(errno, "create mount point %s", path);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static unsigned long flags_of(const char *path)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_RDONLY) f |= MS_RDONLY;
+	if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+	return f;
+}
+
+/* A bind mount ignores flags at creation: apply them with a remount, keeping
+ * the flags the source already had unless the config clears them. */
+static int remount_bind(const char *dest, unsigned long want, unsigned long clear)
+{
+	unsigned long f = ((flags_of(dest) | want) & ~clear) & (MS_RDONLY | MS_NOSUID | MS_NODEV |
+		MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_NOSYMFOLLOW);
+
+	if (mount(NULL, dest, NULL, MS_REMOUNT | MS_BIND | f, NULL) < 0)
+		return fail(errno, "remount %s", dest);
+	return 0;
+}
+
+static int mount_bind(const struct init *in, const struct mount *m, const char *dest)
+{
+	char src[PATH_MAX];
+	struct stat st;
+	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+
+	if (!m->source)
+		return failx("mount %s: bind mount without a source", m->destination);
+	if (m->source[0] == '/')
+		snprintf(src, sizeof src, "%s", m->source);
+	else if (path_join(src, sizeof src, in->st->bundle, m->source) < 0)
+		return -1;
+	if (stat(src, &st) < 0)
+		return fail(errno, "mount %s: source %s", m->destination, src);
+	if (make_mount_point(dest, !S_ISDIR(st.st_mode)) < 0)
+		return -1;
+	if (mount(src, dest, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
+		return fail(errno, "bind mount %s on %s", src, m->destination);
+	if (extra || m->clear)
+		return remount_bind(dest, extra, m->clear);
+	return 0;
+}
+
+/* type "cgroup": on a cgroup2 host mount cgroup2 (the cgroup namespace limits
+ * it); on v1 and hybrid hosts a tmpfs with each hierarchy's cgroup of this
+ * container bound under it, as runc does. */
+static int mount_cgroup(const struct init *in, const struct mount *m, const char *dest)
+{
+	struct statfs sf;
+	char *info, *save = NULL;
+	size_t len;
+	unsigned long flags = m->flags & ~MS_RDONLY;
+	int ret = 0;
+
+	if (mkdir_p(dest, 0755) < 0)
+		return -1;
+	if (statfs("/sys/fs/cgroup", &sf) == 0 && (unsigned long)sf.f_type == CGROUP2_MAGIC) {
+		if (mount("cgroup2", dest, "cgroup2", m->flags, NULL) < 0)
+			return fail(errno, "mount cgroup2 on %s", m->destination);
+		return 0;
+	}
+	if (mount("tmpfs", dest, "tmpfs", flags, "mode=755") < 0)
+		return fail(errno, "mount tmpfs on %s", m->destination);
+	if (read_file("/proc/self/mountinfo", &info, &len, 4 << 20) < 0)
+		return -1;
+	for (char *line = strtok_r(info, "\n", &save); line && ret == 0; line = strtok_r(NULL, "\n", &save)) {
+		char mroot[PATH_MAX], mpoint[PATH_MAX], fstype[32], super[512], sub[PATH_MAX], key[256];
+		const char *name, *cg;
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, mpoint) != 2 ||
+		    sscanf(dash + 3, "%31s %*s %511s", fstype, super) != 2)
+			continue;
+		if (strncmp(mpoint, "/sys/fs/cgroup/", 15) != 0 || strchr(mpoint + 15, '/'))
+			continue;
+		name = mpoint + 15;
+		if (!strcmp(fstype, "cgroup2")) {
+			snprintf(key, sizeof key, "0::");
+		} else if (!strcmp(fstype, "cgroup")) {
+			/* super options end with the controllers, e.g. rw,cpu or rw,name=systemd */
+			const char *last = strrchr(super, ',');
+			snprintf(key, sizeof key, ":%s:", last ? last + 1 : super);
+			if (!strcmp(name, "cpu") || !strcmp(name, "cpuacct") || strchr(name, ','))
+				snprintf(key, sizeof key, ":%s:", name);
+		} else {
+			continue;
+		}
+		cg = in->host_cgroups ? strstr(in->host_cgroups, key) : NULL;
+		if (!cg) {
+			snprintf(key, sizeof key, ":%s:", name);
+			cg = in->host_cgroups ? strstr(in->host_cgroups, key) : NULL;
+		}
+		if (cg) {
+			char path[PATH_MAX];
+			size_t n;
+			cg += strlen(key);
+			n = strcspn(cg, "\n");
+			snprintf(path, sizeof path, "%.*s", (int)n, cg);
+			if (strcmp(mroot, "/") && !strncmp(path, mroot, strlen(mroot)))
+				memmove(path, path + strlen(mroot), strlen(path + strlen(mroot)) + 1);
+			snprintf(sub, sizeof sub, "%s%s", mpoint, path);
+		} else {
+			snprintf(sub, sizeof sub, "%s", mpoint);
+		}
+		snprintf(key, sizeof key, "%s/%s", dest, name);
+		if (mkdir_p(key, 0755) < 0 ||
+		    (mount(sub, key, NULL, MS_BIND | MS_REC, NULL) < 0 && (ret = fail(errno, "bind %s on %s", sub, key))) ||
+		    remount_bind(key, m->flags, m->clear) < 0)
+			ret = -1;
+	}
+	free(info);
+	if (ret == 0 && (m->flags & MS_RDONLY) &&
+	    mount(NULL, dest, NULL, MS_REMOUNT | flags | MS_RDONLY, "mode=755") < 0)
+		ret = fail(errno, "remount %s read-only", m->destination);
+	return ret;
+}
+
+static int mount_one(const struct init *in, const char *root, const struct mount *m)
+{
+	char dest[PATH_MAX];
+	unsigned long flags = m->flags;
+
+	if (resolve_in_root(root, m->destination, dest, sizeof dest) < 0)
+		return fail(errno, "mount destination %s", m->destination);
+	debug("mount %s (%s) on %s", m->source ? m->source : "-", m->type ? m->type : "bind", dest);
+	if (m->bind) {
+		if (mount_bind(in, m, dest) < 0)
+			return -1;
+	} else if (!strcmp(m->type, "cgroup")) {
+		if (mount_cgroup(in, m, dest) < 0)
+			return -1;
+	} else {
+		if (mkdir_p(dest, 0755) < 0)
+			return -1;
+		if (mount(m->source ? m->source : m->type, dest, m->type, flags, m->data) < 0)
+			return fail(errno, "mount %s (%s) on %s", m->source ? m->source : "-", m->type,
+				    m->destination);
+	}
+	if (m->propagation && mount(NULL, dest, NULL, m->propagation, NULL) < 0)
+		return fail(errno, "set propagation of %s", m->destination);
+	return 0;
+}
+
+/* ---- the write layer ---- */
+
+const char *layer_choose(const char *annotation)
+{
+	char *fs;
+	size_t len;
+	bool aufs = false;
+
+	if (annotation && strcmp(annotation, "auto") != 0)
+		return annotation;
+	if (read_file("/proc/filesystems", &fs, &len, 1 << 20) == 0) {
+		aufs = strstr(fs, "\taufs\n") != NULL;
+		free(fs);
+	}
+	return aufs ? "aufs" : "overlay";
+}
+
+static int mount_layer(const struct init *in, const char *target)
+{
+	const char *lower = in->rootfs_src, *dir = in->st->dir;
+	char data[3 * PATH_MAX];
+
+	if (!strcmp(in->layer, "none")) {
+		if (mount(lower, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return fail(errno, "bind %s on %s", lower, target);
+		return 0;
+	}
+	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
+		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
+			     lower, in->layer);
+	if (!strcmp(in->layer, "aufs")) {
+		snprintf(data, sizeof data, "br:%s/upper=rw:%s=ro", dir, lower);
+		if (mount("none", target, "aufs", 0, data) < 0)
+			return fail(errno, "mount aufs on %s", target);
+		return 0;
+	}
+	snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, dir, dir);
+	if (mount("overlay", target, "overlay", 0, data) < 0)
+		return fail(errno, "mount overlay on %s (%s)", target, data);
+	return 0;
+}
+
+/* ---- devices ---- */
+
+static int make_device(const char *root, const char *name, unsigned major, unsigned minor)
+{
+	char path[PATH_MAX], host[64];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/dev/%s", root, name);
+	if (lstat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(major, minor))
+		return 0;
+	if (lstat(path, &st) < 0 && mknod(path, S_IFCHR | 0666, makedev(major, minor)) == 0)
+		return chmod(path, 0666) < 0 ? fail(errno, "chmod %s", path) : 0;
+	/* present already (from the image) or mknod refused: bind the host's node */
+	snprintf(host, sizeof host, "/dev/%s", name);
+	if (make_mount_point(path, true) < 0)
+		return -1;
+	if (mount(host, path, NULL, MS_BIND, NULL) < 0)
+		return fail(errno, "bind %s on %s", host, path);
+	return 0;
+}
+
+static int default_devices(const char *root)
+{
+	static const struct {
+		const char *name;
+		unsigned major, minor;
+	} devs[] = {
+		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+	};
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+	};
+	char path[PATH_MAX], src[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/dev", root);
+	if (mkdir_p(path, 0755) < 0)
+		return -1;
+	for (size_t i = 0; i < countof(devs); i++)
+		if (make_device(root, devs[i].name, devs[i].major, devs[i].minor) < 0)
+			return -1;
+	for (size_t i = 0; i < countof(links); i++) {
+		snprintf(src, sizeof src, "%s%s", root, links[i][0]);
+		snprintf(path, sizeof path, "%s/dev/%s", root, links[i][1]);
+		if (stat(src, &st) < 0 || lstat(path, &st) == 0)
+			continue;
+		if (symlink(links[i][0], path) < 0)
+			return fail(errno, "symlink %s", path);
+	}
+	snprintf(src, sizeof src, "%s/dev/pts/ptmx", root);
+	snprintf(path, sizeof path, "%s/dev/ptmx", root);
+	if (stat(src, &st) == 0) {
+		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+			unlink(path);
+		if (symlink("pts/ptmx", path) < 0 && errno != EEXIST)
+			return fail(errno, "symlink %s", path);
+	}
+	return 0;
+}
+
+/* ---- pivot_root ---- */
+
+static int pivot(const char *newroot)
+{
+	int oldfd, newfd, ret = -1;
+
+	oldfd = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	newfd = open(newroot, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (oldfd < 0 || newfd < 0) {
+		fail(errno, "open %s", newroot);
+		goto out;
+	}
+	if (fchdir(newfd) < 0) {
+		fail(errno, "chdir %s", newroot);
+		goto out;
+	}
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		fail(errno, "pivot_root %s", newroot);
+		goto out;
+	}
+	/* the old root now sits on top of the new one: detach it, without
+	 * letting the unmount propagate back to the host */
+	if (fchdir(oldfd) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		fail(errno, "detach the old root");
+		goto out;
+	}
+	ret = 0;
+out:
+	if (oldfd >= 0)
+		close(oldfd);
+	if (newfd >= 0)
+		close(newfd);
+	return ret;
+}
+
+/* pivot_root refuses (EINVAL) when / is the initramfs or not a mount point.
+ * Inside our private mount namespace, make / a real mount first: bind it
+ * recursively onto a directory, move that over /, chroot into it; then
+ * pivot_root works and keeps its guarantees. */
+static int make_root_pivotable(const struct init *in)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof tmp, "%s/hostroot", in->st->dir);
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return fail(errno, "mkdir %s", tmp);
+	if (mount("/", tmp, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return fail(errno, "bind / on %s", tmp);
+	if (chdir(tmp) < 0 || mount(tmp, "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return fail(errno, "move the root bind over /");
+	return 0;
+}
+
+static int no_pivot(const char *newroot)
+{
+	if (chdir(newroot) < 0 || mount(newroot, "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
+	    chdir("/") < 0)
+		return fail(errno, "move %s to / (--no-pivot)", newroot);
+	return 0;
+}
+
+int rootfs_setup(struct init *in)
+{
+	const struct spec *s = in->spec;
+	const char *root = in->st->rootfs;
+	unsigned long prop = s->rootfs_propagation;
+	char cwd[PATH_MAX];
+
+	/* nothing we mount may propagate to the host */
+	if (mount(NULL, "/", NULL, MS_REC | ((prop & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE),
+		  NULL) < 0)
+		return fail(errno, "make / private");
+	if (mount_layer(in, root) < 0)
+		return -1;
+	for (size_t i = 0; i < s->nmounts; i++)
+		if (mount_one(in, root, &s->mounts[i]) < 0)
+			return -1;
+	if (default_devices(root) < 0)
+		return -1;
+	if (s->has_process) {
+		if (resolve_in_root(root, s->cwd, cwd, sizeof cwd) < 0 || mkdir_p(cwd, 0755) < 0)
+			return failx("process.cwd %s: %s", s->cwd, last_error());
+	}
+	if (in->no_pivot)
+		return no_pivot(root);
+	if (pivot(root) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	debug("pivot_root gave EINVAL (initramfs or / not a mount point): moving a bind of / over / and retrying");
+	if (make_root_pivotable(in) < 0)
+		return -1;
+	return pivot(root);
+}
+
+static int mask_path(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? 0 : fail(errno, "masked path %s", path);
+	if (S_ISDIR(st.st_mode)) {
+		if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+			return fail(errno, "mask %s", path);
+	} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+		return fail(errno, "mask %s", path);
+	}
+	return 0;
+}
+
+static int readonly_path(const char *path)
+{
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return errno == ENOENT ? 0 : fail(errno, "readonly path %s", path);
+	return remount_bind(path, MS_RDONLY, 0);
+}
+
+int rootfs_finish(struct init *in)
+{
+	const struct spec *s = in->spec;
+
+	for (size_t i = 0; i < s->nreadonly; i++)
+		if (readonly_path(s->readonly_paths[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < s->nmasked; i++)
+		if (mask_path(s->masked_paths[i]) < 0)
+			return -1;
+	if (s->rootfs_propagation && mount(NULL, "/", NULL, s->rootfs_propagation, NULL) < 0)
+		return fail(errno, "set rootfs propagation");
+	if (s->root_readonly && remount_bind("/", MS_RDONLY, 0) < 0)
+		return -1;
+	return 0;
+}

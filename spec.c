@@ -1,0 +1,817 @@
+/* spec.c - config.json becomes one plain struct spec in a single pass over
+ * jsmn's tokens; nothing after this file touches JSON. Unknown properties are
+ * ignored (config.md requires it); known ones are type-checked and each error
+ * names the field. Fields that Grid accepts but does not enforce yet are
+ * collected in spec->unenforced so create can warn about each. Also owns the
+ * arena every string of the spec lives in, and the default config `grid spec`
+ * writes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+
+#include "grid.h"
+
+/* ---- arena: all of a spec's memory, freed at once ---- */
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	_Alignas(16) char data[];
+};
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > 16384 ? n : 16384;
+		c = malloc(sizeof *c + size);
+		if (!c) {
+			fail(ENOMEM, "allocate %zu bytes", n);
+			return NULL;
+		}
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	c->used += n;
+	return memset(c->data + c->used - n, 0, n);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	while (a->head) {
+		struct chunk *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+}
+
+/* ---- the walker ---- */
+
+struct pctx {
+	const struct json *j;
+	struct spec *s;
+};
+
+typedef int (*field_fn)(struct pctx *c, int v, const char *path);
+struct field {
+	const char *name;
+	field_fn fn;
+};
+
+static const jsmntok_t *tok(struct pctx *c, int i)
+{
+	return &c->j->tok[i];
+}
+
+static bool is_null(struct pctx *c, int i)
+{
+	return tok(c, i)->type == JSMN_PRIMITIVE && c->j->text[tok(c, i)->start] == 'n';
+}
+
+static void child_path(char *out, size_t size, const char *path, const char *name)
+{
+	snprintf(out, size, "%s%s%s", path, *path ? "." : "", name);
+}
+
+static int walk_object(struct pctx *c, int i, const char *path, const struct field *f, size_t nf)
+{
+	int k = i + 1;
+
+	if (tok(c, i)->type != JSMN_OBJECT)
+		return failx("%s: expected an object", *path ? path : "config");
+	for (int n = 0; n < tok(c, i)->size; n++) {
+		int v = k + 1;
+		for (size_t x = 0; x < nf; x++) {
+			char sub[256];
+			if (!json_eq(c->j, k, f[x].name) || is_null(c, v))
+				continue;
+			child_path(sub, sizeof sub, path, f[x].name);
+			if (f[x].fn(c, v, sub) < 0)
+				return -1;
+		}
+		k = json_skip(c->j, v);
+	}
+	return 0;
+}
+
+typedef int (*elem_fn)(struct pctx *c, int v, const char *path, size_t idx);
+
+static int walk_array(struct pctx *c, int i, const char *path, elem_fn fn)
+{
+	int k = i + 1;
+
+	if (tok(c, i)->type != JSMN_ARRAY)
+		return failx("%s: expected an array", path);
+	for (int n = 0; n < tok(c, i)->size; n++) {
+		char sub[256];
+		snprintf(sub, sizeof sub, "%s[%d]", path, n);
+		if (fn(c, k, sub, n) < 0)
+			return -1;
+		k = json_skip(c->j, k);
+	}
+	return 0;
+}
+
+/* Calls fn for each key/value of a JSON object used as a map. */
+typedef int (*map_fn)(struct pctx *c, int k, int v, const char *path);
+static int walk_map(struct pctx *c, int i, const char *path, map_fn fn)
+{
+	int k = i + 1;
+
+	if (tok(c, i)->type != JSMN_OBJECT)
+		return failx("%s: expected an object", path);
+	for (int n = 0; n < tok(c, i)->size; n++) {
+		char sub[256];
+		snprintf(sub, sizeof sub, "%s.%.*s", path, tok(c, k)->end - tok(c, k)->start,
+			 c->j->text + tok(c, k)->start);
+		if (fn(c, k, k + 1, sub) < 0)
+			return -1;
+		k = json_skip(c->j, k + 1);
+	}
+	return 0;
+}
+
+static int str_field(struct pctx *c, int v, const char *path, const char **out)
+{
+	*out = json_string(c->j, v, &c->s->arena, path);
+	return *out ? 0 : -1;
+}
+
+static int str_array(struct pctx *c, int v, const char *path, const char ***out, size_t *n)
+{
+	const char **arr;
+
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array of strings", path);
+	arr = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *arr);
+	if (!arr)
+		return -1;
+	for (int x = 0, k = v + 1; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
+		char sub[256];
+		snprintf(sub, sizeof sub, "%s[%d]", path, x);
+		if (str_field(c, k, sub, &arr[x]) < 0)
+			return -1;
+	}
+	*out = arr;
+	*n = tok(c, v)->size;
+	return 0;
+}
+
+static int u32_field(struct pctx *c, int v, const char *path, uint32_t *out)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, 0, UINT32_MAX, &x, path) < 0)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int note_unenforced(struct pctx *c, const char *path)
+{
+	struct spec *s = c->s;
+	const char **n;
+
+	if (s->nunenforced % 16 == 0) {
+		n = arena_alloc(&s->arena, (s->nunenforced + 16) * sizeof *n);
+		if (!n)
+			return -1;
+		if (s->nunenforced)
+			memcpy(n, s->unenforced, s->nunenforced * sizeof *n);
+		s->unenforced = n;
+	}
+	s->unenforced[s->nunenforced] = arena_strndup(&s->arena, path, strlen(path));
+	return s->unenforced[s->nunenforced++] ? 0 : -1;
+}
+
+/* A field a later part of Grid enforces: accepted and reported. */
+static int f_unenforced(struct pctx *c, int v, const char *path)
+{
+	(void)v;
+	return note_unenforced(c, path);
+}
+
+/* ---- root, process ---- */
+
+static int f_root_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->root_path); }
+static int f_root_ro(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &c->s->root_readonly, p); }
+
+static int f_root(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "path", f_root_path }, { "readonly", f_root_ro } };
+
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (!c->s->root_path || !*c->s->root_path)
+		return failx("%s.path: required", path);
+	return 0;
+}
+
+static int f_terminal(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &c->s->terminal, p); }
+static int f_cwd(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->cwd); }
+static int f_args(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &c->s->args, &c->s->nargs); }
+static int f_env(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &c->s->env, &c->s->nenv); }
+static int f_nnp(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &c->s->no_new_privileges, p); }
+
+static int f_oom(struct pctx *c, int v, const char *p)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, -1000, 1000, &x, p) < 0)
+		return -1;
+	c->s->oom_score_adj = x;
+	c->s->has_oom_score_adj = true;
+	return 0;
+}
+
+static int f_height(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->console_height); }
+static int f_width(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->console_width); }
+
+static int f_console_size(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "height", f_height }, { "width", f_width } };
+	return walk_object(c, v, path, f, countof(f));
+}
+
+static int f_uid(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->uid); }
+static int f_gid(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->gid); }
+
+static int f_umask(struct pctx *c, int v, const char *p)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, 0, 07777, &x, p) < 0)
+		return -1;
+	c->s->umask = x;
+	return 0;
+}
+
+static int f_gids(struct pctx *c, int v, const char *path)
+{
+	struct spec *s = c->s;
+
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array of integers", path);
+	s->groups = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->groups);
+	if (!s->groups)
+		return -1;
+	for (int x = 0, k = v + 1; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
+		char sub[256];
+		snprintf(sub, sizeof sub, "%s[%d]", path, x);
+		if (u32_field(c, k, sub, &s->groups[x]) < 0)
+			return -1;
+	}
+	s->ngroups = tok(c, v)->size;
+	return 0;
+}
+
+static int f_ignore(struct pctx *c, int v, const char *p)
+{
+	(void)c, (void)v, (void)p;
+	return 0;
+}
+
+static int f_user(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = {
+		{ "uid", f_uid }, { "gid", f_gid }, { "umask", f_umask },
+		{ "additionalGids", f_gids }, { "username", f_ignore },
+	};
+	return walk_object(c, v, path, f, countof(f));
+}
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_FSIZE", RLIMIT_FSIZE }, { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE }, { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS }, { "RLIMIT_RTPRIO", RLIMIT_RTPRIO }, { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+static struct rlimit_spec *cur_rlimit;
+static int f_rl_type(struct pctx *c, int v, const char *path)
+{
+	for (size_t x = 0; x < countof(rlimit_names); x++) {
+		if (json_eq(c->j, v, rlimit_names[x].name)) {
+			cur_rlimit->resource = rlimit_names[x].resource;
+			return 0;
+		}
+	}
+	return failx("%s: unknown rlimit type %.*s", path, tok(c, v)->end - tok(c, v)->start,
+		     c->j->text + tok(c, v)->start);
+}
+static int f_rl_soft(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &cur_rlimit->soft, p); }
+static int f_rl_hard(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &cur_rlimit->hard, p); }
+
+static int e_rlimit(struct pctx *c, int v, const char *path, size_t idx)
+{
+	static const struct field f[] = { { "type", f_rl_type }, { "soft", f_rl_soft }, { "hard", f_rl_hard } };
+
+	cur_rlimit = &c->s->rlimits[idx];
+	cur_rlimit->resource = -1;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (cur_rlimit->resource < 0)
+		return failx("%s.type: required", path);
+	if (cur_rlimit->soft > cur_rlimit->hard)
+		return failx("%s: soft limit %llu is above hard limit %llu", path,
+			     (unsigned long long)cur_rlimit->soft, (unsigned long long)cur_rlimit->hard);
+	return 0;
+}
+
+static int f_rlimits(struct pctx *c, int v, const char *path)
+{
+	struct spec *s = c->s;
+
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array", path);
+	s->rlimits = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->rlimits);
+	if (!s->rlimits)
+		return -1;
+	s->nrlimits = tok(c, v)->size;
+	return walk_array(c, v, path, e_rlimit);
+}
+
+static int f_process(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = {
+		{ "terminal", f_terminal }, { "consoleSize", f_console_size }, { "cwd", f_cwd },
+		{ "env", f_env }, { "args", f_args }, { "rlimits", f_rlimits }, { "user", f_user },
+		{ "noNewPrivileges", f_nnp }, { "oomScoreAdj", f_oom },
+		{ "capabilities", f_unenforced }, { "apparmorProfile", f_unenforced },
+		{ "selinuxLabel", f_unenforced }, { "ioPriority", f_unenforced },
+		{ "scheduler", f_unenforced }, { "execCPUAffinity", f_unenforced },
+		{ "commandLine", f_ignore },
+	};
+
+	c->s->has_process = true;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (!c->s->cwd)
+		return failx("%s.cwd: required", path);
+	if (c->s->cwd[0] != '/')
+		return failx("%s.cwd: %s is not an absolute path", path, c->s->cwd);
+	return 0;
+}
+
+/* ---- mounts ---- */
+
+static struct mount *cur_mount;
+static const char **cur_opts;
+static size_t cur_nopts;
+
+static int f_m_dest(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->destination); }
+static int f_m_type(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->type); }
+static int f_m_source(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->source); }
+static int f_m_opts(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &cur_opts, &cur_nopts); }
+
+static int e_mount(struct pctx *c, int v, const char *path, size_t idx)
+{
+	static const struct field f[] = {
+		{ "destination", f_m_dest }, { "type", f_m_type }, { "source", f_m_source },
+		{ "options", f_m_opts }, { "uidMappings", f_unenforced }, { "gidMappings", f_unenforced },
+	};
+
+	cur_mount = &c->s->mounts[idx];
+	cur_opts = NULL;
+	cur_nopts = 0;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (!cur_mount->destination || !*cur_mount->destination)
+		return failx("%s.destination: required", path);
+	if (cur_mount->destination[0] != '/')
+		return failx("%s.destination: %s is not an absolute path", path, cur_mount->destination);
+	if (mount_parse_options(&c->s->arena, cur_mount, cur_opts, cur_nopts) < 0)
+		return failx("%s.options: %s", path, last_error());
+	if (!cur_mount->type && !cur_mount->bind)
+		return failx("%s.type: required unless options have bind or rbind", path);
+	return 0;
+}
+
+static int f_mounts(struct pctx *c, int v, const char *path)
+{
+	struct spec *s = c->s;
+
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array", path);
+	s->mounts = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->mounts);
+	if (!s->mounts)
+		return -1;
+	s->nmounts = tok(c, v)->size;
+	return walk_array(c, v, path, e_mount);
+}
+
+/* ---- linux ---- */
+
+static const char *const ns_names[NS_COUNT] = {
+	[NS_PID] = "pid", [NS_NET] = "network", [NS_MNT] = "mount", [NS_IPC] = "ipc",
+	[NS_UTS] = "uts", [NS_USER] = "user", [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
+};
+
+const char *ns_name(enum ns_type t)
+{
+	return ns_names[t];
+}
+
+static int cur_ns;
+static int f_ns_type(struct pctx *c, int v, const char *path)
+{
+	for (int t = 0; t < NS_COUNT; t++) {
+		if (json_eq(c->j, v, ns_names[t])) {
+			cur_ns = t;
+			return 0;
+		}
+	}
+	if (tok(c, v)->type != JSMN_STRING)
+		return failx("%s: expected a string", path);
+	return failx("%s: unknown namespace type \"%.*s\"", path, tok(c, v)->end - tok(c, v)->start,
+		     c->j->text + tok(c, v)->start);
+}
+
+static const char *cur_ns_path;
+static int f_ns_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_ns_path); }
+
+static int e_namespace(struct pctx *c, int v, const char *path, size_t idx)
+{
+	static const struct field f[] = { { "type", f_ns_type }, { "path", f_ns_path } };
+
+	(void)idx;
+	cur_ns = -1;
+	cur_ns_path = NULL;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (cur_ns < 0)
+		return failx("%s.type: required", path);
+	if (c->s->ns[cur_ns].wanted)
+		return failx("%s: namespace type %s listed twice", path, ns_names[cur_ns]);
+	if (cur_ns_path && cur_ns_path[0] != '/')
+		return failx("%s.path: %s is not an absolute path", path, cur_ns_path);
+	c->s->ns[cur_ns].wanted = true;
+	c->s->ns[cur_ns].path = cur_ns_path && *cur_ns_path ? cur_ns_path : NULL;
+	return 0;
+}
+
+static int f_namespaces(struct pctx *c, int v, const char *path)
+{
+	return walk_array(c, v, path, e_namespace);
+}
+
+static int f_propagation(struct pctx *c, int v, const char *path)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} t[] = {
+		{ "shared", MS_SHARED }, { "slave", MS_SLAVE }, { "private", MS_PRIVATE },
+		{ "unbindable", MS_UNBINDABLE }, { "rshared", MS_SHARED | MS_REC },
+		{ "rslave", MS_SLAVE | MS_REC }, { "rprivate", MS_PRIVATE | MS_REC },
+		{ "runbindable", MS_UNBINDABLE | MS_REC },
+	};
+
+	for (size_t x = 0; x < countof(t); x++) {
+		if (json_eq(c->j, v, t[x].name)) {
+			c->s->rootfs_propagation = t[x].flags;
+			return 0;
+		}
+	}
+	return failx("%s: expected shared, slave, private or unbindable", path);
+}
+
+static int abs_paths(const char *path, const char **p, size_t n)
+{
+	for (size_t x = 0; x < n; x++)
+		if (p[x][0] != '/')
+			return failx("%s[%zu]: %s is not an absolute path", path, x, p[x]);
+	return 0;
+}
+
+static int f_masked(struct pctx *c, int v, const char *p)
+{
+	if (str_array(c, v, p, &c->s->masked_paths, &c->s->nmasked) < 0)
+		return -1;
+	return abs_paths(p, c->s->masked_paths, c->s->nmasked);
+}
+
+static int f_readonly(struct pctx *c, int v, const char *p)
+{
+	if (str_array(c, v, p, &c->s->readonly_paths, &c->s->nreadonly) < 0)
+		return -1;
+	return abs_paths(p, c->s->readonly_paths, c->s->nreadonly);
+}
+
+static int m_sysctl(struct pctx *c, int k, int v, const char *path)
+{
+	struct spec *s = c->s;
+	size_t n = s->nsysctl;
+
+	if (n % 16 == 0) {
+		const char **nk = arena_alloc(&s->arena, (n + 16) * sizeof *nk);
+		const char **nv = arena_alloc(&s->arena, (n + 16) * sizeof *nv);
+		if (!nk || !nv)
+			return -1;
+		if (n) {
+			memcpy(nk, s->sysctl_keys, n * sizeof *nk);
+			memcpy(nv, s->sysctl_values, n * sizeof *nv);
+		}
+		s->sysctl_keys = nk;
+		s->sysctl_values = nv;
+	}
+	if (str_field(c, k, path, &s->sysctl_keys[n]) < 0 || str_field(c, v, path, &s->sysctl_values[n]) < 0)
+		return -1;
+	if (strstr(s->sysctl_keys[n], "..") || strchr(s->sysctl_keys[n], '/') != NULL ||
+	    !*s->sysctl_keys[n])
+		return failx("%s: invalid sysctl name", path);
+	s->nsysctl++;
+	return 0;
+}
+
+static int f_sysctl(struct pctx *c, int v, const char *path)
+{
+	return walk_map(c, v, path, m_sysctl);
+}
+
+/* Resources are enforced by cgroup code to come; validate their shape now. */
+static int f_u32_check(struct pctx *c, int v, const char *p)
+{
+	uint32_t x;
+	return u32_field(c, v, p, &x);
+}
+
+static int f_u64_check(struct pctx *c, int v, const char *p)
+{
+	uint64_t x;
+	return json_uint64(c->j, v, &x, p);
+}
+
+static int f_string_check(struct pctx *c, int v, const char *p)
+{
+	const char *s;
+	return str_field(c, v, p, &s);
+}
+
+static int f_page_size(struct pctx *c, int v, const char *path)
+{
+	const char *s, *e;
+
+	if (str_field(c, v, path, &s) < 0)
+		return -1;
+	for (e = s; *e >= '0' && *e <= '9'; e++)
+		;
+	if (s[0] < '1' || s[0] > '9' || !strchr("KMG", *e) || !*e || strcmp(e + 1, "B") != 0)
+		return failx("%s: \"%s\" is not a page size like 2MB", path, s);
+	return 0;
+}
+
+static int e_hugepage(struct pctx *c, int v, const char *path, size_t idx)
+{
+	static const struct field f[] = { { "pageSize", f_page_size }, { "limit", f_u64_check } };
+	(void)idx;
+	return walk_object(c, v, path, f, countof(f));
+}
+
+static int f_hugepages(struct pctx *c, int v, const char *path)
+{
+	return walk_array(c, v, path, e_hugepage);
+}
+
+static int m_rdma(struct pctx *c, int k, int v, const char *path)
+{
+	static const struct field f[] = { { "hcaHandles", f_u32_check }, { "hcaObjects", f_u32_check } };
+	(void)k;
+	return walk_object(c, v, path, f, countof(f));
+}
+
+static int f_rdma(struct pctx *c, int v, const char *path)
+{
+	return walk_map(c, v, path, m_rdma);
+}
+
+static int f_resources(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "hugepageLimits", f_hugepages }, { "rdma", f_rdma } };
+
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	return note_unenforced(c, path);
+}
+
+static int m_netdev(struct pctx *c, int k, int v, const char *path)
+{
+	static const struct field f[] = { { "name", f_string_check } };
+	(void)k;
+	return walk_object(c, v, path, f, countof(f));
+}
+
+static int f_netdevices(struct pctx *c, int v, const char *path)
+{
+	if (walk_map(c, v, path, m_netdev) < 0)
+		return -1;
+	return note_unenforced(c, path);
+}
+
+static int f_cgroups_path(struct pctx *c, int v, const char *path)
+{
+	if (f_string_check(c, v, path) < 0)
+		return -1;
+	return note_unenforced(c, path);
+}
+
+static int f_linux(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = {
+		{ "namespaces", f_namespaces }, { "rootfsPropagation", f_propagation },
+		{ "maskedPaths", f_masked }, { "readonlyPaths", f_readonly }, { "sysctl", f_sysctl },
+		{ "resources", f_resources }, { "netDevices", f_netdevices }, { "cgroupsPath", f_cgroups_path },
+		{ "uidMappings", f_unenforced }, { "gidMappings", f_unenforced },
+		{ "timeOffsets", f_unenforced }, { "devices", f_unenforced }, { "seccomp", f_unenforced },
+		{ "mountLabel", f_unenforced }, { "intelRdt", f_unenforced }, { "personality", f_unenforced },
+		{ "memoryPolicy", f_unenforced },
+	};
+	return walk_object(c, v, path, f, countof(f));
+}
+
+/* ---- top level ---- */
+
+static int f_oci_version(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->oci_version); }
+static int f_hostname(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->hostname); }
+static int f_domainname(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->domainname); }
+
+static int m_annotation(struct pctx *c, int k, int v, const char *path)
+{
+	struct spec *s = c->s;
+	size_t n = s->nannotations;
+
+	if (n % 16 == 0) {
+		const char **nk = arena_alloc(&s->arena, (n + 16) * sizeof *nk);
+		const char **nv = arena_alloc(&s->arena, (n + 16) * sizeof *nv);
+		if (!nk || !nv)
+			return -1;
+		if (n) {
+			memcpy(nk, s->annotation_keys, n * sizeof *nk);
+			memcpy(nv, s->annotation_values, n * sizeof *nv);
+		}
+		s->annotation_keys = nk;
+		s->annotation_values = nv;
+	}
+	if (str_field(c, k, path, &s->annotation_keys[n]) < 0 ||
+	    str_field(c, v, path, &s->annotation_values[n]) < 0)
+		return -1;
+	s->nannotations++;
+	return 0;
+}
+
+static int f_annotations(struct pctx *c, int v, const char *path)
+{
+	return walk_map(c, v, path, m_annotation);
+}
+
+static int f_jail_vnet(struct pctx *c, int v, const char *path)
+{
+	if (json_eq(c->j, v, "new") || json_eq(c->j, v, "inherit"))
+		return 0;
+	return failx("%s: expected new or inherit", path);
+}
+
+static int f_jail(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "vnet", f_jail_vnet } };
+	return walk_object(c, v, path, f, countof(f));
+}
+
+/* Other platforms' sections are ignored on Linux, but still type-checked where cheap. */
+static int f_freebsd(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "jail", f_jail } };
+	return walk_object(c, v, path, f, countof(f));
+}
+
+int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
+{
+	static const struct field f[] = {
+		{ "ociVersion", f_oci_version }, { "root", f_root }, { "process", f_process },
+		{ "hostname", f_hostname }, { "domainname", f_domainname }, { "mounts", f_mounts },
+		{ "linux", f_linux }, { "annotations", f_annotations }, { "hooks", f_unenforced },
+		{ "freebsd", f_freebsd },
+	};
+	struct json j;
+	struct pctx c = { &j, s };
+	int ret;
+
+	memset(s, 0, sizeof *s);
+	s->umask = -1;
+	if (json_parse(&j, text, len, what) < 0)
+		return -1;
+	ret = walk_object(&c, 0, "", f, countof(f));
+	json_free(&j);
+	if (ret == 0 && !s->oci_version)
+		ret = failx("ociVersion: required");
+	if (ret < 0) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s: %s", what, last_error());
+		set_error_text(msg);
+		spec_free(s);
+	}
+	return ret;
+}
+
+int spec_load(struct spec *s, const char *path)
+{
+	char *text;
+	size_t len;
+	int ret;
+
+	if (read_file(path, &text, &len, 16 << 20) < 0)
+		return -1;
+	ret = spec_parse(s, text, len, path);
+	free(text);
+	return ret;
+}
+
+void spec_free(struct spec *s)
+{
+	arena_free(&s->arena);
+}
+
+const char *spec_annotation(const struct spec *s, const char *key)
+{
+	for (size_t i = 0; i < s->nannotations; i++)
+		if (strcmp(s->annotation_keys[i], key) == 0)
+			return s->annotation_values[i];
+	return NULL;
+}
+
+/* What `grid spec` writes: runc's default, so configs move between runtimes. */
+const char default_spec_json[] =
+	"{\n"
+	"\t\"ociVersion\": \"" OCI_VERSION "\",\n"
+	"\t\"process\": {\n"
+	"\t\t\"terminal\": true,\n"
+	"\t\t\"user\": { \"uid\": 0, \"gid\": 0 },\n"
+	"\t\t\"args\": [ \"sh\" ],\n"
+	"\t\t\"env\": [\n"
+	"\t\t\t\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\n"
+	"\t\t\t\"TERM=xterm\"\n"
+	"\t\t],\n"
+	"\t\t\"cwd\": \"/\",\n"
+	"\t\t\"capabilities\": {\n"
+	"\t\t\t\"bounding\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+	"\t\t\t\"effective\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+	"\t\t\t\"permitted\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ]\n"
+	"\t\t},\n"
+	"\t\t\"rlimits\": [ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 } ],\n"
+	"\t\t\"noNewPrivileges\": true\n"
+	"\t},\n"
+	"\t\"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+	"\t\"hostname\": \"grid\",\n"
+	"\t\"mounts\": [\n"
+	"\t\t{ \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+	"\t\t{ \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\" ] },\n"
+	"\t\t{ \"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", \"gid=5\" ] },\n"
+	"\t\t{ \"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\" ] },\n"
+	"\t\t{ \"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\" ] },\n"
+	"\t\t{ \"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"ro\" ] },\n"
+	"\t\t{ \"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\" ] }\n"
+	"\t],\n"
+	"\t\"linux\": {\n"
+	"\t\t\"namespaces\": [\n"
+	"\t\t\t{ \"type\": \"pid\" }, { \"type\": \"network\" }, { \"type\": \"ipc\" },\n"
+	"\t\t\t{ \"type\": \"uts\" }, { \"type\": \"mount\" }, { \"type\": \"cgroup\" }\n"
+	"\t\t],\n"
+	"\t\t\"maskedPaths\": [\n"
+	"\t\t\t\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", \"/proc/latency_stats\",\n"
+	"\t\t\t\"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\", \"/sys/firmware\",\n"
+	"\t\t\t\"/proc/scsi\"\n"
+	"\t\t],\n"
+	"\t\t\"readonlyPaths\": [\n"
+	"\t\t\t\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"\n"
+	"\t\t]\n"
+	"\t}\n"
+	"}\n";

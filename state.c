@@ -1,0 +1,389 @@
+/* state.c - what Grid remembers about a container between commands:
+ * <root>/<id>/state, a small fixed key=value text file written atomically,
+ * the flock that serializes commands on one id, id validation, and the
+ * container's status derived from the kernel (pid alive, same start time). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+const char *status_name(enum status s)
+{
+	static const char *const names[] = { "creating", "created", "running", "stopped" };
+	return names[s];
+}
+
+/* 1-64 of [A-Za-z0-9_.-], not starting with '.': can never leave <root>. */
+int id_valid(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > ID_MAX || id[0] == '.')
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			goto bad;
+	}
+	return 0;
+bad:
+	return failx("invalid container id \"%.80s\": use 1-%d characters of [A-Za-z0-9_.-], not starting with '.'",
+		     id, ID_MAX);
+}
+
+int state_root(const char *root)
+{
+	if (root[0] != '/')
+		return failx("--root %s: must be an absolute path", root);
+	if (strlen(root) > 1024)
+		return failx("--root: longer than 1024 characters");
+	if (mkdir_p(root, 0711) < 0)
+		return -1;
+	return 0;
+}
+
+int state_dir(char *out, size_t size, const char *root, const char *id)
+{
+	if (id_valid(id) < 0)
+		return -1;
+	return path_join(out, size, root, id);
+}
+
+static int lock_dir(struct state *st, int how)
+{
+	struct stat sb;
+
+	st->lockfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->lockfd < 0) {
+		if (errno == ENOENT)
+			return failx("container \"%s\" does not exist", st->id);
+		return fail(errno, "open %s", st->dir);
+	}
+	while (flock(st->lockfd, how) < 0) {
+		if (errno != EINTR)
+			return fail(errno, "lock %s", st->dir);
+	}
+	/* a delete may have removed the directory while we waited */
+	if (fstat(st->lockfd, &sb) < 0 || sb.st_nlink == 0) {
+		close(st->lockfd);
+		st->lockfd = -1;
+		return failx("container \"%s\" does not exist", st->id);
+	}
+	return 0;
+}
+
+int state_new(struct state *st, const char *root, const char *id)
+{
+	memset(st, 0, sizeof *st);
+	st->lockfd = -1;
+	if (state_dir(st->dir, sizeof st->dir, root, id) < 0)
+		return -1;
+	snprintf(st->id, sizeof st->id, "%s", id);
+	if (state_root(root) < 0)
+		return -1;
+	if (mkdir(st->dir, 0700) < 0) {
+		if (errno == EEXIST)
+			return failx("container \"%s\" already exists", id);
+		return fail(errno, "mkdir %s", st->dir);
+	}
+	if (lock_dir(st, LOCK_EX) < 0) {
+		rmdir(st->dir);
+		return -1;
+	}
+	rfc3339_now(st->created, sizeof st->created, true);
+	return 0;
+}
+
+/* Loads a container's record; with `lock`, first takes its exclusive lock,
+ * held until state_close. Readers need no lock: writes are atomic renames. */
+int state_open(struct state *st, const char *root, const char *id, bool lock)
+{
+	char *text;
+	size_t len;
+	char path[4200];
+	int ret;
+
+	memset(st, 0, sizeof *st);
+	st->lockfd = -1;
+	if (state_dir(st->dir, sizeof st->dir, root, id) < 0)
+		return -1;
+	snprintf(st->id, sizeof st->id, "%s", id);
+	if (lock) {
+		if (lock_dir(st, LOCK_EX) < 0)
+			return -1;
+	} else if (access(st->dir, F_OK) < 0) {
+		return failx("container \"%s\" does not exist", id);
+	}
+	snprintf(path, sizeof path, "%s/state", st->dir);
+	if (read_file(path, &text, &len, 1 << 20) < 0) {
+		if (errno == ENOENT)
+			return 0; /* a create that never finished: status creating */
+		return -1;
+	}
+	ret = state_parse(st, text, len);
+	free(text);
+	if (ret < 0) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "state of \"%s\": %s", id, last_error());
+		set_error_text(msg);
+	}
+	return ret;
+}
+
+void state_close(struct state *st)
+{
+	if (st->lockfd >= 0)
+		close(st->lockfd);
+	st->lockfd = -1;
+	for (size_t i = 0; i < st->nann; i++) {
+		free(st->ann_keys[i]);
+		free(st->ann_values[i]);
+	}
+	free(st->ann_keys);
+	free(st->ann_values);
+	st->ann_keys = st->ann_values = NULL;
+	st->nann = 0;
+}
+
+/* ---- the record's text form ---- */
+
+static void put_escaped(struct buf *b, const char *s, bool key)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+		if (c == '%' || c < 0x20 || c == 0x7f || (key && c == '=')) {
+			char e[4];
+			snprintf(e, sizeof e, "%%%02x", c);
+			buf_add(b, e, 3);
+		} else {
+			buf_add(b, s, 1);
+		}
+	}
+}
+
+static void put_kv(struct buf *b, const char *k, const char *v)
+{
+	buf_puts(b, k);
+	buf_puts(b, "=");
+	put_escaped(b, v, false);
+	buf_puts(b, "\n");
+}
+
+char *state_format(const struct state *st, size_t *len)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "version=1\n");
+	put_kv(&b, "id", st->id);
+	buf_printf(&b, "pid=%d\nstarttime=%llu\n", (int)st->pid, st->starttime);
+	put_kv(&b, "bundle", st->bundle);
+	put_kv(&b, "rootfs", st->rootfs);
+	put_kv(&b, "layer", st->layer);
+	put_kv(&b, "created", st->created);
+	for (size_t i = 0; i < st->nann; i++) {
+		buf_puts(&b, "annotation=");
+		put_escaped(&b, st->ann_keys[i], true);
+		buf_puts(&b, "=");
+		put_escaped(&b, st->ann_values[i], false);
+		buf_puts(&b, "\n");
+	}
+	*len = b.len;
+	return b.p;
+}
+
+int state_write(const struct state *st)
+{
+	size_t len;
+	char *text = state_format(st, &len);
+	int ret = write_file_atomic(st->lockfd, "state", text, len);
+
+	free(text);
+	return ret;
+}
+
+/* Decodes %XX in place; -1 on a malformed escape. */
+static int unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '%') {
+			unsigned v;
+			if (!s[1] || !s[2] || sscanf(s + 1, "%2x", &v) != 1 || v == 0)
+				return -1;
+			*o++ = v;
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = 0;
+	return 0;
+}
+
+static int copy_field(char *dst, size_t size, const char *v, const char *key)
+{
+	if (strlen(v) >= size)
+		return failx("field %s too long", key);
+	strcpy(dst, v);
+	return 0;
+}
+
+static int push_annotation(struct state *st, const char *key, const char *value)
+{
+	char **nk, **nv;
+
+	nk = realloc(st->ann_keys, (st->nann + 1) * sizeof *nk);
+	if (nk)
+		st->ann_keys = nk;
+	nv = realloc(st->ann_values, (st->nann + 1) * sizeof *nv);
+	if (nv)
+		st->ann_values = nv;
+	if (!nk || !nv)
+		return fail(ENOMEM, "annotations");
+	st->ann_keys[st->nann] = strdup(key);
+	st->ann_values[st->nann] = strdup(value);
+	st->nann++;
+	if (!st->ann_keys[st->nann - 1] || !st->ann_values[st->nann - 1])
+		return fail(ENOMEM, "annotations");
+	return 0;
+}
+
+int state_set_annotations(struct state *st, const char *const *keys, const char *const *values, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (push_annotation(st, keys[i], values[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int add_annotation(struct state *st, char *kv)
+{
+	char *eq = strchr(kv, '=');
+
+	if (!eq)
+		return failx("malformed annotation line");
+	*eq = 0;
+	if (unescape(kv) < 0 || unescape(eq + 1) < 0)
+		return failx("malformed annotation escape");
+	return push_annotation(st, kv, eq + 1);
+}
+
+int state_parse(struct state *st, const char *text, size_t len)
+{
+	char *copy = strndup(text, len), *line, *save = NULL;
+	bool have_id = false, have_pid = false, have_version = false;
+	int ret = 0;
+
+	if (!copy)
+		return fail(ENOMEM, "state");
+	if (memchr(text, 0, len))
+		ret = failx("state file contains a NUL byte");
+	for (line = strtok_r(copy, "\n", &save); line && ret == 0; line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, '='), *end;
+		if (!v) {
+			ret = failx("malformed line \"%.40s\"", line);
+			break;
+		}
+		*v++ = 0;
+		if (!strcmp(line, "annotation")) {
+			ret = add_annotation(st, v);
+			continue;
+		}
+		if (unescape(v) < 0) {
+			ret = failx("malformed escape in %s", line);
+			break;
+		}
+		if (!strcmp(line, "version")) {
+			have_version = !strcmp(v, "1");
+			if (!have_version)
+				ret = failx("unknown state version %s", v);
+		} else if (!strcmp(line, "id")) {
+			have_id = !strcmp(v, st->id[0] ? st->id : v);
+			ret = copy_field(st->id, sizeof st->id, v, line);
+		} else if (!strcmp(line, "pid")) {
+			long p;
+			errno = 0;
+			p = strtol(v, &end, 10);
+			if (errno || *end || p < 0 || p > 0x3fffffff)
+				ret = failx("bad pid %s", v);
+			st->pid = p;
+			have_pid = true;
+		} else if (!strcmp(line, "starttime")) {
+			errno = 0;
+			st->starttime = strtoull(v, &end, 10);
+			if (errno || *end)
+				ret = failx("bad starttime %s", v);
+		} else if (!strcmp(line, "bundle")) {
+			ret = copy_field(st->bundle, sizeof st->bundle, v, line);
+		} else if (!strcmp(line, "rootfs")) {
+			ret = copy_field(st->rootfs, sizeof st->rootfs, v, line);
+		} else if (!strcmp(line, "layer")) {
+			ret = copy_field(st->layer, sizeof st->layer, v, line);
+		} else if (!strcmp(line, "created")) {
+			ret = copy_field(st->created, sizeof st->created, v, line);
+		}
+		/* unknown keys: written by a newer Grid, ignored */
+	}
+	free(copy);
+	if (ret == 0 && (!have_version || !have_id || !have_pid))
+		ret = failx("state file is incomplete");
+	return ret;
+}
+
+/* ---- status from the kernel ---- */
+
+int proc_starttime(pid_t pid, unsigned long long *out, char *pstate)
+{
+	char path[64], buf[1024], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* comm may hold spaces and parens */
+	if (!p || !p[1] || !p[2])
+		return -1;
+	if (pstate)
+		*pstate = p[2];
+	p += 2;
+	/* p is field 3 (state); starttime is field 22 */
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -1;
+		p++;
+	}
+	*out = strtoull(p, NULL, 10);
+	return 0;
+}
+
+enum status state_status(const struct state *st)
+{
+	unsigned long long start;
+	char pstate, fifo[4200];
+
+	if (st->pid <= 0)
+		return ST_CREATING;
+	if (proc_starttime(st->pid, &start, &pstate) < 0 || start != st->starttime ||
+	    pstate == 'Z' || pstate == 'X')
+		return ST_STOPPED;
+	snprintf(fifo, sizeof fifo, "%s/exec.fifo", st->dir);
+	if (access(fifo, F_OK) == 0)
+		return ST_CREATED;
+	return ST_RUNNING;
+}

@@ -1,0 +1,130 @@
+/* tty.c - the container's terminal: a pty allocated inside the container's
+ * own devpts, its slave made the init's controlling terminal and
+ * /dev/console, its master handed over unix sockets with SCM_RIGHTS (to the
+ * runtime, then to --console-socket), and the foreground proxy of `run`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+int tty_create(struct init *in, int *master)
+{
+	char name[64];
+	int m, slave, n, unlock = 0;
+	struct stat st;
+
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		return fail(errno, "open /dev/ptmx in the container (is devpts mounted on /dev/pts?)");
+	if (ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0) {
+		close(m);
+		return fail(errno, "unlock pty");
+	}
+	snprintf(name, sizeof name, "/dev/pts/%d", n);
+	slave = open(name, O_RDWR | O_NOCTTY);
+	if (slave < 0) {
+		close(m);
+		return fail(errno, "open %s", name);
+	}
+	if (in->spec->console_height || in->spec->console_width) {
+		struct winsize ws = { .ws_row = in->spec->console_height, .ws_col = in->spec->console_width };
+		ioctl(slave, TIOCSWINSZ, &ws);
+	}
+	if (lstat("/dev/console", &st) < 0 && errno == ENOENT) {
+		int fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) {
+		fail(errno, "bind %s on /dev/console", name);
+		goto bad;
+	}
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
+		fail(errno, "make %s the controlling terminal", name);
+		goto bad;
+	}
+	if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0) {
+		fail(errno, "dup %s", name);
+		goto bad;
+	}
+	if (slave > 2)
+		close(slave);
+	*master = m;
+	return 0;
+bad:
+	close(slave);
+	close(m);
+	return -1;
+}
+
+int send_fd(int sock, int fd, const char *payload)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { (void *)payload, strlen(payload) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof cbuf };
+	struct cmsghdr *c;
+
+	memset(cbuf, 0, sizeof cbuf);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		return fail(errno, "send the terminal");
+	return 0;
+}
+
+/* Receives one message; *fd is set if it carried one (else -1). */
+int recv_fd(int sock, char *buf, size_t size, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, size - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof cbuf };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*fd = -1;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return fail(errno, "read from the container's init");
+	buf[n] = 0;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(c), sizeof *fd);
+	return n;
+}
+
+int console_socket_send(const char *path, int master)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int s, ret;
+
+	if (strlen(path) >= sizeof addr.sun_path)
+		return failx("--console-socket %s: path too long", path);
+	strcpy(addr.sun_path, path);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return fail(errno, "socket");
+	if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) {
+		close(s);
+		return fail(errno, "connect --console-socket %s", path);
+	}
+	ret = send_fd(s, master, "/dev/ptmx");
+	close(s);
+	return ret;
+}
