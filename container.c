@@ -414,7 +414,7 @@ static void copy_winsize(int master)
 {
 	struct winsize ws;
 
-	if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+	if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		ioctl(master, TIOCSWINSZ, &ws);
 }
 

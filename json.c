@@ -12,6 +12,46 @@
 #define GRID_JSMN_IMPL
 #include "grid.h"
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* true, false, null, or a number as RFC 8259 writes it */
+static bool valid_primitive(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	if ((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5)) ||
+	    (n == 4 && !memcmp(p, "null", 4)))
+		return true;
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || !is_digit(*p))
+		return false;
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && is_digit(*p))
+			p++;
+	if (p < end && *p == '.') {
+		if (++p >= end || !is_digit(*p))
+			return false;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || !is_digit(*p))
+			return false;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	return p == end;
+}
+
 int json_parse(struct json *j, const char *text, size_t len, const char *what)
 {
 	jsmn_parser p;
@@ -36,6 +76,15 @@ int json_parse(struct json *j, const char *text, size_t len, const char *what)
 	j->text = text;
 	j->len = len;
 	j->ntok = n;
+	/* jsmn checks only a primitive's first character: check the rest */
+	for (int i = 0; i < n; i++) {
+		if (j->tok[i].type == JSMN_PRIMITIVE && !valid_primitive(text + j->tok[i].start,
+									  j->tok[i].end - j->tok[i].start)) {
+			p.pos = j->tok[i].start;
+			n = JSMN_ERROR_INVAL;
+			goto bad;
+		}
+	}
 	/* jsmn stops after the first value: anything but space after it is an error */
 	for (size_t i = j->tok[0].end; i < len; i++) {
 		if (!strchr(" \t\r\n", text[i])) {

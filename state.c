@@ -33,9 +33,14 @@ int id_valid(const char *id)
 			goto bad;
 	}
 	return 0;
-bad:
-	return failx("invalid container id \"%.80s\": use 1-%d characters of [A-Za-z0-9_.-], not starting with '.'",
-		     id, ID_MAX);
+bad:;
+	char shown[81]; /* the id as typed, but on one line */
+	size_t k;
+	for (k = 0; k < sizeof shown - 1 && id[k]; k++)
+		shown[k] = (unsigned char)id[k] < 0x20 || id[k] == 0x7f ? '?' : id[k];
+	shown[k] = 0;
+	return failx("invalid container id \"%s\": use 1-%d characters of [A-Za-z0-9_.-], not starting with '.'",
+		     shown, ID_MAX);
 }
 
 int state_root(const char *root)

@@ -1,0 +1,296 @@
+/* unit.c - unit tests of Grid's pure parts: config parsing (the spec's good
+ * and bad samples and hostile inputs), JSON strings, mount options, the
+ * state file round trip, id validation and signal names. Prints TAP. Built
+ * with glibc, AddressSanitizer and UBSan (make unit). */
+#include <dirent.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+
+#include "../../grid.h"
+
+#ifndef SHARED_DIR
+#define SHARED_DIR "../shared"
+#endif
+
+static int n_test, n_fail;
+
+static void ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	n_test++;
+	if (!cond)
+		n_fail++;
+	printf("%sok %d - ", cond ? "" : "not ", n_test);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (!cond && last_error()[0])
+		printf(" (error: %s)", last_error());
+	printf("\n");
+}
+
+static int parse(struct spec *s, const char *json)
+{
+	clear_error();
+	return spec_parse(s, json, strlen(json), "config.json");
+}
+
+static bool parse_fails_with(const char *json, const char *words)
+{
+	struct spec s;
+
+	if (parse(&s, json) == 0) {
+		spec_free(&s);
+		return false;
+	}
+	return strstr(last_error(), words) != NULL;
+}
+
+static void test_samples(const char *kind, bool want_ok)
+{
+	char dirpath[512];
+	DIR *d;
+	struct dirent *e;
+	int seen = 0;
+
+	snprintf(dirpath, sizeof dirpath, "%s/oci-runtime-spec/schema/test/config/%s", SHARED_DIR, kind);
+	d = opendir(dirpath);
+	ok(d != NULL, "spec samples directory %s exists", dirpath);
+	while (d && (e = readdir(d))) {
+		char path[1024];
+		struct spec s;
+		int r;
+		if (!strstr(e->d_name, ".json"))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dirpath, e->d_name);
+		clear_error();
+		r = spec_load(&s, path);
+		if (r == 0)
+			spec_free(&s);
+		ok(want_ok ? r == 0 : r < 0, "%s sample %s is %s", kind, e->d_name, want_ok ? "accepted" : "refused");
+		if (!want_ok)
+			ok(strstr(last_error(), e->d_name) != NULL, "error for %s names the file: %s", e->d_name,
+			   last_error());
+		seen++;
+	}
+	if (d)
+		closedir(d);
+	ok(seen > 0, "found %s samples", kind);
+}
+
+static void test_full_config(void)
+{
+	struct spec s;
+	const char *json =
+		"{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+		"\"hostname\":\"h\",\"domainname\":\"d\","
+		"\"process\":{\"terminal\":true,\"consoleSize\":{\"height\":24,\"width\":80},"
+		"\"user\":{\"uid\":1000,\"gid\":100,\"umask\":18,\"additionalGids\":[5,6]},"
+		"\"args\":[\"sh\",\"-c\",\"echo \\u00e9\\n\"],\"env\":[\"A=1\",\"B=2\"],\"cwd\":\"/w\","
+		"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":512,\"hard\":1024}],"
+		"\"noNewPrivileges\":true,\"oomScoreAdj\":-5,\"capabilities\":{\"bounding\":[]}},"
+		"\"mounts\":[{\"destination\":\"/data\",\"source\":\"d\",\"options\":[\"rbind\",\"ro\",\"nosuid\",\"rprivate\"]},"
+		"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"mode=755\",\"size=1k\"]}],"
+		"\"annotations\":{\"a\":\"1\",\"org.grid.layer\":\"none\"},"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"},{\"type\":\"mount\"}],"
+		"\"rootfsPropagation\":\"slave\",\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"
+		"\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},\"resources\":{\"pids\":{\"limit\":5}}},"
+		"\"unknownField\":{\"x\":[1,2,{\"y\":null}]}}";
+
+	ok(parse(&s, json) == 0, "a full config parses");
+	ok(s.root_readonly && !strcmp(s.root_path, "rootfs"), "root.path and root.readonly");
+	ok(!strcmp(s.hostname, "h") && !strcmp(s.domainname, "d"), "hostname and domainname");
+	ok(s.terminal && s.console_height == 24 && s.console_width == 80, "terminal and consoleSize");
+	ok(s.uid == 1000 && s.gid == 100 && s.umask == 18 && s.ngroups == 2 && s.groups[1] == 6, "process.user");
+	ok(s.nargs == 3 && !strcmp(s.args[2], "echo \xc3\xa9\n") && s.args[3] == NULL, "args decoded, NULL-terminated");
+	ok(s.nenv == 2 && !strcmp(s.env[1], "B=2") && s.env[2] == NULL, "env");
+	ok(!strcmp(s.cwd, "/w"), "cwd");
+	ok(s.nrlimits == 1 && s.rlimits[0].resource == RLIMIT_NOFILE && s.rlimits[0].soft == 512 &&
+	   s.rlimits[0].hard == 1024, "rlimits");
+	ok(s.no_new_privileges && s.has_oom_score_adj && s.oom_score_adj == -5, "noNewPrivileges, oomScoreAdj");
+	ok(s.nmounts == 2 && s.mounts[0].bind && (s.mounts[0].flags & MS_REC) && (s.mounts[0].flags & MS_RDONLY) &&
+	   (s.mounts[0].flags & MS_NOSUID) && s.mounts[0].propagation == (MS_PRIVATE | MS_REC),
+	   "bind mount options become flags");
+	ok(s.mounts[1].data && !strcmp(s.mounts[1].data, "mode=755,size=1k") && (s.mounts[1].flags & MS_NOSUID),
+	   "filesystem options become data");
+	ok(s.ns[NS_PID].wanted && !s.ns[NS_PID].path && s.ns[NS_NET].wanted &&
+	   !strcmp(s.ns[NS_NET].path, "/proc/1/ns/net") && !s.ns[NS_UTS].wanted, "namespaces");
+	ok(s.rootfs_propagation == MS_SLAVE, "rootfsPropagation");
+	ok(s.nmasked == 1 && s.nreadonly == 1 && s.nsysctl == 1, "masked, readonly paths, sysctl");
+	ok(!strcmp(spec_annotation(&s, "org.grid.layer"), "none") && !spec_annotation(&s, "b"), "annotations");
+	ok(s.nunenforced == 2, "unenforced fields are listed (%zu)", s.nunenforced);
+	spec_free(&s);
+}
+
+static void test_bad_configs(void)
+{
+	static const struct {
+		const char *json, *words, *what;
+	} cases[] = {
+		{ "", "empty", "empty document" },
+		{ "{", "byte", "truncated JSON names a byte offset" },
+		{ "{\"ociVersion\":\"1\"} x", "byte", "trailing garbage" },
+		{ "[1]", "expected an object", "not an object" },
+		{ "{\"root\":{\"path\":\"r\"}}", "ociVersion: required", "missing ociVersion" },
+		{ "{\"ociVersion\":1}", "ociVersion: expected a string", "wrong type" },
+		{ "{\"ociVersion\":\"1\",\"root\":{}}", "root.path: required", "missing root.path" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"args\":[\"sh\"]}}", "process.cwd: required", "missing cwd" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"rel\"}}", "not an absolute path", "relative cwd" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":-1}}}", "process.user.uid", "negative uid" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":4294967296}}}", "out of range", "uid too large" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":1.5}}}", "expected an integer", "fractional uid" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"args\":[\"a\\u0000b\"]}}", "NUL", "NUL in a string" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"args\":[\"\\ud800\"]}}", "invalid escape", "lone surrogate" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"args\":\"sh\"}}", "process.args: expected an array", "args not an array" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"terminal\":\"yes\"}}", "process.terminal", "terminal not a bool" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"soft\":1,\"hard\":1}]}}", "unknown rlimit", "unknown rlimit" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2,\"hard\":1}]}}", "above hard", "soft above hard" },
+		{ "{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"bogus\"}]}}", "unknown namespace type \"bogus\"", "unknown namespace" },
+		{ "{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}]}}", "listed twice", "duplicate namespace" },
+		{ "{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"net\"}]}}", "unknown namespace type", "runc's net is not network" },
+		{ "{\"ociVersion\":\"1\",\"linux\":{\"namespaces\":[{\"type\":\"pid\",\"path\":\"rel\"}]}}", "not an absolute path", "relative namespace path" },
+		{ "{\"ociVersion\":\"1\",\"mounts\":[{\"destination\":\"rel\",\"type\":\"tmpfs\"}]}", "mounts[0].destination", "relative mount destination" },
+		{ "{\"ociVersion\":\"1\",\"mounts\":[{\"type\":\"tmpfs\"}]}", "destination: required", "missing destination" },
+		{ "{\"ociVersion\":\"1\",\"mounts\":[{\"destination\":\"/x\"}]}", "type: required", "missing type without bind" },
+		{ "{\"ociVersion\":\"1\",\"linux\":{\"rootfsPropagation\":\"sideways\"}}", "rootfsPropagation", "bad propagation" },
+		{ "{\"ociVersion\":\"1\",\"linux\":{\"maskedPaths\":[\"proc\"]}}", "maskedPaths[0]", "relative masked path" },
+		{ "{\"ociVersion\":\"1\",\"linux\":{\"sysctl\":{\"../x\":\"1\"}}}", "invalid sysctl", "sysctl escaping /proc/sys" },
+		{ "{\"ociVersion\":\"1\",\"annotations\":{\"a\":1}}", "annotations.a", "annotation value not a string" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"oomScoreAdj\":1001}}", "out of range", "oomScoreAdj out of range" },
+		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"/\",\"noNewPrivileges\":tru}}", "", "invalid literal" },
+	};
+
+	for (size_t i = 0; i < countof(cases); i++)
+		ok(parse_fails_with(cases[i].json, cases[i].words), "refused: %s", cases[i].what);
+}
+
+static void test_deep_and_big(void)
+{
+	size_t depth = 100000, n = 0;
+	char *deep = malloc(2 * depth + 64);
+	struct spec s;
+
+	n += sprintf(deep, "{\"ociVersion\":\"1\",\"x\":");
+	for (size_t i = 0; i < depth; i++)
+		deep[n++] = '[';
+	for (size_t i = 0; i < depth; i++)
+		deep[n++] = ']';
+	deep[n++] = '}';
+	deep[n] = 0;
+	clear_error();
+	ok(spec_parse(&s, deep, n, "config.json") == 0, "deeply nested unknown field is skipped without recursion");
+	spec_free(&s);
+	free(deep);
+}
+
+static void test_json_output(void)
+{
+	struct buf b = { 0 };
+
+	buf_json_str(&b, "a\"b\\c\n\x01");
+	ok(!strcmp(b.p, "\"a\\\"b\\\\c\\u000a\\u0001\""), "JSON output escapes quotes, backslashes, controls: %s", b.p);
+	buf_free(&b);
+}
+
+static void test_ids(void)
+{
+	static const char *good[] = { "a", "c1", "A-b_c.d", "0123456789012345678901234567890123456789012345678901234567890123" };
+	static const char *bad[] = { "", ".", "..", "../x", "a/b", "/", ".hidden", "a b", "a\nb", "é",
+				     "01234567890123456789012345678901234567890123456789012345678901234" };
+
+	for (size_t i = 0; i < countof(good); i++)
+		ok(id_valid(good[i]) == 0, "id \"%s\" accepted", good[i]);
+	for (size_t i = 0; i < countof(bad); i++)
+		ok(id_valid(bad[i]) < 0 && strstr(last_error(), "invalid container id"), "id #%zu refused", i);
+}
+
+static void test_state_roundtrip(void)
+{
+	struct state a = { 0 }, b = { 0 };
+	const char *keys[] = { "k=1", "multi\nline", "pct%" };
+	const char *values[] = { "v=2", "x\ny\r", "100%" };
+	size_t len;
+	char *text;
+	bool same = true;
+
+	strcpy(a.id, "c1");
+	a.pid = 1234;
+	a.starttime = 987654321ULL;
+	strcpy(a.bundle, "/b/with\nnewline=and%");
+	strcpy(a.rootfs, "/run/grid/c1/rootfs");
+	strcpy(a.layer, "overlay");
+	strcpy(a.created, "2026-01-01T00:00:00.000000000Z");
+	ok(state_set_annotations(&a, keys, values, 3) == 0, "annotations set");
+	text = state_format(&a, &len);
+	ok(strchr(text, '\n') && !strstr(text, "with\nnewline"), "values with newlines are escaped");
+	strcpy(b.id, "c1");
+	ok(state_parse(&b, text, len) == 0, "state parses back");
+	same = b.pid == a.pid && b.starttime == a.starttime && !strcmp(b.bundle, a.bundle) &&
+	       !strcmp(b.rootfs, a.rootfs) && !strcmp(b.layer, a.layer) && !strcmp(b.created, a.created) &&
+	       b.nann == 3;
+	for (size_t i = 0; same && i < 3; i++)
+		same = !strcmp(b.ann_keys[i], keys[i]) && !strcmp(b.ann_values[i], values[i]);
+	ok(same, "state round trip keeps every field");
+	free(text);
+	state_close(&a);
+	state_close(&b);
+
+	static const char *bad[] = { "", "garbage", "version=2\nid=c1\npid=1\n", "version=1\nid=c1\n",
+				     "version=1\nid=c1\npid=abc\n", "version=1\nid=other\npid=1\n",
+				     "version=1\nid=c1\npid=1\nbundle=%zz\n" };
+	for (size_t i = 0; i < countof(bad); i++) {
+		struct state c = { 0 };
+		strcpy(c.id, "c1");
+		ok(state_parse(&c, bad[i], strlen(bad[i])) < 0, "corrupt state #%zu refused", i);
+		state_close(&c);
+	}
+	{
+		struct state c = { 0 };
+		strcpy(c.id, "c1");
+		ok(state_parse(&c, "version=1\nid=c1\npid=1\0x", 23) < 0, "state with a NUL byte refused");
+		state_close(&c);
+	}
+}
+
+static void test_signals(void)
+{
+	ok(parse_signal("9") == 9, "signal 9");
+	ok(parse_signal("KILL") == 9 && parse_signal("SIGKILL") == 9 && parse_signal("sigterm") == 15, "signal names");
+	ok(parse_signal("0") < 0 && parse_signal("FOO") < 0 && parse_signal("65") < 0 && parse_signal("9x") < 0,
+	   "bad signals refused");
+	ok(parse_signal("RTMIN+1") == SIGRTMIN + 1, "RTMIN+1");
+}
+
+static void test_default_spec(void)
+{
+	struct spec s;
+
+	ok(parse(&s, default_spec_json) == 0, "grid spec's default config parses");
+	ok(s.terminal && s.nargs == 1 && s.root_readonly && s.ns[NS_CGROUP].wanted && s.nmounts == 7,
+	   "default config looks like runc's");
+	spec_free(&s);
+}
+
+int main(void)
+{
+	test_samples("good", true);
+	test_samples("bad", false);
+	test_full_config();
+	test_bad_configs();
+	test_deep_and_big();
+	test_json_output();
+	test_ids();
+	test_state_roundtrip();
+	test_signals();
+	test_default_spec();
+	printf("1..%d\n", n_test);
+	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
+	return n_fail ? 1 : 0;
+}
