@@ -33,7 +33,8 @@ void rfc3339_now(char *out, size_t size, bool nanos)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(base, sizeof base, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (nanos)
 		snprintf(out, size, "%s.%09ldZ", base, ts.tv_nsec);
 	else

@@ -213,6 +213,17 @@ int state_write(const struct state *st)
 	return ret;
 }
 
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Decodes %XX in place; -1 on a malformed escape. */
 static int unescape(char *s)
 {
@@ -220,8 +231,9 @@ static int unescape(char *s)
 
 	for (; *s; s++) {
 		if (*s == '%') {
-			unsigned v;
-			if (!s[1] || !s[2] || sscanf(s + 1, "%2x", &v) != 1 || v == 0)
+			int hi = hexdigit(s[1]), lo = hi < 0 ? -1 : hexdigit(s[2]);
+			unsigned v = hi * 16 + lo;
+			if (lo < 0 || v == 0)
 				return -1;
 			*o++ = v;
 			s += 2;
