@@ -51,18 +51,17 @@ int parse_signal(const char *s)
 			return failx("invalid signal \"%s\"", s);
 		return n;
 	}
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
+	const char *name = strncasecmp(s, "SIG", 3) ? s : s + 3;
 	for (size_t i = 0; i < countof(signals); i++)
-		if (!strcasecmp(s, signals[i].name))
+		if (!strcasecmp(name, signals[i].name))
 			return signals[i].sig;
-	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
+	if (!strncasecmp(name, "RTMIN", 5) || !strncasecmp(name, "RTMAX", 5)) {
 		n = 0;
-		if (s[5] && (s[5] != '+' && s[5] != '-'))
+		if (name[5] && (name[5] != '+' && name[5] != '-'))
 			return failx("invalid signal \"%s\"", s);
-		if (s[5])
-			n = strtol(s + 5, &end, 10);
-		n += (s[3] == 'I' || s[3] == 'i') ? SIGRTMIN : SIGRTMAX;
+		if (name[5])
+			n = strtol(name + 5, &end, 10);
+		n += (name[3] == 'I' || name[3] == 'i') ? SIGRTMIN : SIGRTMAX;
 		if (n >= SIGRTMIN && n <= SIGRTMAX)
 			return n;
 	}
@@ -164,16 +163,22 @@ static int write_pid_file(const char *path, pid_t pid)
 	return 0;
 }
 
-static int make_state_files(struct state *st)
+static int make_state_files(struct state *st, const char *rootfs)
 {
 	static const char *const dirs[] = { "upper", "work", "rootfs" };
+	struct stat sb;
 
 	for (size_t i = 0; i < countof(dirs); i++)
 		if (mkdirat(st->lockfd, dirs[i], 0700) < 0)
 			return fail(errno, "mkdir %s/%s", st->dir, dirs[i]);
-	/* the rootfs mount point must be reachable by the container's user */
-	if (fchmodat(st->lockfd, "rootfs", 0755, 0) < 0)
-		return fail(errno, "chmod %s/rootfs", st->dir);
+	/* overlayfs shows the upper directory's owner and mode as the
+	 * container's /: give it those of the bundle's rootfs */
+	if (stat(rootfs, &sb) < 0)
+		return fail(errno, "stat %s", rootfs);
+	if (fchownat(st->lockfd, "upper", sb.st_uid, sb.st_gid, 0) < 0 ||
+	    fchmodat(st->lockfd, "upper", sb.st_mode & 07777, 0) < 0 ||
+	    fchmodat(st->lockfd, "rootfs", 0755, 0) < 0)
+		return fail(errno, "set owner and mode of %s/upper", st->dir);
 	if (mkfifoat(st->lockfd, "exec.fifo", 0600) < 0)
 		return fail(errno, "mkfifo %s/exec.fifo", st->dir);
 	return 0;
@@ -259,7 +264,7 @@ static int create(const struct create_opts *o, struct created *c)
 	snprintf(c->st.layer, sizeof c->st.layer, "%s", in.layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
-	    make_state_files(&c->st) < 0)
+	    make_state_files(&c->st, in.rootfs_src) < 0)
 		goto bad;
 	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0) {

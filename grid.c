@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "grid.h"
 
@@ -280,6 +281,22 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+/* runc takes a relative --root from the current directory; so does grid */
+static int make_absolute(const char **path)
+{
+	static char buf[4096];
+	char cwd[4096];
+
+	if (**path == '/')
+		return 0;
+	if (!**path)
+		return failx("--root: empty path");
+	if (!getcwd(cwd, sizeof cwd) || snprintf(buf, sizeof buf, "%s/%s", cwd, *path) >= (int)sizeof buf)
+		return failx("--root %s: cannot make it absolute", *path);
+	*path = buf;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool version = false, help = false;
@@ -308,6 +325,10 @@ int main(int argc, char **argv)
 	if (parse_opts(NULL, i - 1, argv + 1, global, countof(global)) != 0) {
 		if (!last_error()[0])
 			failx("unexpected argument before the command");
+		report_error();
+		return 2;
+	}
+	if (make_absolute(&g.root) < 0) {
 		report_error();
 		return 2;
 	}

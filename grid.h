@@ -113,6 +113,7 @@ int mount_parse_options(struct arena *a, struct mount *m, const char **opts, siz
 extern const char default_spec_json[];
 
 /* ---- json.c: jsmn wrapper and JSON output ---- */
+#define JSMN_PARENT_LINKS
 #ifndef GRID_JSMN_IMPL
 #define JSMN_HEADER
 #endif

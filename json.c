@@ -76,11 +76,14 @@ int json_parse(struct json *j, const char *text, size_t len, const char *what)
 	j->text = text;
 	j->len = len;
 	j->ntok = n;
-	/* jsmn checks only a primitive's first character: check the rest */
+	/* jsmn checks only a primitive's first character, and lets an object
+	 * key go without a value: check both */
 	for (int i = 0; i < n; i++) {
-		if (j->tok[i].type == JSMN_PRIMITIVE && !valid_primitive(text + j->tok[i].start,
-									  j->tok[i].end - j->tok[i].start)) {
-			p.pos = j->tok[i].start;
+		const jsmntok_t *t = &j->tok[i];
+		bool key = t->parent >= 0 && j->tok[t->parent].type == JSMN_OBJECT;
+		if ((t->type == JSMN_PRIMITIVE && !valid_primitive(text + t->start, t->end - t->start)) ||
+		    (key && (t->type != JSMN_STRING || t->size != 1)) || (!key && t->type == JSMN_STRING && t->size)) {
+			p.pos = t->start;
 			n = JSMN_ERROR_INVAL;
 			goto bad;
 		}
