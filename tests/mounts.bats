@@ -1,0 +1,163 @@
+#!/usr/bin/env bats
+# mounts.bats - config.json mounts, masked and read-only paths, sysctl, the
+# cgroup mount, namespace paths of the wrong type, and the initramfs path
+# of pivot_root. Each asserts what the process inside observes.
+
+load helpers
+
+@test "a read-only bind mount shows the host directory and refuses writes" {
+	mkdir "$TMP/data"
+	echo hello >"$TMP/data/file"
+	update_config '.mounts += [{"destination": "/data", "source": ($tmp + "/data"), "options": ["rbind", "ro"]}]'
+	set_args sh -c 'cat /data/file; touch /data/new 2>/dev/null && echo wrote || echo refused'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'hello\nrefused')" ]
+	[ ! -e "$TMP/data/new" ]
+}
+
+@test "a relative bind source is taken from the bundle" {
+	mkdir "$BUNDLE/shared"
+	echo from-bundle >"$BUNDLE/shared/f"
+	update_config '.mounts += [{"destination": "/mnt/s", "source": "shared", "options": ["bind"]}]'
+	set_args cat /mnt/s/f
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = from-bundle ]
+}
+
+@test "a single file can be bind mounted, its mount point is created" {
+	echo one-file >"$TMP/file"
+	update_config '.mounts += [{"destination": "/etc/extra/conf", "source": ($tmp + "/file"), "options": ["bind"]}]'
+	set_args cat /etc/extra/conf
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = one-file ]
+	[ ! -e "$BUNDLE/rootfs/etc/extra" ]
+}
+
+@test "missing nested destinations are created and tmpfs options are applied" {
+	update_config '.mounts += [{"destination": "/a/b/c", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m", "mode=700", "nodev"]}]'
+	set_args sh -c 'stat -c %a /a/b/c; grep " /a/b/c " /proc/self/mounts'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 700 ]
+	[[ "${lines[1]}" == *"tmpfs"*"nodev"*"size=1024k"* ]]
+}
+
+@test "an absolute symlink as destination resolves inside the rootfs, not on the host" {
+	mkdir "$TMP/hostside"
+	ln -s "$TMP/hostside" "$BUNDLE/rootfs/escape"
+	update_config '.mounts += [{"destination": "/escape", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args sh -c 'touch /escape/inside && echo ok'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+	[ -z "$(ls -A "$TMP/hostside")" ]
+	# the tmpfs went to <rootfs>/<the link's target>, inside the container
+	[ -z "$(grep -F "$TMP/hostside" /proc/self/mountinfo)" ]
+}
+
+@test "a relative symlink with .. as destination cannot climb out of the rootfs" {
+	ln -s ../../../../../../.. "$BUNDLE/rootfs/up"
+	update_config '.mounts += [{"destination": "/up/etc/marker", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args sh -c 'test -d /etc/marker && echo inside'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = inside ]
+	[ ! -e /etc/marker ]
+}
+
+@test "a destination with .. components stays inside the rootfs" {
+	update_config '.mounts += [{"destination": "/../../../../tmp/dotdot", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args sh -c 'grep -c " /tmp/dotdot " /proc/self/mounts'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[ ! -e /tmp/dotdot ]
+}
+
+@test "a bind mount whose source is missing names it and leaves nothing" {
+	update_config '.mounts += [{"destination": "/data", "source": ($tmp + "/nope"), "options": ["bind"]}]'
+	run --separate-stderr grid create --bundle "$BUNDLE" c1
+	assert_error "$TMP/nope" "no such file or directory"
+	assert_nothing_left c1
+}
+
+@test "masked paths cannot be read" {
+	update_config '.linux.maskedPaths = ["/proc/meminfo", "/sys/firmware", "/does/not/exist"]'
+	set_args sh -c 'wc -c < /proc/meminfo; ls /sys/firmware | wc -l'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '0\n0')" ]
+}
+
+@test "readonly paths refuse writes" {
+	update_config '.linux.readonlyPaths = ["/proc/sys"]'
+	set_args sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward 2>/dev/null && echo wrote || echo refused'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = refused ]
+}
+
+@test "linux.sysctl is applied inside the container's network namespace only" {
+	host=$(cat /proc/sys/net/ipv4/ip_forward)
+	want=$((1 - host))
+	update_config ".linux.sysctl = {\"net.ipv4.ip_forward\": \"$want\"}"
+	set_args cat /proc/sys/net/ipv4/ip_forward
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host" ]
+}
+
+@test "a cgroup mount shows the hierarchies read-only" {
+	update_config '.linux.namespaces += [{"type": "cgroup"}]
+		| .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "ro"]}]'
+	set_args sh -c 'ls /sys/fs/cgroup | wc -l; grep " /sys/fs/cgroup" /proc/self/mounts | grep -vc " ro," || true'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -ge 1 ]
+	[ "${lines[1]}" = 0 ]
+}
+
+@test "a namespace path of another type is refused and leaves nothing" {
+	update_config '.linux.namespaces |= map(if .type == "uts" then .path = "/proc/self/ns/net" else . end)'
+	run --separate-stderr grid create --bundle "$BUNDLE" c1
+	assert_error "uts" "/proc/self/ns/net" "another type"
+	assert_nothing_left c1
+}
+
+@test "a config without a mount namespace is refused" {
+	update_config '.linux.namespaces |= map(select(.type != "mount"))'
+	run --separate-stderr grid create --bundle "$BUNDLE" c1
+	assert_error "mount namespace"
+	assert_nothing_left c1
+}
+
+@test "a user namespace is refused, not silently ignored" {
+	update_config '.linux.namespaces += [{"type": "user"}]'
+	run --separate-stderr grid create --bundle "$BUNDLE" c1
+	assert_error "user namespace"
+	assert_nothing_left c1
+}
+
+@test "the initramfs path of pivot_root (bind, move, chroot, pivot) runs a container" {
+	set_args sh -c 'hostname; echo $$; ls /'
+	GRID_TEST_ROOT_FALLBACK=1 run --separate-stderr "$GRID_BIN" --debug run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = grid ]
+	[ "${lines[1]}" = 1 ]
+	[[ "$stderr" == *"pivot_root gave EINVAL"* ]]
+	# the container sees its rootfs, not the host's
+	[[ " ${lines[*]} " != *" work "* ]]
+}
+
+@test "unenforced fields are named in a warning" {
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"} | .hooks = {"prestart": []}'
+	set_args true
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: linux.seccomp is not enforced"* ]]
+	[[ "$stderr" == *"warning: hooks is not enforced"* ]]
+}
