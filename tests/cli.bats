@@ -227,3 +227,10 @@ load helpers
 	grid start c1
 	wait_status c1 stopped
 }
+
+@test "grid is one statically linked binary" {
+	run file -L "$GRID_BIN"
+	[[ "$output" == *"statically linked"* ]]
+	run ldd "$GRID_BIN"
+	[ "$status" -ne 0 ] || [[ "$output" == *"not a dynamic executable"* ]]
+}
