@@ -142,8 +142,22 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 
 static void warn_unenforced(const struct spec *s)
 {
+	/* parsed, but their enforcement is still being written */
+	const struct {
+		bool set;
+		const char *name;
+	} pending[] = {
+		{ s->has_caps, "process.capabilities" },
+		{ s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME] || s->nhooks[HOOK_CREATE_CONTAINER] ||
+		  s->nhooks[HOOK_START_CONTAINER] || s->nhooks[HOOK_POSTSTART] || s->nhooks[HOOK_POSTSTOP], "hooks" },
+		{ s->nnetdevs > 0, "linux.netDevices" },
+	};
+
 	for (size_t i = 0; i < s->nunenforced; i++)
 		warn("%s is not enforced by this version of grid", s->unenforced[i]);
+	for (size_t i = 0; i < countof(pending); i++)
+		if (pending[i].set)
+			warn("%s is not enforced by this version of grid", pending[i].name);
 }
 
 static int write_pid_file(const char *path, pid_t pid)

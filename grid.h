@@ -46,14 +46,47 @@ struct namespace {
 	const char *path; /* join this one instead of creating (NULL: new) */
 };
 
+struct id_map {
+	uint32_t container_id, host_id, size;
+};
+
 struct mount {
 	const char *destination, *type, *source;
 	unsigned long flags;      /* MS_* from options */
 	unsigned long clear;      /* MS_* explicitly turned off (rw, suid, ...) */
 	unsigned long propagation;/* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (| MS_REC) */
-	bool bind, recursive_ro;
+	uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* of the r* options, applied recursively */
+	bool bind, idmap, ridmap, tmpcopyup;
 	char *data;               /* options passed to the filesystem */
+	struct id_map *uid_maps, *gid_maps;
+	size_t nuid_maps, ngid_maps;
 };
+
+enum hook_kind {
+	HOOK_PRESTART, HOOK_CREATE_RUNTIME, HOOK_CREATE_CONTAINER,
+	HOOK_START_CONTAINER, HOOK_POSTSTART, HOOK_POSTSTOP, HOOK_KINDS
+};
+
+struct hook {
+	const char *path;
+	const char **args, **env; /* NULL-terminated; args NULL: argv is { path } */
+	size_t nargs, nenv;
+	int timeout;              /* seconds; 0: none */
+};
+
+struct device {
+	const char *path;
+	char type;                /* c, b, u or p */
+	int64_t major, minor;
+	uint32_t mode, uid, gid;
+	bool has_mode, has_uid, has_gid;
+};
+
+struct netdev {
+	const char *host_name, *name; /* name NULL: keep host_name */
+};
+
+enum cap_set { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_INHERITABLE, CAPS_PERMITTED, CAPS_AMBIENT, CAP_SETS };
 
 struct rlimit_spec {
 	int resource;
@@ -86,8 +119,32 @@ struct spec {
 	bool has_oom_score_adj;
 	int oom_score_adj;
 
+	bool has_caps;
+	const char **caps[CAP_SETS];
+	size_t ncaps[CAP_SETS];
+	const char *apparmor_profile, *selinux_label, *mount_label;
+	bool has_ioprio;
+	int ioprio_class, ioprio_level;
+	bool has_scheduler;
+	int sched_policy, sched_nice, sched_priority;
+	uint64_t sched_flags, sched_runtime, sched_deadline, sched_period;
+	const char *cpu_initial, *cpu_final;
+	bool has_personality;
+	unsigned long personality;
+
 	struct mount *mounts;
 	size_t nmounts;
+	struct id_map *uid_maps, *gid_maps;
+	size_t nuid_maps, ngid_maps;
+	bool has_time_offset[2]; /* monotonic, boottime */
+	int64_t time_offset_secs[2];
+	uint32_t time_offset_nsecs[2];
+	struct device *devices;
+	size_t ndevices;
+	struct netdev *netdevs;
+	size_t nnetdevs;
+	struct hook *hooks[HOOK_KINDS];
+	size_t nhooks[HOOK_KINDS];
 	struct namespace ns[NS_COUNT];
 	unsigned long rootfs_propagation; /* 0: default (rslave) */
 	const char **masked_paths;
@@ -108,6 +165,8 @@ int spec_load(struct spec *s, const char *path);
 void spec_free(struct spec *s);
 const char *spec_annotation(const struct spec *s, const char *key);
 const char *ns_name(enum ns_type t);
+const char *hook_name(enum hook_kind k);
+int parse_cpu_list(const char *s, uint64_t *mask, size_t nwords, const char *path);
 int ns_clone_flag(enum ns_type t);
 int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n);
 extern const char default_spec_json[];

@@ -43,6 +43,36 @@ static const struct {
 	{ "lazytime", MS_LAZYTIME, 0 }, { "nolazytime", 0, MS_LAZYTIME },
 	{ "silent", MS_SILENT, 0 }, { "loud", 0, MS_SILENT },
 	{ "nosymfollow", MS_NOSYMFOLLOW, 0 }, { "symfollow", 0, MS_NOSYMFOLLOW },
+	{ "iversion", MS_I_VERSION, 0 }, { "noiversion", 0, MS_I_VERSION },
+};
+
+#define ATTR_RDONLY 0x1
+#define ATTR_NOSUID 0x2
+#define ATTR_NODEV 0x4
+#define ATTR_NOEXEC 0x8
+#define ATTR__ATIME 0x70
+#define ATTR_RELATIME 0x0
+#define ATTR_NOATIME 0x10
+#define ATTR_STRICTATIME 0x20
+#define ATTR_NODIRATIME 0x80
+#define ATTR_IDMAP 0x100000
+#define ATTR_NOSYMFOLLOW 0x200000
+
+/* The recursive options, applied with mount_setattr(AT_RECURSIVE): each
+ * sets the bits of `mask` to `value`. */
+static const struct {
+	const char *name;
+	uint64_t mask, value;
+} recursive_flags[] = {
+	{ "rro", ATTR_RDONLY, ATTR_RDONLY }, { "rrw", ATTR_RDONLY, 0 },
+	{ "rnosuid", ATTR_NOSUID, ATTR_NOSUID }, { "rsuid", ATTR_NOSUID, 0 },
+	{ "rnodev", ATTR_NODEV, ATTR_NODEV }, { "rdev", ATTR_NODEV, 0 },
+	{ "rnoexec", ATTR_NOEXEC, ATTR_NOEXEC }, { "rexec", ATTR_NOEXEC, 0 },
+	{ "rnodiratime", ATTR_NODIRATIME, ATTR_NODIRATIME }, { "rdiratime", ATTR_NODIRATIME, 0 },
+	{ "rnosymfollow", ATTR_NOSYMFOLLOW, ATTR_NOSYMFOLLOW }, { "rsymfollow", ATTR_NOSYMFOLLOW, 0 },
+	{ "rnoatime", ATTR__ATIME, ATTR_NOATIME }, { "rstrictatime", ATTR__ATIME, ATTR_STRICTATIME },
+	{ "rrelatime", ATTR__ATIME, ATTR_RELATIME }, { "ratime", ATTR__ATIME, ATTR_RELATIME },
+	{ "rnorelatime", ATTR__ATIME, ATTR_STRICTATIME }, { "rnostrictatime", ATTR__ATIME, ATTR_RELATIME },
 };
 
 static const struct {
@@ -65,15 +95,23 @@ int mount_parse_options(struct arena *a, struct mount *m, const char **opts, siz
 
 		if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
 			m->bind = true;
-			if (o[0] == 'r')
-				m->propagation |= 0; /* recursion is kept in flags below */
 			m->flags |= MS_BIND | (o[0] == 'r' ? MS_REC : 0);
 			continue;
 		}
-		if (!strcmp(o, "rro")) {
-			m->recursive_ro = true;
-			m->flags |= MS_RDONLY;
+		if (!strcmp(o, "idmap") || !strcmp(o, "ridmap")) {
+			*(o[0] == 'r' ? &m->ridmap : &m->idmap) = true;
 			continue;
+		}
+		if (!strcmp(o, "tmpcopyup")) {
+			m->tmpcopyup = true;
+			continue;
+		}
+		for (size_t k = 0; k < countof(recursive_flags) && !known; k++) {
+			if (!strcmp(o, recursive_flags[k].name)) {
+				m->attr_set = (m->attr_set & ~recursive_flags[k].mask) | recursive_flags[k].value;
+				m->attr_clr |= recursive_flags[k].mask;
+				known = true;
+			}
 		}
 		for (size_t k = 0; k < countof(mount_flags) && !known; k++) {
 			if (!strcmp(o, mount_flags[k].name)) {

@@ -335,6 +335,9 @@ static int e_rlimit(struct pctx *c, int v, const char *path, size_t idx)
 		return -1;
 	if (cur_rlimit->resource < 0)
 		return failx("%s.type: required", path);
+	for (size_t i = 0; i < idx; i++)
+		if (c->s->rlimits[i].resource == cur_rlimit->resource)
+			return failx("%s.type: listed twice (also process.rlimits[%zu])", path, i);
 	if (cur_rlimit->soft > cur_rlimit->hard)
 		return failx("%s: soft limit %llu is above hard limit %llu", path,
 			     (unsigned long long)cur_rlimit->soft, (unsigned long long)cur_rlimit->hard);
@@ -354,15 +357,209 @@ static int f_rlimits(struct pctx *c, int v, const char *path)
 	return walk_array(c, v, path, e_rlimit);
 }
 
+static const char *const cap_set_names[CAP_SETS] = {
+	[CAPS_BOUNDING] = "bounding", [CAPS_EFFECTIVE] = "effective", [CAPS_INHERITABLE] = "inheritable",
+	[CAPS_PERMITTED] = "permitted", [CAPS_AMBIENT] = "ambient",
+};
+
+static int f_capabilities(struct pctx *c, int v, const char *path)
+{
+	struct spec *s = c->s;
+	int k = v + 1;
+
+	if (tok(c, v)->type != JSMN_OBJECT)
+		return failx("%s: expected an object", path);
+	s->has_caps = true;
+	for (int n = 0; n < tok(c, v)->size; n++, k = json_skip(c->j, k + 1)) {
+		for (int set = 0; set < CAP_SETS; set++) {
+			char sub[256];
+			if (!json_eq(c->j, k, cap_set_names[set]) || is_null(c, k + 1))
+				continue;
+			child_path(sub, sizeof sub, path, cap_set_names[set]);
+			if (str_array(c, k + 1, sub, &s->caps[set], &s->ncaps[set]) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int f_apparmor(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->apparmor_profile); }
+static int f_selinux(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->selinux_label); }
+
+/* Finds the token's string in a table of names; -1 with the error recorded. */
+static int enum_field(struct pctx *c, int v, const char *path, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && json_eq(c->j, v, names[i]))
+			return i;
+	if (tok(c, v)->type != JSMN_STRING)
+		return failx("%s: expected a string", path);
+	return failx("%s: unknown value \"%.*s\"", path, tok(c, v)->end - tok(c, v)->start,
+		     c->j->text + tok(c, v)->start);
+}
+
+static int f_ioprio_class(struct pctx *c, int v, const char *path)
+{
+	static const char *const names[] = { NULL, "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE" };
+	int x = enum_field(c, v, path, names, countof(names));
+
+	if (x < 0)
+		return -1;
+	c->s->ioprio_class = x;
+	return 0;
+}
+
+static int f_ioprio_level(struct pctx *c, int v, const char *path)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, 0, 7, &x, path) < 0)
+		return -1;
+	c->s->ioprio_level = x;
+	return 0;
+}
+
+static int f_io_priority(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "class", f_ioprio_class }, { "priority", f_ioprio_level } };
+
+	c->s->ioprio_class = -1;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (c->s->ioprio_class < 0)
+		return failx("%s.class: required", path);
+	c->s->has_ioprio = true;
+	return 0;
+}
+
+static int f_sched_policy(struct pctx *c, int v, const char *path)
+{
+	/* index = the kernel's SCHED_* number (4, SCHED_ISO, is reserved and unimplemented) */
+	static const char *const names[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
+					     "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE" };
+	int x = enum_field(c, v, path, names, countof(names));
+
+	if (x < 0)
+		return -1;
+	if (x == 4)
+		return failx("%s: SCHED_ISO is not implemented by Linux", path);
+	c->s->sched_policy = x;
+	return 0;
+}
+
+static int int32_field(struct pctx *c, int v, const char *path, int *out)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, INT32_MIN, INT32_MAX, &x, path) < 0)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int f_sched_nice(struct pctx *c, int v, const char *p) { return int32_field(c, v, p, &c->s->sched_nice); }
+static int f_sched_prio(struct pctx *c, int v, const char *p) { return int32_field(c, v, p, &c->s->sched_priority); }
+static int f_sched_runtime(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->sched_runtime, p); }
+static int f_sched_deadline(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->sched_deadline, p); }
+static int f_sched_period(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->sched_period, p); }
+
+static int e_sched_flag(struct pctx *c, int v, const char *path, size_t idx)
+{
+	/* index = bit of SCHED_FLAG_* in the kernel's uapi */
+	static const char *const names[] = { "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
+					     "SCHED_FLAG_DL_OVERRUN", "SCHED_FLAG_KEEP_POLICY",
+					     "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
+					     "SCHED_FLAG_UTIL_CLAMP_MAX" };
+	int x = enum_field(c, v, path, names, countof(names));
+
+	(void)idx;
+	if (x < 0)
+		return -1;
+	c->s->sched_flags |= 1ULL << x;
+	return 0;
+}
+
+static int f_sched_flags(struct pctx *c, int v, const char *path)
+{
+	return walk_array(c, v, path, e_sched_flag);
+}
+
+static int f_scheduler(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = {
+		{ "policy", f_sched_policy }, { "nice", f_sched_nice }, { "priority", f_sched_prio },
+		{ "flags", f_sched_flags }, { "runtime", f_sched_runtime }, { "deadline", f_sched_deadline },
+		{ "period", f_sched_period },
+	};
+
+	c->s->sched_policy = -1;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (c->s->sched_policy < 0)
+		return failx("%s.policy: required", path);
+	c->s->has_scheduler = true;
+	return 0;
+}
+
+/* "0-3,7": CPU or NUMA node lists */
+int parse_cpu_list(const char *s, uint64_t *mask, size_t nwords, const char *path)
+{
+	const char *p = s;
+
+	memset(mask, 0, nwords * sizeof *mask);
+	while (*p) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+		if (end == p)
+			goto bad;
+		p = end;
+		if (*p == '-') {
+			b = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				goto bad;
+			p = end;
+		}
+		if (b >= nwords * 64)
+			return failx("%s: %lu is beyond the largest supported number %zu", path, b, nwords * 64 - 1);
+		for (unsigned long i = a; i <= b; i++)
+			mask[i / 64] |= 1ULL << (i % 64);
+		if (*p == ',')
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	return 0;
+bad:
+	return failx("%s: \"%s\" is not a list like 0-3,7", path, s);
+}
+
+static int cpu_list_field(struct pctx *c, int v, const char *path, const char **out)
+{
+	uint64_t mask[16];
+
+	if (str_field(c, v, path, out) < 0)
+		return -1;
+	return parse_cpu_list(*out, mask, countof(mask), path);
+}
+
+static int f_cpu_initial(struct pctx *c, int v, const char *p) { return cpu_list_field(c, v, p, &c->s->cpu_initial); }
+static int f_cpu_final(struct pctx *c, int v, const char *p) { return cpu_list_field(c, v, p, &c->s->cpu_final); }
+
+static int f_exec_cpu_affinity(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "initial", f_cpu_initial }, { "final", f_cpu_final } };
+	return walk_object(c, v, path, f, countof(f));
+}
+
 static int f_process(struct pctx *c, int v, const char *path)
 {
 	static const struct field f[] = {
 		{ "terminal", f_terminal }, { "consoleSize", f_console_size }, { "cwd", f_cwd },
 		{ "env", f_env }, { "args", f_args }, { "rlimits", f_rlimits }, { "user", f_user },
 		{ "noNewPrivileges", f_nnp }, { "oomScoreAdj", f_oom },
-		{ "capabilities", f_unenforced }, { "apparmorProfile", f_unenforced },
-		{ "selinuxLabel", f_unenforced }, { "ioPriority", f_unenforced },
-		{ "scheduler", f_unenforced }, { "execCPUAffinity", f_unenforced },
+		{ "capabilities", f_capabilities }, { "apparmorProfile", f_apparmor },
+		{ "selinuxLabel", f_selinux }, { "ioPriority", f_io_priority },
+		{ "scheduler", f_scheduler }, { "execCPUAffinity", f_exec_cpu_affinity },
 		{ "commandLine", f_ignore },
 	};
 
@@ -376,6 +573,42 @@ static int f_process(struct pctx *c, int v, const char *path)
 	return 0;
 }
 
+/* ---- id mappings (user namespace and idmapped mounts) ---- */
+
+static struct id_map *cur_map;
+static int f_map_container(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->container_id); }
+static int f_map_host(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->host_id); }
+static int f_map_size(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->size); }
+
+static int id_maps(struct pctx *c, int v, const char *path, struct id_map **out, size_t *n)
+{
+	static const struct field f[] = {
+		{ "containerID", f_map_container }, { "hostID", f_map_host }, { "size", f_map_size },
+	};
+	struct id_map *maps;
+	int k = v + 1;
+
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array", path);
+	if (tok(c, v)->size > 340)
+		return failx("%s: more than 340 entries, the kernel's limit", path);
+	maps = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *maps);
+	if (!maps)
+		return -1;
+	for (int x = 0; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
+		char sub[256];
+		snprintf(sub, sizeof sub, "%s[%d]", path, x);
+		cur_map = &maps[x];
+		if (walk_object(c, k, sub, f, countof(f)) < 0)
+			return -1;
+		if (maps[x].size == 0)
+			return failx("%s.size: must be at least 1", sub);
+	}
+	*out = maps;
+	*n = tok(c, v)->size;
+	return 0;
+}
+
 /* ---- mounts ---- */
 
 static struct mount *cur_mount;
@@ -386,12 +619,14 @@ static int f_m_dest(struct pctx *c, int v, const char *p) { return str_field(c, 
 static int f_m_type(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->type); }
 static int f_m_source(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->source); }
 static int f_m_opts(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &cur_opts, &cur_nopts); }
+static int f_m_uid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &cur_mount->uid_maps, &cur_mount->nuid_maps); }
+static int f_m_gid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &cur_mount->gid_maps, &cur_mount->ngid_maps); }
 
 static int e_mount(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = {
 		{ "destination", f_m_dest }, { "type", f_m_type }, { "source", f_m_source },
-		{ "options", f_m_opts }, { "uidMappings", f_unenforced }, { "gidMappings", f_unenforced },
+		{ "options", f_m_opts }, { "uidMappings", f_m_uid_maps }, { "gidMappings", f_m_gid_maps },
 	};
 
 	cur_mount = &c->s->mounts[idx];
@@ -407,6 +642,10 @@ static int e_mount(struct pctx *c, int v, const char *path, size_t idx)
 		return failx("%s.options: %s", path, last_error());
 	if (!cur_mount->type && !cur_mount->bind)
 		return failx("%s.type: required unless options have bind or rbind", path);
+	if (!cur_mount->nuid_maps != !cur_mount->ngid_maps)
+		return failx("%s: uidMappings and gidMappings go together", path);
+	if (cur_mount->nuid_maps && !cur_mount->idmap && !cur_mount->ridmap)
+		return failx("%s: uidMappings need the idmap or ridmap option", path);
 	return 0;
 }
 
@@ -617,18 +856,179 @@ static int f_resources(struct pctx *c, int v, const char *path)
 	return note_unenforced(c, path);
 }
 
+static struct netdev *cur_netdev;
+static int f_netdev_name(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_netdev->name); }
+
+static int valid_ifname(const char *name, bool template_ok)
+{
+	size_t n = strlen(name);
+	const char *pct = strchr(name, '%');
+
+	if (n == 0 || n >= 16 || strchr(name, '/') || strchr(name, ':') || strpbrk(name, " \t\n") ||
+	    !strcmp(name, ".") || !strcmp(name, ".."))
+		return -1;
+	if (pct && (!template_ok || strcmp(pct, "%d") != 0))
+		return -1;
+	return 0;
+}
+
 static int m_netdev(struct pctx *c, int k, int v, const char *path)
 {
-	static const struct field f[] = { { "name", f_string_check } };
-	(void)k;
-	return walk_object(c, v, path, f, countof(f));
+	static const struct field f[] = { { "name", f_netdev_name } };
+	struct spec *s = c->s;
+
+	cur_netdev = &s->netdevs[s->nnetdevs];
+	if (str_field(c, k, path, &cur_netdev->host_name) < 0 || walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (valid_ifname(cur_netdev->host_name, false) < 0)
+		return failx("%s: not a valid interface name", path);
+	if (cur_netdev->name && valid_ifname(cur_netdev->name, true) < 0)
+		return failx("%s.name: \"%s\" is not a valid interface name", path, cur_netdev->name);
+	s->nnetdevs++;
+	return 0;
 }
 
 static int f_netdevices(struct pctx *c, int v, const char *path)
 {
-	if (walk_map(c, v, path, m_netdev) < 0)
+	if (tok(c, v)->type != JSMN_OBJECT)
+		return failx("%s: expected an object", path);
+	c->s->netdevs = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *c->s->netdevs);
+	if (!c->s->netdevs)
 		return -1;
-	return note_unenforced(c, path);
+	return walk_map(c, v, path, m_netdev);
+}
+
+static int f_uid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &c->s->uid_maps, &c->s->nuid_maps); }
+static int f_gid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &c->s->gid_maps, &c->s->ngid_maps); }
+
+static int cur_clock;
+static int f_clock_secs(struct pctx *c, int v, const char *p)
+{
+	return json_int(c->j, v, INT64_MIN, INT64_MAX, &c->s->time_offset_secs[cur_clock], p);
+}
+
+static int f_clock_nsecs(struct pctx *c, int v, const char *p)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, 0, 999999999, &x, p) < 0)
+		return -1;
+	c->s->time_offset_nsecs[cur_clock] = x;
+	return 0;
+}
+
+static int m_time_offset(struct pctx *c, int k, int v, const char *path)
+{
+	static const struct field f[] = { { "secs", f_clock_secs }, { "nanosecs", f_clock_nsecs } };
+
+	if (json_eq(c->j, k, "monotonic"))
+		cur_clock = 0;
+	else if (json_eq(c->j, k, "boottime"))
+		cur_clock = 1;
+	else
+		return failx("%s: only the monotonic and boottime clocks have offsets", path);
+	c->s->has_time_offset[cur_clock] = true;
+	return walk_object(c, v, path, f, countof(f));
+}
+
+static int f_time_offsets(struct pctx *c, int v, const char *path)
+{
+	return walk_map(c, v, path, m_time_offset);
+}
+
+static struct device *cur_dev;
+static int f_dev_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_dev->path); }
+static int f_dev_type(struct pctx *c, int v, const char *path)
+{
+	static const char *const names[] = { "c", "b", "u", "p" };
+	int x = enum_field(c, v, path, names, countof(names));
+
+	if (x < 0)
+		return -1;
+	cur_dev->type = names[x][0];
+	return 0;
+}
+static int f_dev_major(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfff, &cur_dev->major, p); }
+static int f_dev_minor(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfffff, &cur_dev->minor, p); }
+static int f_dev_mode(struct pctx *c, int v, const char *p) { cur_dev->has_mode = true; return u32_field(c, v, p, &cur_dev->mode); }
+static int f_dev_uid(struct pctx *c, int v, const char *p) { cur_dev->has_uid = true; return u32_field(c, v, p, &cur_dev->uid); }
+static int f_dev_gid(struct pctx *c, int v, const char *p) { cur_dev->has_gid = true; return u32_field(c, v, p, &cur_dev->gid); }
+
+static int e_device(struct pctx *c, int v, const char *path, size_t idx)
+{
+	static const struct field f[] = {
+		{ "path", f_dev_path }, { "type", f_dev_type }, { "major", f_dev_major }, { "minor", f_dev_minor },
+		{ "fileMode", f_dev_mode }, { "uid", f_dev_uid }, { "gid", f_dev_gid },
+	};
+
+	cur_dev = &c->s->devices[idx];
+	cur_dev->major = cur_dev->minor = -1;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (!cur_dev->path || cur_dev->path[0] != '/')
+		return failx("%s.path: required, an absolute path", path);
+	if (!cur_dev->type)
+		return failx("%s.type: required", path);
+	if (cur_dev->type != 'p' && (cur_dev->major < 0 || cur_dev->minor < 0))
+		return failx("%s: major and minor are required for type %c", path, cur_dev->type);
+	if (cur_dev->has_mode && (cur_dev->mode & ~07777u))
+		return failx("%s.fileMode: %u has bits beyond permissions (it is decimal: 438 is 0666)", path,
+			     cur_dev->mode);
+	return 0;
+}
+
+static int f_devices(struct pctx *c, int v, const char *path)
+{
+	struct spec *s = c->s;
+
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array", path);
+	s->devices = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->devices);
+	if (!s->devices)
+		return -1;
+	s->ndevices = tok(c, v)->size;
+	return walk_array(c, v, path, e_device);
+}
+
+static int f_mount_label(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->mount_label); }
+
+static int f_pers_domain(struct pctx *c, int v, const char *path)
+{
+	static const char *const names[] = { "LINUX", "LINUX32" };
+	int x = enum_field(c, v, path, names, countof(names));
+
+	if (x < 0)
+		return -1;
+	c->s->personality = x == 0 ? 0x0000 : 0x0008; /* PER_LINUX, PER_LINUX32 */
+	c->s->has_personality = true;
+	return 0;
+}
+
+static int f_pers_flags(struct pctx *c, int v, const char *path)
+{
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array", path);
+	if (tok(c, v)->size > 0)
+		return failx("%s: no personality flags are supported", path);
+	return 0;
+}
+
+static int f_personality(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "domain", f_pers_domain }, { "flags", f_pers_flags } };
+
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (!c->s->has_personality)
+		return failx("%s.domain: required", path);
+	return 0;
+}
+
+static int f_intel_rdt(struct pctx *c, int v, const char *path)
+{
+	(void)v;
+	(void)c;
+	return failx("%s: Intel RDT (resctrl) is not supported by grid", path);
 }
 
 static int f_cgroups_path(struct pctx *c, int v, const char *path)
@@ -644,12 +1044,81 @@ static int f_linux(struct pctx *c, int v, const char *path)
 		{ "namespaces", f_namespaces }, { "rootfsPropagation", f_propagation },
 		{ "maskedPaths", f_masked }, { "readonlyPaths", f_readonly }, { "sysctl", f_sysctl },
 		{ "resources", f_resources }, { "netDevices", f_netdevices }, { "cgroupsPath", f_cgroups_path },
-		{ "uidMappings", f_unenforced }, { "gidMappings", f_unenforced },
-		{ "timeOffsets", f_unenforced }, { "devices", f_unenforced }, { "seccomp", f_unenforced },
-		{ "mountLabel", f_unenforced }, { "intelRdt", f_unenforced }, { "personality", f_unenforced },
+		{ "uidMappings", f_uid_maps }, { "gidMappings", f_gid_maps },
+		{ "timeOffsets", f_time_offsets }, { "devices", f_devices }, { "seccomp", f_unenforced },
+		{ "mountLabel", f_mount_label }, { "intelRdt", f_intel_rdt }, { "personality", f_personality },
 		{ "memoryPolicy", f_unenforced },
 	};
 	return walk_object(c, v, path, f, countof(f));
+}
+
+/* ---- hooks ---- */
+
+static struct hook *cur_hook;
+static int f_hook_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_hook->path); }
+static int f_hook_args(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &cur_hook->args, &cur_hook->nargs); }
+static int f_hook_env(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &cur_hook->env, &cur_hook->nenv); }
+static int f_hook_timeout(struct pctx *c, int v, const char *path)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, 1, 86400, &x, path) < 0)
+		return failx("%s: must be a number of seconds greater than zero", path);
+	cur_hook->timeout = x;
+	return 0;
+}
+
+static int e_hook(struct pctx *c, int v, const char *path, size_t idx)
+{
+	static const struct field f[] = {
+		{ "path", f_hook_path }, { "args", f_hook_args }, { "env", f_hook_env }, { "timeout", f_hook_timeout },
+	};
+	(void)idx;
+	cur_hook++;
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (!cur_hook->path || cur_hook->path[0] != '/')
+		return failx("%s.path: required, an absolute path", path);
+	return 0;
+}
+
+static const char *const hook_names[HOOK_KINDS] = {
+	[HOOK_PRESTART] = "prestart", [HOOK_CREATE_RUNTIME] = "createRuntime",
+	[HOOK_CREATE_CONTAINER] = "createContainer", [HOOK_START_CONTAINER] = "startContainer",
+	[HOOK_POSTSTART] = "poststart", [HOOK_POSTSTOP] = "poststop",
+};
+
+const char *hook_name(enum hook_kind k)
+{
+	return hook_names[k];
+}
+
+static int f_hooks(struct pctx *c, int v, const char *path)
+{
+	struct spec *s = c->s;
+	int k = v + 1;
+
+	if (tok(c, v)->type != JSMN_OBJECT)
+		return failx("%s: expected an object", path);
+	for (int n = 0; n < tok(c, v)->size; n++, k = json_skip(c->j, k + 1)) {
+		for (int h = 0; h < HOOK_KINDS; h++) {
+			char sub[256];
+			int a = k + 1;
+			if (!json_eq(c->j, k, hook_names[h]) || is_null(c, a))
+				continue;
+			child_path(sub, sizeof sub, path, hook_names[h]);
+			if (tok(c, a)->type != JSMN_ARRAY)
+				return failx("%s: expected an array", sub);
+			s->hooks[h] = arena_alloc(&s->arena, (tok(c, a)->size + 1) * sizeof *s->hooks[h]);
+			if (!s->hooks[h])
+				return -1;
+			cur_hook = s->hooks[h] - 1;
+			if (walk_array(c, a, sub, e_hook) < 0)
+				return -1;
+			s->nhooks[h] = tok(c, a)->size;
+		}
+	}
+	return 0;
 }
 
 /* ---- top level ---- */
@@ -712,7 +1181,7 @@ int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
 	static const struct field f[] = {
 		{ "ociVersion", f_oci_version }, { "root", f_root }, { "process", f_process },
 		{ "hostname", f_hostname }, { "domainname", f_domainname }, { "mounts", f_mounts },
-		{ "linux", f_linux }, { "annotations", f_annotations }, { "hooks", f_unenforced },
+		{ "linux", f_linux }, { "annotations", f_annotations }, { "hooks", f_hooks },
 		{ "freebsd", f_freebsd },
 	};
 	struct json j;
@@ -727,6 +1196,7 @@ int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
 	json_free(&j);
 	if (ret == 0 && !s->oci_version)
 		ret = failx("ociVersion: required");
+
 	if (ret < 0) {
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s: %s", what, last_error());
