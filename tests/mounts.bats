@@ -154,10 +154,10 @@ load helpers
 }
 
 @test "unenforced fields are named in a warning" {
-	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"} | .hooks = {"prestart": []}'
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"} | .linux.resources = {"pids": {"limit": 10}}'
 	set_args true
 	run --separate-stderr grid run --bundle "$BUNDLE" c1
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"warning: linux.seccomp is not enforced"* ]]
-	[[ "$stderr" == *"warning: hooks is not enforced"* ]]
+	[[ "$stderr" == *"warning: linux.resources is not enforced"* ]]
 }
