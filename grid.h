@@ -260,6 +260,7 @@ int ns_open_paths(struct init *in);        /* parent: open and type-check ns pat
 void ns_close_paths(struct init *in);
 int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, pivot */
 int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
+int init_before_pivot(struct init *in);    /* child: the hooks' moment before pivot_root */
 const char *layer_choose(const char *annotation);
 int tty_create(struct init *in, int *master);  /* child, after pivot */
 int send_fd(int sock, int fd, const char *payload);

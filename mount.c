@@ -588,6 +588,9 @@ int rootfs_setup(struct init *in)
 		if (resolve_in_root(root, s->cwd, cwd, sizeof cwd) < 0 || mkdir_p(cwd, 0755) < 0)
 			return failx("process.cwd %s: %s", s->cwd, last_error());
 	}
+	/* the environment exists: hooks that must run before pivot_root run now */
+	if (init_before_pivot(in) < 0)
+		return -1;
 	if (in->no_pivot)
 		return no_pivot(root);
 	/* GRID_TEST_ROOT_FALLBACK lets the tests take the initramfs path on a disk root */

@@ -193,6 +193,15 @@ static int find_executable(const struct spec *s, char *out, size_t size)
 	return failx("exec: \"%s\": executable file not found in $PATH", name);
 }
 
+/* Called by rootfs_setup once every mount is in place, just before
+ * pivot_root: the moment of the prestart, createRuntime and createContainer
+ * hooks. */
+int init_before_pivot(struct init *in)
+{
+	(void)in;
+	return 0;
+}
+
 static int init_prepare(struct init *in, char *exe, size_t exe_size)
 {
 	static const int other_ns[] = { NS_USER, NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, -1 };
