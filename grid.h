@@ -131,6 +131,9 @@ struct spec {
 	const char *cpu_initial, *cpu_final;
 	bool has_personality;
 	unsigned long personality;
+	bool has_mempolicy;
+	int mempolicy_mode;   /* MPOL_* | MPOL_F_* flags */
+	const char *mempolicy_nodes;
 
 	struct mount *mounts;
 	size_t nmounts;
@@ -266,6 +269,10 @@ int tty_create(struct init *in, int *master);  /* child, after pivot */
 int send_fd(int sock, int fd, const char *payload);
 int recv_fd(int sock, char *buf, size_t size, int *fd);
 int console_socket_send(const char *path, int master);
+
+/* ---- process.c: attributes of the container's process ---- */
+int process_apply(const struct spec *s);       /* child, before the user switch */
+int process_apply_lsm(const struct spec *s);   /* child, just before exec */
 
 /* ---- container.c: the operations the command line calls ---- */
 struct create_opts {

@@ -210,7 +210,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 
 	if (read_file("/proc/self/cgroup", &in->host_cgroups, &(size_t){ 0 }, 1 << 20) < 0)
 		in->host_cgroups = NULL;
-	if (enter_namespaces(in, other_ns) < 0)
+	if (enter_namespaces(in, other_ns) < 0 || process_apply(s) < 0)
 		return -1;
 	if (s->has_oom_score_adj) {
 		char v[16];
@@ -270,6 +270,10 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
+	if (process_apply_lsm(in->spec) < 0) {
+		fprintf(stderr, "grid: %s\n", last_error());
+		_exit(126);
+	}
 	execve(exe, (char *const *)in->spec->args, (char *const *)in->spec->env);
 	fprintf(stderr, "grid: exec %s: %s\n", exe, errtext(errno));
 	_exit(errno == ENOENT ? 127 : 126);

@@ -1024,6 +1024,58 @@ static int f_personality(struct pctx *c, int v, const char *path)
 	return 0;
 }
 
+static int f_mpol_mode(struct pctx *c, int v, const char *path)
+{
+	/* index = the kernel's MPOL_* number */
+	static const char *const names[] = { "MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE",
+					     "MPOL_LOCAL", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE" };
+	int x = enum_field(c, v, path, names, countof(names));
+
+	if (x < 0)
+		return -1;
+	c->s->mempolicy_mode |= x;
+	c->s->has_mempolicy = true;
+	return 0;
+}
+
+static int f_mpol_nodes(struct pctx *c, int v, const char *path)
+{
+	uint64_t mask[16];
+
+	if (str_field(c, v, path, &c->s->mempolicy_nodes) < 0)
+		return -1;
+	return parse_cpu_list(c->s->mempolicy_nodes, mask, countof(mask), path);
+}
+
+static int e_mpol_flag(struct pctx *c, int v, const char *path, size_t idx)
+{
+	static const char *const names[] = { "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+					     "MPOL_F_STATIC_NODES" };
+	int x = enum_field(c, v, path, names, countof(names));
+
+	(void)idx;
+	if (x < 0)
+		return -1;
+	c->s->mempolicy_mode |= 1 << (13 + x); /* 1<<13, 1<<14, 1<<15 */
+	return 0;
+}
+
+static int f_mpol_flags(struct pctx *c, int v, const char *path)
+{
+	return walk_array(c, v, path, e_mpol_flag);
+}
+
+static int f_memory_policy(struct pctx *c, int v, const char *path)
+{
+	static const struct field f[] = { { "mode", f_mpol_mode }, { "nodes", f_mpol_nodes }, { "flags", f_mpol_flags } };
+
+	if (walk_object(c, v, path, f, countof(f)) < 0)
+		return -1;
+	if (!c->s->has_mempolicy)
+		return failx("%s.mode: required", path);
+	return 0;
+}
+
 static int f_intel_rdt(struct pctx *c, int v, const char *path)
 {
 	(void)v;
@@ -1047,7 +1099,7 @@ static int f_linux(struct pctx *c, int v, const char *path)
 		{ "uidMappings", f_uid_maps }, { "gidMappings", f_gid_maps },
 		{ "timeOffsets", f_time_offsets }, { "devices", f_devices }, { "seccomp", f_unenforced },
 		{ "mountLabel", f_mount_label }, { "intelRdt", f_intel_rdt }, { "personality", f_personality },
-		{ "memoryPolicy", f_unenforced },
+		{ "memoryPolicy", f_memory_policy },
 	};
 	return walk_object(c, v, path, f, countof(f));
 }

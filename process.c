@@ -1,0 +1,141 @@
+/* process.c - attributes of the container's process that are neither its
+ * namespaces nor its identity: I/O priority, scheduler, personality, NUMA
+ * memory policy, and the AppArmor/SELinux labels of its exec. Applied by
+ * the init process (ns.c) before it switches to the container's user. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_SHIFT 13
+
+struct sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static int apply_ioprio(const struct spec *s)
+{
+	int prio = (s->ioprio_class << IOPRIO_CLASS_SHIFT) | s->ioprio_level;
+
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) < 0)
+		return fail(errno, "process.ioPriority: ioprio_set");
+	return 0;
+}
+
+static int apply_scheduler(const struct spec *s)
+{
+	struct sched_attr a = {
+		.size = sizeof a, .sched_policy = s->sched_policy, .sched_flags = s->sched_flags,
+		.sched_nice = s->sched_nice, .sched_priority = s->sched_priority,
+		.sched_runtime = s->sched_runtime, .sched_deadline = s->sched_deadline,
+		.sched_period = s->sched_period,
+	};
+
+	if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+		return fail(errno, "process.scheduler: sched_setattr");
+	return 0;
+}
+
+static int apply_mempolicy(const struct spec *s)
+{
+	uint64_t nodes[16] = { 0 };
+	bool have_nodes = s->mempolicy_nodes && *s->mempolicy_nodes;
+
+	if (have_nodes && parse_cpu_list(s->mempolicy_nodes, nodes, countof(nodes), "linux.memoryPolicy.nodes") < 0)
+		return -1;
+	if (syscall(SYS_set_mempolicy, s->mempolicy_mode, have_nodes ? nodes : NULL,
+		    have_nodes ? countof(nodes) * 64 : 0) < 0)
+		return fail(errno, "linux.memoryPolicy: set_mempolicy");
+	return 0;
+}
+
+static bool lsm_apparmor, lsm_selinux;
+static bool apparmor_enabled(void);
+static bool selinux_enabled(void);
+
+/* Runs in the init before pivot_root, while the host's /sys is still visible. */
+int process_apply(const struct spec *s)
+{
+	lsm_apparmor = s->apparmor_profile && *s->apparmor_profile && apparmor_enabled();
+	lsm_selinux = s->selinux_label && *s->selinux_label && selinux_enabled();
+	if (s->has_ioprio && apply_ioprio(s) < 0)
+		return -1;
+	if (s->has_scheduler && apply_scheduler(s) < 0)
+		return -1;
+	if (s->has_mempolicy && apply_mempolicy(s) < 0)
+		return -1;
+	if (s->has_personality && personality(s->personality) < 0)
+		return fail(errno, "linux.personality");
+	return 0;
+}
+
+/* As crun does: a label is applied only when its LSM is enabled, and
+ * otherwise ignored (there is nothing that could enforce it). */
+static bool apparmor_enabled(void)
+{
+	char c = 0;
+	int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == 'Y' && access("/sys/kernel/security/apparmor", F_OK) == 0;
+}
+
+static bool selinux_enabled(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+static int write_attr(const char *path, const char *fallback, const char *value, const char *field)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 && fallback)
+		fd = open(fallback, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "%s: open %s", field, path);
+	n = write(fd, value, strlen(value));
+	close(fd);
+	if (n < 0)
+		return fail(errno, "%s: set \"%s\"", field, value);
+	return 0;
+}
+
+/* Must run after pivot_root (the container's /proc) and right before exec. */
+int process_apply_lsm(const struct spec *s)
+{
+	if (s->apparmor_profile && *s->apparmor_profile) {
+		if (lsm_apparmor) {
+			char v[512];
+			snprintf(v, sizeof v, "exec %s", s->apparmor_profile);
+			if (write_attr("/proc/self/attr/apparmor/exec", "/proc/self/attr/exec", v,
+				       "process.apparmorProfile") < 0)
+				return -1;
+		} else {
+			debug("process.apparmorProfile ignored: AppArmor is not enabled");
+		}
+	}
+	if (s->selinux_label && *s->selinux_label) {
+		if (lsm_selinux) {
+			if (write_attr("/proc/self/attr/exec", NULL, s->selinux_label, "process.selinuxLabel") < 0)
+				return -1;
+		} else {
+			debug("process.selinuxLabel ignored: SELinux is not enabled");
+		}
+	}
+	return 0;
+}
