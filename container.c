@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -177,10 +178,23 @@ static int write_pid_file(const char *path, pid_t pid)
 	return 0;
 }
 
-static int make_state_files(struct state *st, const char *rootfs)
+/* The host id that container id `id` maps to, or `id` without a mapping. */
+static unsigned host_id(const struct id_map *m, size_t n, unsigned id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return m[i].host_id + (id - m[i].container_id);
+	return id;
+}
+
+static int make_state_files(struct state *st, const char *rootfs, const struct spec *spec)
 {
 	static const char *const dirs[] = { "upper", "work", "rootfs" };
 	struct stat sb;
+	/* in a new user namespace the layer is mounted by the container's root */
+	bool userns = spec->ns[NS_USER].wanted && !spec->ns[NS_USER].path;
+	unsigned uid = userns ? host_id(spec->uid_maps, spec->nuid_maps, 0) : 0;
+	unsigned gid = userns ? host_id(spec->gid_maps, spec->ngid_maps, 0) : 0;
 
 	for (size_t i = 0; i < countof(dirs); i++)
 		if (mkdirat(st->lockfd, dirs[i], 0700) < 0)
@@ -189,9 +203,14 @@ static int make_state_files(struct state *st, const char *rootfs)
 	 * container's /: give it those of the bundle's rootfs */
 	if (stat(rootfs, &sb) < 0)
 		return fail(errno, "stat %s", rootfs);
+	if (userns) {
+		sb.st_uid = host_id(spec->uid_maps, spec->nuid_maps, sb.st_uid);
+		sb.st_gid = host_id(spec->gid_maps, spec->ngid_maps, sb.st_gid);
+	}
 	if (fchownat(st->lockfd, "upper", sb.st_uid, sb.st_gid, 0) < 0 ||
 	    fchmodat(st->lockfd, "upper", sb.st_mode & 07777, 0) < 0 ||
-	    fchmodat(st->lockfd, "rootfs", 0755, 0) < 0)
+	    fchownat(st->lockfd, "work", uid, gid, 0) < 0 ||
+	    fchmodat(st->lockfd, "rootfs", 0755, 0) < 0 || fchmod(st->lockfd, 0711) < 0)
 		return fail(errno, "set owner and mode of %s/upper", st->dir);
 	if (mkfifoat(st->lockfd, "exec.fifo", 0600) < 0)
 		return fail(errno, "mkfifo %s/exec.fifo", st->dir);
@@ -225,6 +244,15 @@ static int wait_ready(int sock, int *master)
 			return -1;
 		}
 		return failx("unexpected message from the container's init");
+	}
+}
+
+static void close_idmap_fds(struct init *in)
+{
+	for (size_t i = 0; in->idmap_fd && i < in->spec->nmounts; i++) {
+		if (in->idmap_fd[i] >= 0)
+			close(in->idmap_fd[i]);
+		in->idmap_fd[i] = -1;
 	}
 }
 
@@ -269,6 +297,13 @@ static int create(const struct create_opts *o, struct created *c)
 	}
 	if (ns_open_paths(&in) < 0)
 		goto bad;
+	in.idmap_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in.idmap_fd);
+	if (!in.idmap_fd)
+		goto bad;
+	for (size_t i = 0; i < c->spec.nmounts; i++)
+		in.idmap_fd[i] = -1;
+	if (idmap_prepare(&in) < 0)
+		goto bad;
 	if (state_new(&c->st, o->root, o->id) < 0)
 		goto bad;
 	have_dir = true;
@@ -278,7 +313,7 @@ static int create(const struct create_opts *o, struct created *c)
 	snprintf(c->st.layer, sizeof c->st.layer, "%s", in.layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
-	    make_state_files(&c->st, in.rootfs_src) < 0)
+	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0)
 		goto bad;
 	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0) {
@@ -292,6 +327,7 @@ static int create(const struct create_opts *o, struct created *c)
 	warn_unenforced(&c->spec);
 	debug("create %s: bundle %s, rootfs %s, layer %s", o->id, bundle, in.rootfs_src, in.layer);
 	in.sync_fd = sv[1];
+	in.sync_parent = sv[0];
 	in.fifo_fd = fifo;
 	c->pid = ns_spawn(&in);
 	if (c->pid < 0)
@@ -300,6 +336,7 @@ static int create(const struct create_opts *o, struct created *c)
 	sv[1] = -1;
 	close(fifo);
 	fifo = -1;
+	close_idmap_fds(&in);
 	ns_close_paths(&in);
 	if (wait_ready(sv[0], &c->master) < 0)
 		goto bad;
@@ -340,6 +377,7 @@ bad:
 				close(sv[i]);
 		if (fifo >= 0)
 			close(fifo);
+		close_idmap_fds(&in);
 		ns_close_paths(&in);
 		if (have_dir) {
 			remove_tree(c->st.dir);
@@ -530,6 +568,9 @@ int container_run(const struct create_opts *o)
 	struct created c;
 	int code;
 
+	/* with a user namespace the init is our grandchild: adopt it to wait for it */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return fail(errno, "become a subreaper");
 	if (create(o, &c) < 0)
 		return -1;
 	if (release_init(&c.st) < 0) {

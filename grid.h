@@ -254,14 +254,18 @@ struct init {
 	const char *layer;     /* overlay | aufs | none */
 	bool no_pivot;
 	int sync_fd;           /* child's end of a SOCK_SEQPACKET pair */
+	int sync_parent;       /* the runtime's end */
+	bool stage2;           /* the init was forked by stage 1 (user namespace) */
 	int fifo_fd;           /* exec.fifo, read by init to wait for start */
 	int ns_fd[NS_COUNT];   /* namespaces joined by path, opened by the parent */
 	char *host_cgroups;    /* /proc/self/cgroup as the runtime saw it */
+	int *idmap_fd;         /* per mount: user namespace of its idmapping, or -1 */
 };
 pid_t ns_spawn(struct init *in);           /* parent: returns the init's host pid */
 int ns_open_paths(struct init *in);        /* parent: open and type-check ns paths */
 void ns_close_paths(struct init *in);
 int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, pivot */
+int idmap_prepare(struct init *in);        /* parent: user namespaces of idmapped mounts */
 int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
 int init_before_pivot(struct init *in);    /* child: the hooks' moment before pivot_root */
 const char *layer_choose(const char *annotation);

@@ -16,6 +16,8 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "grid.h"
@@ -254,7 +256,121 @@ static int remount_bind(const char *dest, unsigned long want, unsigned long clea
 	return 0;
 }
 
-static int mount_bind(const struct init *in, const struct mount *m, const char *dest)
+/* ---- mount_setattr: recursive options and idmapped mounts ---- */
+
+struct mount_attr_arg {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+#define OPEN_TREE_CLONE 1
+#define AT_RECURSIVE_FLAG 0x8000
+#define MOVE_MOUNT_F_EMPTY_PATH 0x4
+
+static int set_recursive_attrs(const struct mount *m, const char *dest)
+{
+	struct mount_attr_arg a = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
+
+	if (!m->attr_clr)
+		return 0;
+	if (syscall(SYS_mount_setattr, AT_FDCWD, dest, AT_RECURSIVE_FLAG, &a, sizeof a) < 0)
+		return fail(errno, "mount %s: apply recursive options (mount_setattr)", m->destination);
+	return 0;
+}
+
+/* A user namespace holding `uid`/`gid` maps, as an fd: the handle
+ * mount_setattr(MOUNT_ATTR_IDMAP) takes. Made by a child that unshares and
+ * waits while we write its maps. Runs in the runtime, before the fork. */
+static int userns_with_maps(const struct id_map *u, size_t nu, const struct id_map *g, size_t ng, const char *field)
+{
+	int p[2], q[2], fd = -1;
+	char c, path[64], buf[340 * 36];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0 || pipe2(q, O_CLOEXEC) < 0)
+		return fail(errno, "%s: pipe", field);
+	pid = fork();
+	if (pid < 0)
+		return fail(errno, "%s: fork", field);
+	if (pid == 0) {
+		close(p[0]);
+		close(q[1]);
+		c = unshare(CLONE_NEWUSER) == 0 ? 'r' : 'e';
+		if (write(p[1], &c, 1) != 1 || read(q[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	close(q[0]);
+	if (read(p[0], &c, 1) != 1 || c != 'r') {
+		fail(EPERM, "%s: create a user namespace", field);
+		goto out;
+	}
+	for (int k = 0; k < 2; k++) {
+		const struct id_map *m = k ? g : u;
+		size_t n = k ? ng : nu, len = 0;
+		for (size_t i = 0; i < n; i++)
+			len += snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+					m[i].size);
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, k ? "gid_map" : "uid_map");
+		if (write_file(path, buf, len, 0, 0) < 0) {
+			failx("%s: %s", field, last_error());
+			goto out;
+		}
+	}
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fail(errno, "%s: open %s", field, path);
+out:
+	close(p[0]);
+	close(q[1]); /* lets the child go */
+	waitpid(pid, NULL, 0);
+	return fd;
+}
+
+int idmap_prepare(struct init *in)
+{
+	const struct spec *s = in->spec;
+
+	for (size_t i = 0; i < s->nmounts; i++) {
+		const struct mount *m = &s->mounts[i];
+		char field[64];
+		snprintf(field, sizeof field, "mounts[%zu]", i);
+		in->idmap_fd[i] = -1;
+		if (!m->idmap && !m->ridmap)
+			continue;
+		if (!m->bind)
+			return failx("%s: idmap and ridmap are supported on bind mounts", field);
+		if (m->nuid_maps)
+			in->idmap_fd[i] = userns_with_maps(m->uid_maps, m->nuid_maps, m->gid_maps, m->ngid_maps, field);
+		else if (s->nuid_maps && s->ns[NS_USER].wanted)
+			in->idmap_fd[i] = userns_with_maps(s->uid_maps, s->nuid_maps, s->gid_maps, s->ngid_maps, field);
+		else
+			return failx("%s: idmap needs uidMappings and gidMappings, on the mount or with a user namespace",
+				     field);
+		if (in->idmap_fd[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int bind_idmapped(const struct mount *m, const char *src, const char *dest, int userns_fd)
+{
+	struct mount_attr_arg a = { .attr_set = ATTR_IDMAP, .userns_fd = userns_fd };
+	int t = syscall(SYS_open_tree, AT_FDCWD, src,
+			OPEN_TREE_CLONE | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE_FLAG : 0));
+	int ret = 0;
+
+	if (t < 0)
+		return fail(errno, "mount %s: open_tree %s", m->destination, src);
+	if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE_FLAG : 0), &a, sizeof a) < 0)
+		ret = fail(errno, "mount %s: idmap (mount_setattr)", m->destination);
+	else if (syscall(SYS_move_mount, t, "", AT_FDCWD, dest, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		ret = fail(errno, "mount %s: move_mount", m->destination);
+	close(t);
+	return ret;
+}
+
+static int mount_bind(const struct init *in, const struct mount *m, const char *dest, int idmap_fd)
 {
 	char src[PATH_MAX];
 	struct stat st;
@@ -270,8 +386,12 @@ static int mount_bind(const struct init *in, const struct mount *m, const char *
 		return fail(errno, "mount %s: source %s", m->destination, src);
 	if (make_mount_point(dest, !S_ISDIR(st.st_mode)) < 0)
 		return -1;
-	if (mount(src, dest, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
+	if (idmap_fd >= 0) {
+		if (bind_idmapped(m, src, dest, idmap_fd) < 0)
+			return -1;
+	} else if (mount(src, dest, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0) {
 		return fail(errno, "bind mount %s on %s", src, m->destination);
+	}
 	if (extra || m->clear)
 		return remount_bind(dest, extra, m->clear);
 	return 0;
@@ -368,7 +488,7 @@ static int mount_cgroup(const struct init *in, const struct mount *m, const char
 	return ret;
 }
 
-static int mount_one(const struct init *in, const char *root, const struct mount *m)
+static int mount_one(const struct init *in, const char *root, const struct mount *m, int idmap_fd)
 {
 	char dest[PATH_MAX];
 	unsigned long flags = m->flags;
@@ -377,7 +497,7 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 		return fail(errno, "mount destination %s", m->destination);
 	debug("mount %s (%s) on %s", m->source ? m->source : "-", m->type ? m->type : "bind", dest);
 	if (m->bind) {
-		if (mount_bind(in, m, dest) < 0)
+		if (mount_bind(in, m, dest, idmap_fd) < 0)
 			return -1;
 	} else if (!strcmp(m->type, "cgroup")) {
 		if (mount_cgroup(in, m, dest) < 0)
@@ -391,7 +511,7 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 	}
 	if (m->propagation && mount(NULL, dest, NULL, m->propagation, NULL) < 0)
 		return fail(errno, "set propagation of %s", m->destination);
-	return 0;
+	return set_recursive_attrs(m, dest);
 }
 
 /* ---- the write layer ---- */
@@ -580,7 +700,7 @@ int rootfs_setup(struct init *in)
 	if (mount_layer(in, root) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nmounts; i++)
-		if (mount_one(in, root, &s->mounts[i]) < 0)
+		if (mount_one(in, root, &s->mounts[i], in->idmap_fd ? in->idmap_fd[i] : -1) < 0)
 			return -1;
 	if (default_devices(root) < 0)
 		return -1;

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
 
@@ -50,8 +51,6 @@ int ns_open_paths(struct init *in)
 		int type;
 		if (!in->spec->ns[t].wanted)
 			continue;
-		if (t == NS_USER)
-			return failx("linux.namespaces: user namespaces are not supported yet");
 		if (!path)
 			continue;
 		in->ns_fd[t] = open(path, O_RDONLY | O_CLOEXEC);
@@ -65,6 +64,15 @@ int ns_open_paths(struct init *in)
 	}
 	if (!in->spec->ns[NS_MNT].wanted)
 		return failx("linux.namespaces: a mount namespace is required");
+	if (in->spec->ns[NS_USER].wanted && !in->spec->ns[NS_USER].path &&
+	    (!in->spec->nuid_maps || !in->spec->ngid_maps))
+		return failx("linux.uidMappings and linux.gidMappings: required with a new user namespace");
+	if (!in->spec->ns[NS_USER].wanted && (in->spec->nuid_maps || in->spec->ngid_maps))
+		return failx("linux.uidMappings: needs a user namespace in linux.namespaces");
+	if (in->spec->ns[NS_TIME].path && (in->spec->has_time_offset[0] || in->spec->has_time_offset[1]))
+		return failx("linux.timeOffsets: cannot be set on a joined time namespace");
+	if ((in->spec->has_time_offset[0] || in->spec->has_time_offset[1]) && !in->spec->ns[NS_TIME].wanted)
+		return failx("linux.timeOffsets: needs a time namespace in linux.namespaces");
 	if (in->spec->hostname && !in->spec->ns[NS_UTS].wanted)
 		return failx("hostname: setting it needs a uts namespace");
 	return 0;
@@ -204,7 +212,7 @@ int init_before_pivot(struct init *in)
 
 static int init_prepare(struct init *in, char *exe, size_t exe_size)
 {
-	static const int other_ns[] = { NS_USER, NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, -1 };
+	static const int other_ns[] = { NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, -1 };
 	const struct spec *s = in->spec;
 	int master = -1;
 
@@ -251,8 +259,12 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	if (in->st->lockfd >= 0)
 		close(in->st->lockfd);
 	/* die with the runtime until the container exists for real: by signal
-	 * while setting up, by the sync socket's EOF once we are ready */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	 * while setting up, by the sync socket's EOF once we are ready (after
+	 * stage 1 our parent is gone already: the EOF alone tells) */
+	if (!in->stage2)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	else
+		prctl(PR_SET_PDEATHSIG, 0);
 	if (init_prepare(in, exe, sizeof exe) < 0) {
 		send_msg(in->sync_fd, 'E', last_error());
 		_exit(1);
@@ -279,12 +291,171 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/* timeOffsets go into /proc/self/timens_offsets after unshare(CLONE_NEWTIME)
+ * and before the first process enters the namespace. */
+static int write_time_offsets(const struct init *in)
+{
+	static const char *const clocks[2] = { "monotonic", "boottime" };
+	const struct spec *s = in->spec;
+	char buf[128];
+	int n = 0;
+
+	if (!s->ns[NS_TIME].wanted || s->ns[NS_TIME].path)
+		return 0;
+	for (int c = 0; c < 2; c++)
+		if (s->has_time_offset[c])
+			n += snprintf(buf + n, sizeof buf - n, "%s %lld %u\n", clocks[c],
+				      (long long)s->time_offset_secs[c], s->time_offset_nsecs[c]);
+	if (n && write_file("/proc/self/timens_offsets", buf, n, 0, 0) < 0)
+		return failx("linux.timeOffsets: %s", last_error());
+	return 0;
+}
+
+static int enter_pid_and_time(struct init *in)
+{
+	static const int ns[] = { NS_PID, NS_TIME, -1 };
+
+	if (enter_namespaces(in, ns) < 0)
+		return -1;
+	return write_time_offsets(in);
+}
+
+/* ---- with a user namespace: two stages ----
+ * The pid namespace must belong to the user namespace (or the container could
+ * not mount its /proc), so it is created after it, by a first child (stage 1)
+ * that then forks the init and exits. The runtime writes the id maps of the
+ * first child when asked ('U'), and learns the init's pid from 'P'. */
+
+static int recv_byte(int fd, char want)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = recv(fd, &c, 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n == 1 && c == want ? 0 : -1;
+}
+
+static void __attribute__((noreturn)) stage1_main(struct init *in)
+{
+	int go[2];
+	pid_t pid;
+	char msg[32];
+
+	if (in->st->lockfd >= 0)
+		close(in->st->lockfd);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (in->ns_fd[NS_USER] >= 0) {
+		if (setns(in->ns_fd[NS_USER], CLONE_NEWUSER) < 0) {
+			fail(errno, "setns %s (user)", in->spec->ns[NS_USER].path);
+			goto bad;
+		}
+	} else {
+		if (unshare(CLONE_NEWUSER) < 0) {
+			fail(errno, "unshare the user namespace");
+			goto bad;
+		}
+		send_msg(in->sync_fd, 'U', "");
+		if (recv_byte(in->sync_fd, 'u') < 0)
+			_exit(1);
+	}
+	/* become the namespace's root where it is mapped; creator's caps otherwise */
+	if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+		fail(errno, "setgid 0 in the user namespace");
+	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+		fail(errno, "setuid 0 in the user namespace");
+	if (enter_pid_and_time(in) < 0 || pipe2(go, O_CLOEXEC) < 0)
+		goto bad;
+	pid = fork();
+	if (pid < 0) {
+		fail(errno, "fork");
+		goto bad;
+	}
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1) /* wait until the runtime knows our pid */
+			_exit(1);
+		close(go[0]);
+		in->stage2 = true;
+		init_main(in);
+	}
+	snprintf(msg, sizeof msg, "%d", (int)pid);
+	send_msg(in->sync_fd, 'P', msg);
+	if (write(go[1], "g", 1) != 1)
+		_exit(1);
+	_exit(0);
+bad:
+	send_msg(in->sync_fd, 'E', last_error());
+	_exit(1);
+}
+
+static int write_id_map(pid_t pid, const char *file, const struct id_map *m, size_t n, const char *field)
+{
+	char path[64], buf[340 * 36];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if (len && write_file(path, buf, len, 0, 0) < 0)
+		return failx("%s: %s", field, last_error());
+	return 0;
+}
+
+/* The runtime's side of stage 1: maps on request, then the init's pid. */
+static pid_t stage1_wait(struct init *in, pid_t stage1)
+{
+	char msg[1200];
+	int fd;
+
+	for (;;) {
+		int n = recv_fd(in->sync_parent, msg, sizeof msg, &fd);
+		if (fd >= 0)
+			close(fd);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return failx("container init exited during setup");
+		if (msg[0] == 'E') {
+			set_error_text(msg + 1);
+			return -1;
+		}
+		if (msg[0] == 'P')
+			return atoi(msg + 1);
+		if (msg[0] != 'U')
+			return failx("unexpected message from the container's init");
+		if (write_id_map(stage1, "uid_map", in->spec->uid_maps, in->spec->nuid_maps, "linux.uidMappings") < 0 ||
+		    write_id_map(stage1, "gid_map", in->spec->gid_maps, in->spec->ngid_maps, "linux.gidMappings") < 0)
+			return -1;
+		if (send(in->sync_parent, "u", 1, MSG_NOSIGNAL) != 1)
+			return fail(errno, "answer the container's init");
+	}
+}
+
+static pid_t spawn_with_userns(struct init *in)
+{
+	pid_t stage1 = fork(), pid;
+
+	if (stage1 < 0)
+		return fail(errno, "fork");
+	if (stage1 == 0)
+		stage1_main(in);
+	pid = stage1_wait(in, stage1);
+	if (pid < 0)
+		kill(stage1, SIGKILL);
+	waitpid(stage1, NULL, 0);
+	return pid;
+}
+
 pid_t ns_spawn(struct init *in)
 {
-	static const int parent_ns[] = { NS_PID, NS_TIME, -1 };
 	pid_t pid;
 
-	if (enter_namespaces(in, parent_ns) < 0)
+	if (in->spec->ns[NS_USER].wanted)
+		return spawn_with_userns(in);
+	if (enter_pid_and_time(in) < 0)
 		return -1;
 	pid = fork();
 	if (pid < 0)
