@@ -261,9 +261,9 @@ static int remount_bind(const char *dest, unsigned long want, unsigned long clea
 struct mount_attr_arg {
 	uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
-#define OPEN_TREE_CLONE 1
+#define OPEN_TREE_CLONE_FLAG 1
 #define AT_RECURSIVE_FLAG 0x8000
-#define MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define MOVE_MOUNT_EMPTY_PATH_FLAG 0x4 /* MOVE_MOUNT_F_EMPTY_PATH */
 
 static int set_recursive_attrs(const struct mount *m, const char *dest)
 {
@@ -357,14 +357,14 @@ static int bind_idmapped(const struct mount *m, const char *src, const char *des
 {
 	struct mount_attr_arg a = { .attr_set = ATTR_IDMAP, .userns_fd = userns_fd };
 	int t = syscall(SYS_open_tree, AT_FDCWD, src,
-			OPEN_TREE_CLONE | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE_FLAG : 0));
+			OPEN_TREE_CLONE_FLAG | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE_FLAG : 0));
 	int ret = 0;
 
 	if (t < 0)
 		return fail(errno, "mount %s: open_tree %s", m->destination, src);
 	if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE_FLAG : 0), &a, sizeof a) < 0)
 		ret = fail(errno, "mount %s: idmap (mount_setattr)", m->destination);
-	else if (syscall(SYS_move_mount, t, "", AT_FDCWD, dest, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	else if (syscall(SYS_move_mount, t, "", AT_FDCWD, dest, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
 		ret = fail(errno, "mount %s: move_mount", m->destination);
 	close(t);
 	return ret;
