@@ -5,7 +5,6 @@
  * narrows the bounding set while still root (caps_bound) and sets the other
  * four sets once it runs as the container's user (caps_apply). */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
