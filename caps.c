@@ -1,10 +1,12 @@
 /* caps.c - process.capabilities. The runtime turns the five lists of names
  * into bit masks before it forks (caps_resolve): a name capabilities(7) does
- * not know is refused, one this kernel or this runtime cannot grant is
- * dropped with a warning, as config.md asks. The container's init then
- * narrows the bounding set while still root (caps_bound) and sets the other
- * four sets once it runs as the container's user (caps_apply). */
+ * not know is refused, one this kernel or this runtime cannot grant (or an
+ * ambient one the kernel would not raise) is dropped with a warning, as
+ * config.md asks. The container's init then narrows the bounding set while
+ * still root (caps_bound) and sets the other four sets once it runs as the
+ * container's user (caps_apply). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -145,6 +147,26 @@ static int check_subset(const struct spec *s, const struct caps *c, int set, uin
 	return 0;
 }
 
+/* The kernel raises an ambient capability only if it is both permitted and
+ * inheritable. runc's own `runc spec` lists ambient caps without any
+ * inheritable ones and runc ignores them silently; Grid drops them too, as
+ * config.md asks for what cannot be granted, but says so. */
+static void drop_unraisable(struct caps *c)
+{
+	uint64_t lost = c->set[CAPS_AMBIENT] & ~(c->set[CAPS_PERMITTED] & c->set[CAPS_INHERITABLE]);
+	char list[1024] = "";
+	size_t len = 0;
+
+	if (!lost)
+		return;
+	for (int n = 0; n < (int)countof(cap_names); n++)
+		if (lost & (1ULL << n))
+			len += snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", cap_names[n]);
+	warn("process.capabilities.ambient: %s not both permitted and inheritable, cannot be raised: dropped",
+	     list);
+	c->set[CAPS_AMBIENT] &= ~lost;
+}
+
 int caps_resolve(const struct spec *s, struct caps *out)
 {
 	uint64_t asked = 0, can;
@@ -162,10 +184,9 @@ int caps_resolve(const struct spec *s, struct caps *out)
 	for (int set = 0; set < CAP_SETS; set++)
 		out->set[set] &= can;
 	if (check_subset(s, out, CAPS_EFFECTIVE, out->set[CAPS_PERMITTED], "permitted") < 0 ||
-	    check_subset(s, out, CAPS_INHERITABLE, out->set[CAPS_BOUNDING], "bounding") < 0 ||
-	    check_subset(s, out, CAPS_AMBIENT, out->set[CAPS_PERMITTED], "permitted") < 0 ||
-	    check_subset(s, out, CAPS_AMBIENT, out->set[CAPS_INHERITABLE], "inheritable") < 0)
+	    check_subset(s, out, CAPS_INHERITABLE, out->set[CAPS_BOUNDING], "bounding") < 0)
 		return -1;
+	drop_unraisable(out);
 	return 0;
 }
 
