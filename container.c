@@ -148,7 +148,6 @@ static void warn_unenforced(const struct spec *s)
 		bool set;
 		const char *name;
 	} pending[] = {
-		{ s->has_caps, "process.capabilities" },
 		{ s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME] || s->nhooks[HOOK_CREATE_CONTAINER] ||
 		  s->nhooks[HOOK_START_CONTAINER] || s->nhooks[HOOK_POSTSTART] || s->nhooks[HOOK_POSTSTOP], "hooks" },
 		{ s->nnetdevs > 0, "linux.netDevices" },
@@ -295,6 +294,8 @@ static int create(const struct create_opts *o, struct created *c)
 		failx("annotation %s: \"%s\" is not auto, overlay, aufs or none", LAYER_ANNOTATION, in.layer);
 		goto bad;
 	}
+	if (c->spec.has_caps && caps_resolve(&c->spec, &in.caps) < 0)
+		goto bad;
 	if (ns_open_paths(&in) < 0)
 		goto bad;
 	in.idmap_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in.idmap_fd);

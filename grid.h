@@ -246,6 +246,16 @@ enum status state_status(const struct state *st);
 int proc_starttime(pid_t pid, unsigned long long *out, char *pstate);
 void rfc3339_now(char *out, size_t size, bool nanos);
 
+/* ---- caps.c: process.capabilities as bit masks ---- */
+struct caps {
+	uint64_t set[CAP_SETS]; /* bit n: capability n, of enum cap_set */
+	int last;               /* this kernel's cap_last_cap */
+};
+int caps_resolve(const struct spec *s, struct caps *out); /* runtime, before fork */
+int caps_bound(const struct caps *c);  /* child, still root: bounding set, keep caps */
+int caps_apply(const struct caps *c);  /* child, as the user: capset, ambient */
+const char *cap_name(int n);
+
 /* ---- the container's init process: ns.c, mount.c, tty.c ---- */
 struct init {
 	struct spec *spec;
@@ -260,6 +270,7 @@ struct init {
 	int ns_fd[NS_COUNT];   /* namespaces joined by path, opened by the parent */
 	char *host_cgroups;    /* /proc/self/cgroup as the runtime saw it */
 	int *idmap_fd;         /* per mount: user namespace of its idmapping, or -1 */
+	struct caps caps;      /* resolved when spec->has_caps */
 };
 pid_t ns_spawn(struct init *in);           /* parent: returns the init's host pid */
 int ns_open_paths(struct init *in);        /* parent: open and type-check ns paths */

@@ -145,14 +145,22 @@ static int apply_sysctl(const struct spec *s)
 	return 0;
 }
 
-static int set_user(const struct spec *s)
+/* Without process.capabilities, root keeps root's capabilities and any
+ * other user ends with none, as setresuid leaves them. */
+static int set_user(const struct init *in)
 {
+	const struct spec *s = in->spec;
+
+	if (s->has_caps && caps_bound(&in->caps) < 0)
+		return -1;
 	if (setgroups(s->ngroups, s->groups) < 0)
 		return fail(errno, "process.user: setgroups");
 	if (setresgid(s->gid, s->gid, s->gid) < 0)
 		return fail(errno, "process.user: setgid %u", (unsigned)s->gid);
 	if (setresuid(s->uid, s->uid, s->uid) < 0)
 		return fail(errno, "process.user: setuid %u", (unsigned)s->uid);
+	if (s->has_caps && caps_apply(&in->caps) < 0)
+		return -1;
 	if (s->umask >= 0)
 		umask(s->umask);
 	return 0;
@@ -241,7 +249,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 		return fail(errno, "hostname %s", s->hostname);
 	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		return fail(errno, "domainname %s", s->domainname);
-	if (apply_rlimits(s) < 0 || set_user(s) < 0)
+	if (apply_rlimits(s) < 0 || set_user(in) < 0)
 		return -1;
 	if (chdir(s->cwd) < 0)
 		return fail(errno, "process.cwd %s", s->cwd);

@@ -278,6 +278,25 @@ static void test_default_spec(void)
 	spec_free(&s);
 }
 
+static void test_caps(void)
+{
+	struct spec s;
+	struct caps c;
+
+	ok(!strcmp(cap_name(0), "CAP_CHOWN") && !strcmp(cap_name(29), "CAP_AUDIT_WRITE") &&
+	   !strcmp(cap_name(40), "CAP_CHECKPOINT_RESTORE"), "capability numbers follow capabilities(7)");
+	if (parse(&s, default_spec_json) == 0) {
+		ok(caps_resolve(&s, &c) == 0 && c.set[CAPS_BOUNDING] == 0x20000420 &&
+		   c.set[CAPS_EFFECTIVE] == 0x20000420 && c.set[CAPS_INHERITABLE] == 0 && c.set[CAPS_AMBIENT] == 0,
+		   "default capabilities resolve to KILL, NET_BIND_SERVICE, AUDIT_WRITE");
+		s.caps[CAPS_PERMITTED][2] = "CAP_NET_BIND_SERVIC";
+		ok(caps_resolve(&s, &c) < 0 &&
+		   strstr(last_error(), "permitted[2]: unknown capability \"CAP_NET_BIND_SERVIC\""),
+		   "unknown capability name refused");
+		spec_free(&s);
+	}
+}
+
 int main(void)
 {
 	test_samples("good", true);
@@ -290,6 +309,7 @@ int main(void)
 	test_state_roundtrip();
 	test_signals();
 	test_default_spec();
+	test_caps();
 	printf("1..%d\n", n_test);
 	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
