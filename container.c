@@ -557,13 +557,11 @@ int container_run(const struct create_opts *o)
 
 /* ---- state, list ---- */
 
-static void state_json(struct buf *b, const struct state *st)
+void state_json(struct buf *b, const struct state *st, enum status s, pid_t pid)
 {
-	enum status s = state_status(st);
-
 	buf_puts(b, "{\"ociVersion\":\"" OCI_VERSION "\",\"id\":");
 	buf_json_str(b, st->id);
-	buf_printf(b, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", s == ST_STOPPED ? 0 : (int)st->pid,
+	buf_printf(b, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", s == ST_STOPPED ? 0 : (int)pid,
 		   status_name(s));
 	buf_json_str(b, st->bundle);
 	buf_puts(b, ",\"rootfs\":");
@@ -588,7 +586,7 @@ int container_state(const char *root, const char *id)
 
 	if (state_open(&st, root, id, false) < 0)
 		return -1;
-	state_json(&b, &st);
+	state_json(&b, &st, state_status(&st), st.pid);
 	buf_puts(&b, "\n");
 	fputs(b.p, stdout);
 	buf_free(&b);
@@ -618,7 +616,7 @@ int container_list(const char *root, bool json, bool quiet)
 		} else if (json) {
 			if (!first)
 				buf_puts(&b, ",");
-			state_json(&b, &st);
+			state_json(&b, &st, state_status(&st), st.pid);
 		} else {
 			enum status s = state_status(&st);
 			buf_printf(&b, "%-24s %-8d %-10s %-40s %s\n", st.id, s == ST_STOPPED ? 0 : (int)st.pid,

@@ -267,12 +267,21 @@ int send_fd(int sock, int fd, const char *payload);
 int recv_fd(int sock, char *buf, size_t size, int *fd);
 int console_socket_send(const char *path, int master);
 
+/* ---- hooks.c: the OCI hooks ---- */
+/* Runs the hooks of kind k in order with the state JSON on stdin; the first
+ * failure stops them and is the error. */
+int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, enum status status, pid_t pid);
+int hooks_save(const struct spec *s, const struct state *st); /* poststart, poststop into the state dir */
+int hooks_load(struct spec *s, const struct state *st);       /* what hooks_save kept; none: no hooks */
+
 /* ---- container.c: the operations the command line calls ---- */
 struct create_opts {
 	const char *root, *id, *bundle, *pid_file, *console_socket;
 	bool no_pivot, detach, keep;
 	int preserve_fds;
 };
+/* The OCI state JSON of `st` as `status` with `pid` (0 when stopped). */
+void state_json(struct buf *b, const struct state *st, enum status status, pid_t pid);
 int container_create(const struct create_opts *o);
 int container_start(const char *root, const char *id);
 int container_run(const struct create_opts *o);
