@@ -198,8 +198,30 @@ static int make_state_files(struct state *st, const char *rootfs)
 	return 0;
 }
 
-/* Reads the init's messages until it is ready ('K') or fails ('E'). */
-static int wait_ready(int sock, int *master)
+/* The init reached its moment before pivot_root ('H'): the prestart then
+ * createRuntime hooks run here, in the runtime, before it may go on. */
+static int create_hooks(int sock, const struct spec *spec, const struct state *st)
+{
+	if (hooks_run(spec, HOOK_PRESTART, st, ST_CREATING, st->pid) < 0 ||
+	    hooks_run(spec, HOOK_CREATE_RUNTIME, st, ST_CREATING, st->pid) < 0)
+		return -1;
+	if (send(sock, "h", 1, MSG_NOSIGNAL) != 1)
+		return fail(errno, "resume the container's init after its hooks");
+	return 0;
+}
+
+/* The poststop hooks, when the container is gone: failures only warn. */
+static void poststop_hooks(const struct spec *spec, const struct state *st)
+{
+	if (hooks_run(spec, HOOK_POSTSTOP, st, ST_STOPPED, 0) < 0) {
+		warn("%s", last_error());
+		clear_error();
+	}
+}
+
+/* Reads the init's messages until it is ready ('K') or fails ('E'), running
+ * the runtime's create hooks when it asks ('H'). */
+static int wait_ready(int sock, int *master, const struct spec *spec, const struct state *st)
 {
 	char msg[1200];
 	int fd, n;
@@ -220,6 +242,11 @@ static int wait_ready(int sock, int *master)
 			close(fd);
 		if (msg[0] == 'K')
 			return 0;
+		if (msg[0] == 'H') {
+			if (create_hooks(sock, spec, st) < 0)
+				return -1;
+			continue;
+		}
 		if (msg[0] == 'E') {
 			set_error_text(msg + 1);
 			return -1;
@@ -301,9 +328,9 @@ static int create(const struct create_opts *o, struct created *c)
 	close(fifo);
 	fifo = -1;
 	ns_close_paths(&in);
-	if (wait_ready(sv[0], &c->master) < 0)
-		goto bad;
 	c->st.pid = c->pid;
+	if (wait_ready(sv[0], &c->master, &c->spec, &c->st) < 0)
+		goto bad;
 	if (proc_starttime(c->pid, &c->st.starttime, NULL) < 0) {
 		failx("container init exited during setup");
 		goto bad;
@@ -343,6 +370,10 @@ bad:
 		ns_close_paths(&in);
 		if (have_dir) {
 			remove_tree(c->st.dir);
+			/* once the init existed, a failed create (a failing hook,
+			 * runtime.md lifecycle steps 3-5) ends as delete would */
+			if (c->pid > 0)
+				poststop_hooks(&c->spec, &c->st);
 			state_close(&c->st);
 		}
 		if (have_spec)

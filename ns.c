@@ -193,13 +193,34 @@ static int find_executable(const struct spec *s, char *out, size_t size)
 	return failx("exec: \"%s\": executable file not found in $PATH", name);
 }
 
+/* Asks the runtime to run its prestart and createRuntime hooks now, and
+ * waits for its go-ahead; if they fail, the runtime kills us. */
+static int runtime_hooks(int sync_fd)
+{
+	char ok;
+	ssize_t n;
+
+	send_msg(sync_fd, 'H', "");
+	do
+		n = read(sync_fd, &ok, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || ok != 'h')
+		return failx("the runtime did not finish the prestart and createRuntime hooks");
+	return 0;
+}
+
 /* Called by rootfs_setup once every mount is in place, just before
  * pivot_root: the moment of the prestart, createRuntime and createContainer
- * hooks. */
+ * hooks. The first two run in the runtime, with our host pid; the last in
+ * our namespaces, with the pid we see, where paths still resolve in the
+ * runtime's mount tree. */
 int init_before_pivot(struct init *in)
 {
-	(void)in;
-	return 0;
+	const struct spec *s = in->spec;
+
+	if ((s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME]) && runtime_hooks(in->sync_fd) < 0)
+		return -1;
+	return hooks_run(s, HOOK_CREATE_CONTAINER, in->st, ST_CREATING, getpid());
 }
 
 static int init_prepare(struct init *in, char *exe, size_t exe_size)
@@ -212,6 +233,11 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 		in->host_cgroups = NULL;
 	if (enter_namespaces(in, other_ns) < 0)
 		return -1;
+	/* before the mounts: the createContainer hooks see the container's names */
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return fail(errno, "hostname %s", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return fail(errno, "domainname %s", s->domainname);
 	if (s->has_oom_score_adj) {
 		char v[16];
 		int n = snprintf(v, sizeof v, "%d", s->oom_score_adj);
@@ -229,10 +255,6 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	}
 	if (apply_sysctl(s) < 0 || rootfs_finish(in) < 0)
 		return -1;
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
-		return fail(errno, "hostname %s", s->hostname);
-	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
-		return fail(errno, "domainname %s", s->domainname);
 	if (apply_rlimits(s) < 0 || set_user(s) < 0)
 		return -1;
 	if (chdir(s->cwd) < 0)
