@@ -148,8 +148,6 @@ static void warn_unenforced(const struct spec *s)
 		const char *name;
 	} pending[] = {
 		{ s->has_caps, "process.capabilities" },
-		{ s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME] || s->nhooks[HOOK_CREATE_CONTAINER] ||
-		  s->nhooks[HOOK_START_CONTAINER] || s->nhooks[HOOK_POSTSTART] || s->nhooks[HOOK_POSTSTOP], "hooks" },
 		{ s->nnetdevs > 0, "linux.netDevices" },
 	};
 
@@ -305,7 +303,7 @@ static int create(const struct create_opts *o, struct created *c)
 	snprintf(c->st.layer, sizeof c->st.layer, "%s", in.layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
-	    make_state_files(&c->st, in.rootfs_src) < 0)
+	    make_state_files(&c->st, in.rootfs_src) < 0 || hooks_save(&c->spec, &c->st) < 0)
 		goto bad;
 	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0) {
@@ -405,6 +403,41 @@ int container_create(const struct create_opts *o)
 
 /* ---- start ---- */
 
+/* A startContainer hook that failed left its error here (see ns.c). */
+static int start_error(const struct state *st)
+{
+	char path[PATH_MAX], *text;
+	size_t len;
+
+	snprintf(path, sizeof path, "%s/start.error", st->dir);
+	if (read_file(path, &text, &len, 4096) < 0) {
+		clear_error();
+		return 0;
+	}
+	if (len == 0) {
+		free(text);
+		return 0;
+	}
+	set_error_text(text);
+	free(text);
+	return -1;
+}
+
+/* The poststart hooks, once the program runs; if one fails the container
+ * is stopped, as runtime.md's lifecycle step 9 says. */
+static int poststart_hooks(const struct spec *spec, const struct state *st)
+{
+	char msg[1024];
+
+	if (hooks_run(spec, HOOK_POSTSTART, st, ST_RUNNING, st->pid) == 0)
+		return 0;
+	snprintf(msg, sizeof msg, "%s", last_error());
+	if (signal_init(st, SIGKILL) == 0)
+		wait_gone(st);
+	set_error_text(msg);
+	return -1;
+}
+
 /* Releases the init blocked on exec.fifo and waits until it has exec'd
  * (or died): the fifo then has no reader left and poll reports POLLERR. */
 static int release_init(const struct state *st)
@@ -429,12 +462,13 @@ static int release_init(const struct state *st)
 	close(fd);
 	if (unlink(path) < 0)
 		return fail(errno, "unlink %s", path);
-	return 0;
+	return start_error(st);
 }
 
 int container_start(const char *root, const char *id)
 {
 	struct state st;
+	struct spec hooks = { 0 };
 	enum status s;
 	int ret;
 
@@ -443,8 +477,11 @@ int container_start(const char *root, const char *id)
 	s = state_status(&st);
 	if (s != ST_CREATED)
 		ret = failx("cannot start container \"%s\": it is %s, not created", id, status_name(s));
-	else
-		ret = release_init(&st);
+	else if (hooks_load(&hooks, &st) < 0)
+		ret = -1;
+	else if ((ret = release_init(&st)) == 0)
+		ret = poststart_hooks(&hooks, &st);
+	spec_free(&hooks);
 	state_close(&st);
 	return ret;
 }
@@ -563,12 +600,13 @@ int container_run(const struct create_opts *o)
 
 	if (create(o, &c) < 0)
 		return -1;
-	if (release_init(&c.st) < 0) {
+	if (release_init(&c.st) < 0 || hooks_run(&c.spec, HOOK_POSTSTART, &c.st, ST_RUNNING, c.pid) < 0) {
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", last_error());
 		kill(c.pid, SIGKILL);
 		waitpid(c.pid, NULL, 0);
 		remove_tree(c.st.dir);
+		poststop_hooks(&c.spec, &c.st);
 		created_free(&c);
 		set_error_text(msg);
 		return -1;
@@ -689,6 +727,7 @@ int container_kill(const char *root, const char *id, int sig)
 int container_delete(const char *root, const char *id, bool force)
 {
 	struct state st;
+	struct spec hooks;
 	enum status s;
 	int ret = 0;
 
@@ -713,7 +752,15 @@ int container_delete(const char *root, const char *id, bool force)
 		signal_init(&st, SIGKILL);
 		wait_gone(&st);
 	}
+	/* read before the directory goes: the hooks of create time */
+	if (hooks_load(&hooks, &st) < 0) {
+		warn("poststop hooks not run: %s", last_error());
+		clear_error();
+	}
 	ret = remove_tree(st.dir);
+	if (ret == 0)
+		poststop_hooks(&hooks, &st);
+	spec_free(&hooks);
 	state_close(&st);
 	return ret;
 }

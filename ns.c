@@ -264,17 +264,50 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	return find_executable(s, exe, exe_size);
 }
 
+/* Where a failing startContainer hook leaves its error for `start` to
+ * report: opened now, while the state directory is reachable and before we
+ * become the container's user, who may not write there. */
+static int start_error_open(const struct init *in, int *fd)
+{
+	*fd = -1;
+	if (!in->spec->nhooks[HOOK_START_CONTAINER])
+		return 0;
+	*fd = openat(in->st->lockfd, "start.error", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0)
+		return fail(errno, "create %s/start.error", in->st->dir);
+	return 0;
+}
+
+/* After `start` released us: the startContainer hooks, inside the
+ * container; on failure `start` reads why from start.error. */
+static void start_hooks(const struct init *in, int errfd)
+{
+	const char *msg;
+
+	if (hooks_run(in->spec, HOOK_START_CONTAINER, in->st, ST_CREATED, getpid()) == 0)
+		return;
+	msg = last_error();
+	if (write(errfd, msg, strlen(msg)) < 0)
+		fprintf(stderr, "grid: %s\n", msg);
+	_exit(1);
+}
+
 static void __attribute__((noreturn)) init_main(struct init *in)
 {
 	char exe[PATH_MAX], go;
 	ssize_t n;
+	int errfd;
 
-	/* the state directory's lock belongs to the runtime, not to us */
-	if (in->st->lockfd >= 0)
-		close(in->st->lockfd);
 	/* die with the runtime until the container exists for real: by signal
 	 * while setting up, by the sync socket's EOF once we are ready */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (start_error_open(in, &errfd) < 0) {
+		send_msg(in->sync_fd, 'E', last_error());
+		_exit(1);
+	}
+	/* the state directory's lock belongs to the runtime, not to us */
+	if (in->st->lockfd >= 0)
+		close(in->st->lockfd);
 	if (init_prepare(in, exe, sizeof exe) < 0) {
 		send_msg(in->sync_fd, 'E', last_error());
 		_exit(1);
@@ -292,6 +325,8 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
+	if (errfd >= 0)
+		start_hooks(in, errfd);
 	execve(exe, (char *const *)in->spec->args, (char *const *)in->spec->env);
 	fprintf(stderr, "grid: exec %s: %s\n", exe, errtext(errno));
 	_exit(errno == ENOENT ? 127 : 126);
