@@ -148,8 +148,6 @@ static void warn_unenforced(const struct spec *s)
 		bool set;
 		const char *name;
 	} pending[] = {
-		{ s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME] || s->nhooks[HOOK_CREATE_CONTAINER] ||
-		  s->nhooks[HOOK_START_CONTAINER] || s->nhooks[HOOK_POSTSTART] || s->nhooks[HOOK_POSTSTOP], "hooks" },
 		{ s->nnetdevs > 0, "linux.netDevices" },
 	};
 
@@ -216,8 +214,30 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
 	return 0;
 }
 
-/* Reads the init's messages until it is ready ('K') or fails ('E'). */
-static int wait_ready(int sock, int *master)
+/* The init reached its moment before pivot_root ('H'): the prestart then
+ * createRuntime hooks run here, in the runtime, before it may go on. */
+static int create_hooks(int sock, const struct spec *spec, const struct state *st)
+{
+	if (hooks_run(spec, HOOK_PRESTART, st, ST_CREATING, st->pid) < 0 ||
+	    hooks_run(spec, HOOK_CREATE_RUNTIME, st, ST_CREATING, st->pid) < 0)
+		return -1;
+	if (send(sock, "h", 1, MSG_NOSIGNAL) != 1)
+		return fail(errno, "resume the container's init after its hooks");
+	return 0;
+}
+
+/* The poststop hooks, when the container is gone: failures only warn. */
+static void poststop_hooks(const struct spec *spec, const struct state *st)
+{
+	if (hooks_run(spec, HOOK_POSTSTOP, st, ST_STOPPED, 0) < 0) {
+		warn("%s", last_error());
+		clear_error();
+	}
+}
+
+/* Reads the init's messages until it is ready ('K') or fails ('E'), running
+ * the runtime's create hooks when it asks ('H'). */
+static int wait_ready(int sock, int *master, const struct spec *spec, const struct state *st)
 {
 	char msg[1200];
 	int fd, n;
@@ -238,6 +258,11 @@ static int wait_ready(int sock, int *master)
 			close(fd);
 		if (msg[0] == 'K')
 			return 0;
+		if (msg[0] == 'H') {
+			if (create_hooks(sock, spec, st) < 0)
+				return -1;
+			continue;
+		}
 		if (msg[0] == 'E') {
 			set_error_text(msg + 1);
 			return -1;
@@ -281,6 +306,7 @@ static int create(const struct create_opts *o, struct created *c)
 	in.no_pivot = o->no_pivot;
 	for (int t = 0; t < NS_COUNT; t++)
 		in.ns_fd[t] = -1;
+	in.start_err_fd = -1;
 	if (c->spec.terminal && !o->console_socket && o->detach) {
 		failx("process.terminal is true: --console-socket is required when detached");
 		goto bad;
@@ -314,7 +340,7 @@ static int create(const struct create_opts *o, struct created *c)
 	snprintf(c->st.layer, sizeof c->st.layer, "%s", in.layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
-	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0)
+	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0)
 		goto bad;
 	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0) {
@@ -327,6 +353,14 @@ static int create(const struct create_opts *o, struct created *c)
 	}
 	warn_unenforced(&c->spec);
 	debug("create %s: bundle %s, rootfs %s, layer %s", o->id, bundle, in.rootfs_src, in.layer);
+	if (c->spec.nhooks[HOOK_START_CONTAINER]) {
+		in.start_err_fd = openat(c->st.lockfd, "start.error",
+					 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (in.start_err_fd < 0) {
+			fail(errno, "create %s/start.error", c->st.dir);
+			goto bad;
+		}
+	}
 	in.sync_fd = sv[1];
 	in.sync_parent = sv[0];
 	in.fifo_fd = fifo;
@@ -337,11 +371,14 @@ static int create(const struct create_opts *o, struct created *c)
 	sv[1] = -1;
 	close(fifo);
 	fifo = -1;
+	if (in.start_err_fd >= 0)
+		close(in.start_err_fd);
+	in.start_err_fd = -1;
 	close_idmap_fds(&in);
 	ns_close_paths(&in);
-	if (wait_ready(sv[0], &c->master) < 0)
-		goto bad;
 	c->st.pid = c->pid;
+	if (wait_ready(sv[0], &c->master, &c->spec, &c->st) < 0)
+		goto bad;
 	if (proc_starttime(c->pid, &c->st.starttime, NULL) < 0) {
 		failx("container init exited during setup");
 		goto bad;
@@ -378,10 +415,16 @@ bad:
 				close(sv[i]);
 		if (fifo >= 0)
 			close(fifo);
+		if (in.start_err_fd >= 0)
+			close(in.start_err_fd);
 		close_idmap_fds(&in);
 		ns_close_paths(&in);
 		if (have_dir) {
 			remove_tree(c->st.dir);
+			/* once the init existed, a failed create (a failing hook,
+			 * runtime.md lifecycle steps 3-5) ends as delete would */
+			if (c->pid > 0)
+				poststop_hooks(&c->spec, &c->st);
 			state_close(&c->st);
 		}
 		if (have_spec)
@@ -413,6 +456,41 @@ int container_create(const struct create_opts *o)
 
 /* ---- start ---- */
 
+/* A startContainer hook that failed left its error here (see ns.c). */
+static int start_error(const struct state *st)
+{
+	char path[PATH_MAX], *text;
+	size_t len;
+
+	snprintf(path, sizeof path, "%s/start.error", st->dir);
+	if (read_file(path, &text, &len, 4096) < 0) {
+		clear_error();
+		return 0;
+	}
+	if (len == 0) {
+		free(text);
+		return 0;
+	}
+	set_error_text(text);
+	free(text);
+	return -1;
+}
+
+/* The poststart hooks, once the program runs; if one fails the container
+ * is stopped, as runtime.md's lifecycle step 9 says. */
+static int poststart_hooks(const struct spec *spec, const struct state *st)
+{
+	char msg[1024];
+
+	if (hooks_run(spec, HOOK_POSTSTART, st, ST_RUNNING, st->pid) == 0)
+		return 0;
+	snprintf(msg, sizeof msg, "%s", last_error());
+	if (signal_init(st, SIGKILL) == 0)
+		wait_gone(st);
+	set_error_text(msg);
+	return -1;
+}
+
 /* Releases the init blocked on exec.fifo and waits until it has exec'd
  * (or died): the fifo then has no reader left and poll reports POLLERR. */
 static int release_init(const struct state *st)
@@ -437,12 +515,13 @@ static int release_init(const struct state *st)
 	close(fd);
 	if (unlink(path) < 0)
 		return fail(errno, "unlink %s", path);
-	return 0;
+	return start_error(st);
 }
 
 int container_start(const char *root, const char *id)
 {
 	struct state st;
+	struct spec hooks = { 0 };
 	enum status s;
 	int ret;
 
@@ -451,8 +530,11 @@ int container_start(const char *root, const char *id)
 	s = state_status(&st);
 	if (s != ST_CREATED)
 		ret = failx("cannot start container \"%s\": it is %s, not created", id, status_name(s));
-	else
-		ret = release_init(&st);
+	else if (hooks_load(&hooks, &st) < 0)
+		ret = -1;
+	else if ((ret = release_init(&st)) == 0)
+		ret = poststart_hooks(&hooks, &st);
+	spec_free(&hooks);
 	state_close(&st);
 	return ret;
 }
@@ -574,12 +656,13 @@ int container_run(const struct create_opts *o)
 		return fail(errno, "become a subreaper");
 	if (create(o, &c) < 0)
 		return -1;
-	if (release_init(&c.st) < 0) {
+	if (release_init(&c.st) < 0 || hooks_run(&c.spec, HOOK_POSTSTART, &c.st, ST_RUNNING, c.pid) < 0) {
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", last_error());
 		kill(c.pid, SIGKILL);
 		waitpid(c.pid, NULL, 0);
 		remove_tree(c.st.dir);
+		poststop_hooks(&c.spec, &c.st);
 		created_free(&c);
 		set_error_text(msg);
 		return -1;
@@ -599,13 +682,11 @@ int container_run(const struct create_opts *o)
 
 /* ---- state, list ---- */
 
-static void state_json(struct buf *b, const struct state *st)
+void state_json(struct buf *b, const struct state *st, enum status s, pid_t pid)
 {
-	enum status s = state_status(st);
-
 	buf_puts(b, "{\"ociVersion\":\"" OCI_VERSION "\",\"id\":");
 	buf_json_str(b, st->id);
-	buf_printf(b, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", s == ST_STOPPED ? 0 : (int)st->pid,
+	buf_printf(b, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", s == ST_STOPPED ? 0 : (int)pid,
 		   status_name(s));
 	buf_json_str(b, st->bundle);
 	buf_puts(b, ",\"rootfs\":");
@@ -630,7 +711,7 @@ int container_state(const char *root, const char *id)
 
 	if (state_open(&st, root, id, false) < 0)
 		return -1;
-	state_json(&b, &st);
+	state_json(&b, &st, state_status(&st), st.pid);
 	buf_puts(&b, "\n");
 	fputs(b.p, stdout);
 	buf_free(&b);
@@ -660,7 +741,7 @@ int container_list(const char *root, bool json, bool quiet)
 		} else if (json) {
 			if (!first)
 				buf_puts(&b, ",");
-			state_json(&b, &st);
+			state_json(&b, &st, state_status(&st), st.pid);
 		} else {
 			enum status s = state_status(&st);
 			buf_printf(&b, "%-24s %-8d %-10s %-40s %s\n", st.id, s == ST_STOPPED ? 0 : (int)st.pid,
@@ -702,6 +783,7 @@ int container_kill(const char *root, const char *id, int sig)
 int container_delete(const char *root, const char *id, bool force)
 {
 	struct state st;
+	struct spec hooks;
 	enum status s;
 	int ret = 0;
 
@@ -726,7 +808,15 @@ int container_delete(const char *root, const char *id, bool force)
 		signal_init(&st, SIGKILL);
 		wait_gone(&st);
 	}
+	/* read before the directory goes: the hooks of create time */
+	if (hooks_load(&hooks, &st) < 0) {
+		warn("poststop hooks not run: %s", last_error());
+		clear_error();
+	}
 	ret = remove_tree(st.dir);
+	if (ret == 0)
+		poststop_hooks(&hooks, &st);
+	spec_free(&hooks);
 	state_close(&st);
 	return ret;
 }

@@ -266,6 +266,7 @@ struct init {
 	int sync_fd;           /* child's end of a SOCK_SEQPACKET pair */
 	int sync_parent;       /* the runtime's end */
 	bool stage2;           /* the init was forked by stage 1 (user namespace) */
+	int start_err_fd;      /* start.error, where startContainer hook failures go, or -1 */
 	int fifo_fd;           /* exec.fifo, read by init to wait for start */
 	int ns_fd[NS_COUNT];   /* namespaces joined by path, opened by the parent */
 	char *host_cgroups;    /* /proc/self/cgroup as the runtime saw it */
@@ -289,12 +290,21 @@ int console_socket_send(const char *path, int master);
 int process_apply(const struct spec *s);       /* child, before the user switch */
 int process_apply_lsm(const struct spec *s);   /* child, just before exec */
 
+/* ---- hooks.c: the OCI hooks ---- */
+/* Runs the hooks of kind k in order with the state JSON on stdin; the first
+ * failure stops them and is the error. */
+int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, enum status status, pid_t pid);
+int hooks_save(const struct spec *s, const struct state *st); /* poststart, poststop into the state dir */
+int hooks_load(struct spec *s, const struct state *st);       /* what hooks_save kept; none: no hooks */
+
 /* ---- container.c: the operations the command line calls ---- */
 struct create_opts {
 	const char *root, *id, *bundle, *pid_file, *console_socket;
 	bool no_pivot, detach, keep;
 	int preserve_fds;
 };
+/* The OCI state JSON of `st` as `status` with `pid` (0 when stopped). */
+void state_json(struct buf *b, const struct state *st, enum status status, pid_t pid);
 int container_create(const struct create_opts *o);
 int container_start(const char *root, const char *id);
 int container_run(const struct create_opts *o);

@@ -209,13 +209,34 @@ static int find_executable(const struct spec *s, char *out, size_t size)
 	return failx("exec: \"%s\": executable file not found in $PATH", name);
 }
 
+/* Asks the runtime to run its prestart and createRuntime hooks now, and
+ * waits for its go-ahead; if they fail, the runtime kills us. */
+static int runtime_hooks(int sync_fd)
+{
+	char ok;
+	ssize_t n;
+
+	send_msg(sync_fd, 'H', "");
+	do
+		n = read(sync_fd, &ok, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || ok != 'h')
+		return failx("the runtime did not finish the prestart and createRuntime hooks");
+	return 0;
+}
+
 /* Called by rootfs_setup once every mount is in place, just before
  * pivot_root: the moment of the prestart, createRuntime and createContainer
- * hooks. */
+ * hooks. The first two run in the runtime, with our host pid; the last in
+ * our namespaces, with the pid we see, where paths still resolve in the
+ * runtime's mount tree. */
 int init_before_pivot(struct init *in)
 {
-	(void)in;
-	return 0;
+	const struct spec *s = in->spec;
+
+	if ((s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME]) && runtime_hooks(in->sync_fd) < 0)
+		return -1;
+	return hooks_run(s, HOOK_CREATE_CONTAINER, in->st, ST_CREATING, getpid());
 }
 
 static int init_prepare(struct init *in, char *exe, size_t exe_size)
@@ -228,6 +249,11 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 		in->host_cgroups = NULL;
 	if (enter_namespaces(in, other_ns) < 0 || process_apply(s) < 0)
 		return -1;
+	/* before the mounts: the createContainer hooks see the container's names */
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return fail(errno, "hostname %s", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return fail(errno, "domainname %s", s->domainname);
 	if (s->has_oom_score_adj) {
 		char v[16];
 		int n = snprintf(v, sizeof v, "%d", s->oom_score_adj);
@@ -245,10 +271,6 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	}
 	if (apply_sysctl(s) < 0 || rootfs_finish(in) < 0)
 		return -1;
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
-		return fail(errno, "hostname %s", s->hostname);
-	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
-		return fail(errno, "domainname %s", s->domainname);
 	if (apply_rlimits(s) < 0 || set_user(in) < 0)
 		return -1;
 	if (chdir(s->cwd) < 0)
@@ -258,14 +280,29 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	return find_executable(s, exe, exe_size);
 }
 
+/* Where a failing startContainer hook leaves its error for `start` to
+ * report: opened now, while the state directory is reachable and before we
+ * become the container's user, who may not write there. */
+/* After `start` released us: the startContainer hooks, inside the
+ * container; on failure `start` reads why from start.error. */
+static void start_hooks(const struct init *in, int errfd)
+{
+	const char *msg;
+
+	if (hooks_run(in->spec, HOOK_START_CONTAINER, in->st, ST_CREATED, getpid()) == 0)
+		return;
+	msg = last_error();
+	if (write(errfd, msg, strlen(msg)) < 0)
+		fprintf(stderr, "grid: %s\n", msg);
+	_exit(1);
+}
+
 static void __attribute__((noreturn)) init_main(struct init *in)
 {
 	char exe[PATH_MAX], go;
 	ssize_t n;
+	int errfd;
 
-	/* the state directory's lock belongs to the runtime, not to us */
-	if (in->st->lockfd >= 0)
-		close(in->st->lockfd);
 	/* die with the runtime until the container exists for real: by signal
 	 * while setting up, by the sync socket's EOF once we are ready (after
 	 * stage 1 our parent is gone already: the EOF alone tells) */
@@ -273,6 +310,10 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	else
 		prctl(PR_SET_PDEATHSIG, 0);
+	errfd = in->start_err_fd; /* opened by the runtime: we may not be able to */
+	/* the state directory's lock belongs to the runtime, not to us */
+	if (in->st->lockfd >= 0)
+		close(in->st->lockfd);
 	if (init_prepare(in, exe, sizeof exe) < 0) {
 		send_msg(in->sync_fd, 'E', last_error());
 		_exit(1);
@@ -290,6 +331,8 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
+	if (errfd >= 0)
+		start_hooks(in, errfd);
 	if (process_apply_lsm(in->spec) < 0) {
 		fprintf(stderr, "grid: %s\n", last_error());
 		_exit(126);
