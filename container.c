@@ -150,7 +150,6 @@ static void warn_unenforced(const struct spec *s)
 		{ s->has_caps, "process.capabilities" },
 		{ s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME] || s->nhooks[HOOK_CREATE_CONTAINER] ||
 		  s->nhooks[HOOK_START_CONTAINER] || s->nhooks[HOOK_POSTSTART] || s->nhooks[HOOK_POSTSTOP], "hooks" },
-		{ s->nnetdevs > 0, "linux.netDevices" },
 	};
 
 	for (size_t i = 0; i < s->nunenforced; i++)
@@ -238,6 +237,7 @@ struct created {
 static int create(const struct create_opts *o, struct created *c)
 {
 	struct init in = { 0 };
+	struct netdev_moved *moved = NULL;
 	int sv[2] = { -1, -1 }, fifo = -1;
 	bool have_spec = false, have_dir = false;
 	char bundle[PATH_MAX];
@@ -267,7 +267,7 @@ static int create(const struct create_opts *o, struct created *c)
 		failx("annotation %s: \"%s\" is not auto, overlay, aufs or none", LAYER_ANNOTATION, in.layer);
 		goto bad;
 	}
-	if (ns_open_paths(&in) < 0)
+	if (netdev_check(&c->spec) < 0 || ns_open_paths(&in) < 0)
 		goto bad;
 	if (state_new(&c->st, o->root, o->id) < 0)
 		goto bad;
@@ -308,6 +308,14 @@ static int create(const struct create_opts *o, struct created *c)
 		failx("container init exited during setup");
 		goto bad;
 	}
+	/* the init's network namespace exists now, and nothing runs in it yet */
+	if (c->spec.nnetdevs) {
+		moved = arena_alloc(&c->spec.arena, c->spec.nnetdevs * sizeof *moved);
+		if (!moved || netdev_move(&c->spec, c->pid, moved) < 0) {
+			moved = NULL;
+			goto bad;
+		}
+	}
 	if (c->master >= 0 && o->console_socket) {
 		if (console_socket_send(o->console_socket, c->master) < 0)
 			goto bad;
@@ -329,6 +337,9 @@ bad:
 	{
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", last_error());
+		/* before the namespace dies with the init, which would destroy a virtual device */
+		if (moved)
+			netdev_give_back(&c->spec, c->pid, moved);
 		if (c->pid > 0) {
 			kill(c->pid, SIGKILL);
 			waitpid(c->pid, NULL, 0);

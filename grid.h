@@ -267,6 +267,19 @@ int send_fd(int sock, int fd, const char *payload);
 int recv_fd(int sock, char *buf, size_t size, int *fd);
 int console_socket_send(const char *path, int master);
 
+/* ---- netdev.c: linux.netDevices ---- */
+struct netdev_moved {
+	int index;   /* in the container's network namespace; 0: not moved */
+	bool was_up; /* on the host, to restore it if the device is given back */
+};
+/* Before spawning: a new network namespace is wanted and every host device exists. */
+int netdev_check(const struct spec *s);
+/* After the init is ready: moves s->netdevs into its network namespace, filling
+ * moved[s->nnetdevs]; on failure gives back what it moved before returning -1. */
+int netdev_move(const struct spec *s, pid_t pid, struct netdev_moved *moved);
+/* A later step of create failed: move the devices back to the host, unrenamed. */
+void netdev_give_back(const struct spec *s, pid_t pid, struct netdev_moved *moved);
+
 /* ---- container.c: the operations the command line calls ---- */
 struct create_opts {
 	const char *root, *id, *bundle, *pid_file, *console_socket;
