@@ -21,15 +21,16 @@ teardown() {
 	return $rc
 }
 
-# new_link SUFFIX: create an interface gd<test><pid>SUFFIX on the host and print its name.
+# new_link VAR SUFFIX: create an interface gd<test><pid>SUFFIX on the host and name it in VAR
+# (not printed: LINKS, which teardown reads, must be set in this shell).
 new_link() {
-	local name=gd$BATS_TEST_NUMBER$$$1
+	local name=gd$BATS_TEST_NUMBER$$$2
 	LINKS+=("$name")
 	if ! ip link add "$name" type dummy 2>/dev/null; then
 		ip link add "$name" type veth peer name "${name}p" || return 1
 		LINKS+=("${name}p")
 	fi
-	echo "$name"
+	printf -v "$1" %s "$name"
 }
 
 # with_addrs NAME: the addresses the tests look for, and two that must not move (not permanent;
@@ -65,7 +66,7 @@ set_netdevices() {
 }
 
 @test "netDevices: the device is inside under its new name, up, with its permanent global addresses" {
-	dev=$(new_link a)
+	new_link dev a
 	with_addrs "$dev"
 	set_netdevices "{\"$dev\": {\"name\": \"ctr0\"}}"
 	set_args sh -c 'ip link show dev ctr0; ip addr show dev ctr0'
@@ -82,7 +83,7 @@ set_netdevices() {
 }
 
 @test "netDevices: without name the device keeps its host name" {
-	dev=$(new_link a)
+	new_link dev a
 	with_addrs "$dev"
 	set_netdevices "{\"$dev\": {}}"
 	set_args ip addr show dev "$dev"
@@ -93,7 +94,7 @@ set_netdevices() {
 }
 
 @test "netDevices: a name ending in %d lets the kernel choose the number" {
-	dev=$(new_link a)
+	new_link dev a
 	with_addrs "$dev"
 	set_netdevices "{\"$dev\": {\"name\": \"gx%d\"}}"
 	set_args sh -c 'ip -o link show; ip addr show dev gx0'
@@ -105,7 +106,7 @@ set_netdevices() {
 }
 
 @test "netDevices: the device leaves the host while the container runs, and delete does not move it back" {
-	dev=$(new_link a)
+	new_link dev a
 	with_addrs "$dev"
 	set_netdevices "{\"$dev\": {\"name\": \"ctr0\"}}"
 	set_args sleep 100
@@ -128,7 +129,7 @@ set_netdevices() {
 }
 
 @test "netDevices: a missing host interface is refused by name, before anything moves" {
-	dev=$(new_link a)
+	new_link dev a
 	with_addrs "$dev"
 	before=$(host_links)
 	addrs=$(host_addrs "$dev")
@@ -141,7 +142,7 @@ set_netdevices() {
 }
 
 @test "netDevices: a name that exists in the container is refused and the device is back on the host" {
-	dev=$(new_link a)
+	new_link dev a
 	with_addrs "$dev"
 	addrs=$(host_addrs "$dev")
 	set_netdevices "{\"$dev\": {\"name\": \"lo\"}}"
@@ -154,8 +155,8 @@ set_netdevices() {
 }
 
 @test "netDevices: when a later device fails, the ones already moved come back under their host names" {
-	first=$(new_link a)
-	second=$(new_link b)
+	new_link first a
+	new_link second b
 	with_addrs "$first"
 	addrs=$(host_addrs "$first")
 	before=$(host_links)
@@ -168,7 +169,7 @@ set_netdevices() {
 }
 
 @test "netDevices: when create fails after the move, the device is back on the host" {
-	dev=$(new_link a)
+	new_link dev a
 	with_addrs "$dev"
 	addrs=$(host_addrs "$dev")
 	set_netdevices "{\"$dev\": {\"name\": \"ctr0\"}}"
@@ -180,7 +181,7 @@ set_netdevices() {
 }
 
 @test "netDevices: refused without a network namespace of the container" {
-	dev=$(new_link a)
+	new_link dev a
 	update_config '.linux.namespaces |= map(select(.type != "network"))'
 	set_netdevices "{\"$dev\": {}}"
 	run --separate-stderr grid create --bundle "$BUNDLE" c1
@@ -190,7 +191,7 @@ set_netdevices() {
 }
 
 @test "netDevices: no warning that it is not enforced" {
-	dev=$(new_link a)
+	new_link dev a
 	set_netdevices "{\"$dev\": {}}"
 	set_args true
 	run --separate-stderr grid run --bundle "$BUNDLE" c1
