@@ -148,7 +148,6 @@ static void warn_unenforced(const struct spec *s)
 		bool set;
 		const char *name;
 	} pending[] = {
-		{ s->nnetdevs > 0, "linux.netDevices" },
 	};
 
 	for (size_t i = 0; i < s->nunenforced; i++)
@@ -290,6 +289,7 @@ struct created {
 static int create(const struct create_opts *o, struct created *c)
 {
 	struct init in = { 0 };
+	struct netdev_moved *moved = NULL;
 	int sv[2] = { -1, -1 }, fifo = -1;
 	bool have_spec = false, have_dir = false;
 	char bundle[PATH_MAX];
@@ -322,7 +322,7 @@ static int create(const struct create_opts *o, struct created *c)
 	}
 	if (c->spec.has_caps && caps_resolve(&c->spec, &in.caps) < 0)
 		goto bad;
-	if (ns_open_paths(&in) < 0)
+	if (netdev_check(&c->spec) < 0 || ns_open_paths(&in) < 0)
 		goto bad;
 	in.idmap_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in.idmap_fd);
 	if (!in.idmap_fd)
@@ -383,6 +383,14 @@ static int create(const struct create_opts *o, struct created *c)
 		failx("container init exited during setup");
 		goto bad;
 	}
+	/* the init's network namespace exists now, and nothing runs in it yet */
+	if (c->spec.nnetdevs) {
+		moved = arena_alloc(&c->spec.arena, c->spec.nnetdevs * sizeof *moved);
+		if (!moved || netdev_move(&c->spec, c->pid, moved) < 0) {
+			moved = NULL;
+			goto bad;
+		}
+	}
 	if (c->master >= 0 && o->console_socket) {
 		if (console_socket_send(o->console_socket, c->master) < 0)
 			goto bad;
@@ -404,6 +412,9 @@ bad:
 	{
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", last_error());
+		/* before the namespace dies with the init, which would destroy a virtual device */
+		if (moved)
+			netdev_give_back(&c->spec, c->pid, moved);
 		if (c->pid > 0) {
 			kill(c->pid, SIGKILL);
 			waitpid(c->pid, NULL, 0);

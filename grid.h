@@ -297,6 +297,19 @@ int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, en
 int hooks_save(const struct spec *s, const struct state *st); /* poststart, poststop into the state dir */
 int hooks_load(struct spec *s, const struct state *st);       /* what hooks_save kept; none: no hooks */
 
+/* ---- netdev.c: linux.netDevices ---- */
+struct netdev_moved {
+	int index;   /* in the container's network namespace; 0: not moved */
+	bool was_up; /* on the host, to restore it if the device is given back */
+};
+/* Before spawning: a new network namespace is wanted and every host device exists. */
+int netdev_check(const struct spec *s);
+/* After the init is ready: moves s->netdevs into its network namespace, filling
+ * moved[s->nnetdevs]; on failure gives back what it moved before returning -1. */
+int netdev_move(const struct spec *s, pid_t pid, struct netdev_moved *moved);
+/* A later step of create failed: move the devices back to the host, unrenamed. */
+void netdev_give_back(const struct spec *s, pid_t pid, struct netdev_moved *moved);
+
 /* ---- container.c: the operations the command line calls ---- */
 struct create_opts {
 	const char *root, *id, *bundle, *pid_file, *console_socket;
