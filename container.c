@@ -143,18 +143,8 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 
 static void warn_unenforced(const struct spec *s)
 {
-	/* parsed, but their enforcement is still being written */
-	const struct {
-		bool set;
-		const char *name;
-	} pending[] = {
-	};
-
 	for (size_t i = 0; i < s->nunenforced; i++)
 		warn("%s is not enforced by this version of grid", s->unenforced[i]);
-	for (size_t i = 0; i < countof(pending); i++)
-		if (pending[i].set)
-			warn("%s is not enforced by this version of grid", pending[i].name);
 }
 
 static int write_pid_file(const char *path, pid_t pid)
