@@ -289,6 +289,7 @@ int console_socket_send(const char *path, int master);
 /* ---- process.c: attributes of the container's process ---- */
 int process_apply(const struct spec *s);       /* child, before the user switch */
 int process_apply_lsm(const struct spec *s);   /* child, just before exec */
+bool selinux_on(void);                         /* after process_apply: SELinux labels apply */
 
 /* ---- hooks.c: the OCI hooks ---- */
 /* Runs the hooks of kind k in order with the state JSON on stdin; the first

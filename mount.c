@@ -104,10 +104,8 @@ int mount_parse_options(struct arena *a, struct mount *m, const char **opts, siz
 			*(o[0] == 'r' ? &m->ridmap : &m->idmap) = true;
 			continue;
 		}
-		if (!strcmp(o, "tmpcopyup")) {
-			m->tmpcopyup = true;
-			continue;
-		}
+		if (!strcmp(o, "tmpcopyup"))
+			return failx("tmpcopyup is not supported by grid");
 		for (size_t k = 0; k < countof(recursive_flags) && !known; k++) {
 			if (!strcmp(o, recursive_flags[k].name)) {
 				m->attr_set = (m->attr_set & ~recursive_flags[k].mask) | recursive_flags[k].value;
@@ -503,9 +501,17 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 		if (mount_cgroup(in, m, dest) < 0)
 			return -1;
 	} else {
+		char *data = m->data, labeled[4096];
+		/* linux.mountLabel: the SELinux context of the filesystems that take one */
+		if (in->spec->mount_label && selinux_on() &&
+		    (!strcmp(m->type, "tmpfs") || !strcmp(m->type, "devpts") || !strcmp(m->type, "mqueue"))) {
+			snprintf(labeled, sizeof labeled, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "",
+				 in->spec->mount_label);
+			data = labeled;
+		}
 		if (mkdir_p(dest, 0755) < 0)
 			return -1;
-		if (mount(m->source ? m->source : m->type, dest, m->type, flags, m->data) < 0)
+		if (mount(m->source ? m->source : m->type, dest, m->type, flags, data) < 0)
 			return fail(errno, "mount %s (%s) on %s", m->source ? m->source : "-", m->type,
 				    m->destination);
 	}
@@ -618,6 +624,49 @@ static int default_devices(const char *root)
 	return 0;
 }
 
+/* linux.devices: mknod (bind the host's node where mknod is not allowed, in a
+ * user namespace); an existing file must already be that device. */
+static int make_config_device(const char *root, const struct device *d, size_t idx)
+{
+	char path[PATH_MAX], field[64];
+	mode_t type = d->type == 'p' ? S_IFIFO : d->type == 'b' ? S_IFBLK : S_IFCHR;
+	dev_t rdev = d->type == 'p' ? 0 : makedev(d->major, d->minor);
+	mode_t mode = d->has_mode ? d->mode : 0666;
+	struct stat st;
+
+	snprintf(field, sizeof field, "linux.devices[%zu] %s", idx, d->path);
+	if (resolve_in_root(root, d->path, path, sizeof path) < 0)
+		return failx("%s: %s", field, last_error());
+	if (lstat(path, &st) == 0) {
+		if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != rdev))
+			return failx("%s: a different file is there already", field);
+	} else {
+		char parent[PATH_MAX], *slash;
+		snprintf(parent, sizeof parent, "%s", path);
+		slash = strrchr(parent, '/');
+		if (slash > parent) {
+			*slash = 0;
+			if (mkdir_p(parent, 0755) < 0)
+				return -1;
+		}
+		if (mknod(path, type | (mode & 07777), rdev) < 0) {
+			struct stat host;
+			if (errno != EPERM || stat(d->path, &host) < 0 || (host.st_mode & S_IFMT) != type ||
+			    host.st_rdev != rdev)
+				return fail(errno, "%s: mknod", field);
+			if (make_mount_point(path, true) < 0 || mount(d->path, path, NULL, MS_BIND, NULL) < 0)
+				return fail(errno, "%s: bind the host's node", field);
+			return 0;
+		}
+	}
+	if (chmod(path, mode & 07777) < 0)
+		return fail(errno, "%s: chmod", field);
+	if ((d->has_uid || d->has_gid) &&
+	    chown(path, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1) < 0)
+		return fail(errno, "%s: chown", field);
+	return 0;
+}
+
 /* ---- pivot_root ---- */
 
 static int pivot(const char *newroot)
@@ -704,6 +753,9 @@ int rootfs_setup(struct init *in)
 			return -1;
 	if (default_devices(root) < 0)
 		return -1;
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (make_config_device(root, &s->devices[i], i) < 0)
+			return -1;
 	if (s->has_process) {
 		if (resolve_in_root(root, s->cwd, cwd, sizeof cwd) < 0 || mkdir_p(cwd, 0755) < 0)
 			return failx("process.cwd %s: %s", s->cwd, last_error());

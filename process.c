@@ -63,11 +63,17 @@ static bool lsm_apparmor, lsm_selinux;
 static bool apparmor_enabled(void);
 static bool selinux_enabled(void);
 
+bool selinux_on(void)
+{
+	return lsm_selinux;
+}
+
 /* Runs in the init before pivot_root, while the host's /sys is still visible. */
 int process_apply(const struct spec *s)
 {
 	lsm_apparmor = s->apparmor_profile && *s->apparmor_profile && apparmor_enabled();
-	lsm_selinux = s->selinux_label && *s->selinux_label && selinux_enabled();
+	lsm_selinux = ((s->selinux_label && *s->selinux_label) || (s->mount_label && *s->mount_label)) &&
+		      selinux_enabled();
 	if (s->has_ioprio && apply_ioprio(s) < 0)
 		return -1;
 	if (s->has_scheduler && apply_scheduler(s) < 0)
