@@ -237,6 +237,15 @@ static int cmd_spec(int argc, char **argv)
 	return write_default_spec(bundle);
 }
 
+static int cmd_features(int argc, char **argv)
+{
+	int n = parse_opts("features", argc, argv, NULL, 0);
+
+	if (n < 0 || need_args("features", n, 0, 0) < 0)
+		return -1;
+	return print_features();
+}
+
 static void print_usage(void)
 {
 	printf("usage: grid [global options] COMMAND [options] ARGS\n\n"
@@ -277,6 +286,7 @@ static const struct command commands[] = {
 	{ "delete", "[--force] ID", "delete a stopped container (--force: kill it first)", cmd_delete },
 	{ "list", "[--format table|json] [--quiet]", "list containers", cmd_list },
 	{ "spec", "[--bundle DIR]", "write a default config.json", cmd_spec },
+	{ "features", "", "print the OCI features this build implements, as JSON", cmd_features },
 	{ "help", "[COMMAND]", "show help", cmd_help },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -172,6 +172,8 @@ const char *hook_name(enum hook_kind k);
 int parse_cpu_list(const char *s, uint64_t *mask, size_t nwords, const char *path);
 int ns_clone_flag(enum ns_type t);
 int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n);
+const char *mount_option_name(size_t i);
+int print_features(void);
 extern const char default_spec_json[];
 
 /* ---- json.c: jsmn wrapper and JSON output ---- */

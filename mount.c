@@ -87,6 +87,25 @@ static const struct {
 	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
+/* The i-th option name Grid recognizes, NULL past the last (for `features`). */
+const char *mount_option_name(size_t i)
+{
+	static const char *const special[] = { "bind", "rbind", "idmap", "ridmap" };
+
+	if (i < countof(special))
+		return special[i];
+	i -= countof(special);
+	if (i < countof(mount_flags))
+		return mount_flags[i].name;
+	i -= countof(mount_flags);
+	if (i < countof(recursive_flags))
+		return recursive_flags[i].name;
+	i -= countof(recursive_flags);
+	if (i < countof(propagation_flags))
+		return propagation_flags[i].name;
+	return NULL;
+}
+
 int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n)
 {
 	struct buf data = { 0 };
