@@ -81,12 +81,14 @@ static void log_line(const char *level, const char *msg)
 
 static int vfail(int e, const char *fmt, va_list ap)
 {
+	char msg[sizeof error_msg]; /* the arguments may be the last error itself */
 	size_t n;
 
-	vsnprintf(error_msg, sizeof error_msg, fmt, ap);
-	n = strlen(error_msg);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = strlen(msg);
 	if (e)
-		snprintf(error_msg + n, sizeof error_msg - n, ": %s", errtext(e));
+		snprintf(msg + n, sizeof msg - n, ": %s", errtext(e));
+	memcpy(error_msg, msg, sizeof msg);
 	errno = e;
 	return -1;
 }

@@ -670,9 +670,11 @@ static int make_config_device(const char *root, const struct device *d, size_t i
 		}
 		if (mknod(path, type | (mode & 07777), rdev) < 0) {
 			struct stat host;
-			if (errno != EPERM || stat(d->path, &host) < 0 || (host.st_mode & S_IFMT) != type ||
-			    host.st_rdev != rdev)
+			if (errno != EPERM)
 				return fail(errno, "%s: mknod", field);
+			if (stat(d->path, &host) < 0 || (host.st_mode & S_IFMT) != type || host.st_rdev != rdev)
+				return failx("%s: mknod is not permitted here (user namespace) and the host has no such "
+					     "device at that path to bind", field);
 			if (make_mount_point(path, true) < 0 || mount(d->path, path, NULL, MS_BIND, NULL) < 0)
 				return fail(errno, "%s: bind the host's node", field);
 			return 0;

@@ -416,6 +416,8 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 		fail(errno, "setgid 0 in the user namespace");
 	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
 		fail(errno, "setuid 0 in the user namespace");
+	/* the id change made us undumpable: /proc/self would belong to the host's root */
+	prctl(PR_SET_DUMPABLE, 1);
 	if (enter_pid_and_time(in) < 0 || pipe2(go, O_CLOEXEC) < 0)
 		goto bad;
 	pid = fork();
