@@ -260,15 +260,6 @@ static int wait_ready(int sock, int *master, const struct spec *spec, const stru
 	}
 }
 
-static void close_idmap_fds(struct init *in)
-{
-	for (size_t i = 0; in->idmap_fd && i < in->spec->nmounts; i++) {
-		if (in->idmap_fd[i] >= 0)
-			close(in->idmap_fd[i]);
-		in->idmap_fd[i] = -1;
-	}
-}
-
 struct created {
 	struct state st;
 	struct spec spec;
@@ -296,7 +287,7 @@ static int create(const struct create_opts *o, struct created *c)
 	in.no_pivot = o->no_pivot;
 	for (int t = 0; t < NS_COUNT; t++)
 		in.ns_fd[t] = -1;
-	in.start_err_fd = -1;
+	in.start_err_fd = in.layer_fd = in.rootfs_dir_fd = -1;
 	if (c->spec.terminal && !o->console_socket && o->detach) {
 		failx("process.terminal is true: --console-socket is required when detached");
 		goto bad;
@@ -314,13 +305,11 @@ static int create(const struct create_opts *o, struct created *c)
 		goto bad;
 	if (netdev_check(&c->spec) < 0 || ns_open_paths(&in) < 0)
 		goto bad;
-	in.idmap_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in.idmap_fd);
-	if (!in.idmap_fd)
+	in.mount_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in.mount_fd);
+	if (!in.mount_fd)
 		goto bad;
 	for (size_t i = 0; i < c->spec.nmounts; i++)
-		in.idmap_fd[i] = -1;
-	if (idmap_prepare(&in) < 0)
-		goto bad;
+		in.mount_fd[i] = -1;
 	if (state_new(&c->st, o->root, o->id) < 0)
 		goto bad;
 	have_dir = true;
@@ -330,7 +319,8 @@ static int create(const struct create_opts *o, struct created *c)
 	snprintf(c->st.layer, sizeof c->st.layer, "%s", in.layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
-	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0)
+	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
+	    mounts_prepare(&in) < 0)
 		goto bad;
 	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0) {
@@ -364,7 +354,7 @@ static int create(const struct create_opts *o, struct created *c)
 	if (in.start_err_fd >= 0)
 		close(in.start_err_fd);
 	in.start_err_fd = -1;
-	close_idmap_fds(&in);
+	mounts_release(&in);
 	ns_close_paths(&in);
 	c->st.pid = c->pid;
 	if (wait_ready(sv[0], &c->master, &c->spec, &c->st) < 0)
@@ -418,7 +408,7 @@ bad:
 			close(fifo);
 		if (in.start_err_fd >= 0)
 			close(in.start_err_fd);
-		close_idmap_fds(&in);
+		mounts_release(&in);
 		ns_close_paths(&in);
 		if (have_dir) {
 			remove_tree(c->st.dir);

@@ -272,14 +272,17 @@ struct init {
 	int fifo_fd;           /* exec.fifo, read by init to wait for start */
 	int ns_fd[NS_COUNT];   /* namespaces joined by path, opened by the parent */
 	char *host_cgroups;    /* /proc/self/cgroup as the runtime saw it */
-	int *idmap_fd;         /* per mount: user namespace of its idmapping, or -1 */
+	int layer_fd;          /* the write layer, a detached mount made by the runtime */
+	int rootfs_dir_fd;     /* O_PATH of <dir>/rootfs, where the layer goes */
+	int *mount_fd;         /* per mount: its detached bind tree, or -1 */
 	struct caps caps;      /* resolved when spec->has_caps */
 };
 pid_t ns_spawn(struct init *in);           /* parent: returns the init's host pid */
 int ns_open_paths(struct init *in);        /* parent: open and type-check ns paths */
 void ns_close_paths(struct init *in);
 int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, pivot */
-int idmap_prepare(struct init *in);        /* parent: user namespaces of idmapped mounts */
+int mounts_prepare(struct init *in);       /* parent: the layer and bind sources, detached */
+void mounts_release(struct init *in);
 int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
 int init_before_pivot(struct init *in);    /* child: the hooks' moment before pivot_root */
 const char *layer_choose(const char *annotation);

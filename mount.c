@@ -344,71 +344,157 @@ out:
 	return fd;
 }
 
-int idmap_prepare(struct init *in)
+/* ---- what the runtime prepares before the fork ----
+ * The layer and every bind mount's source are made here, by the runtime, as
+ * detached mounts (fsmount, open_tree): the init only attaches them. So an
+ * init in a user namespace never needs to reach host paths it may not
+ * traverse, and a create that fails leaves no mount anywhere. */
+
+#define FSOPEN_CLOEXEC_FLAG 1
+#define FSCONFIG_SET_STRING_CMD 1
+#define FSCONFIG_CMD_CREATE_CMD 6
+#define FSMOUNT_CLOEXEC_FLAG 1
+
+static int fs_set(int fs, const char *key, const char *value, const char *what)
+{
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING_CMD, key, value, 0) < 0)
+		return fail(errno, "%s: %s=%s", what, key, value);
+	return 0;
+}
+
+/* The write layer as a detached mount. */
+static int layer_prepare(const struct init *in)
+{
+	const char *lower = in->rootfs_src, *dir = in->st->dir;
+	char upper[PATH_MAX], work[PATH_MAX], br[3 * PATH_MAX];
+	int fs, mnt = -1;
+
+	if (!strcmp(in->layer, "none")) {
+		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_RECURSIVE_FLAG);
+		return mnt < 0 ? fail(errno, "bind %s", lower) : mnt;
+	}
+	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
+		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
+			     lower, in->layer);
+	fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC_FLAG);
+	if (fs < 0)
+		return fail(errno, "mount the %s layer: fsopen", in->layer);
+	snprintf(upper, sizeof upper, "%s/upper", dir);
+	snprintf(work, sizeof work, "%s/work", dir);
+	snprintf(br, sizeof br, "%s=rw:%s=ro", upper, lower);
+	if (!strcmp(in->layer, "aufs") ? fs_set(fs, "br", br, "mount aufs") < 0
+				      : (fs_set(fs, "lowerdir", lower, "mount overlay") < 0 ||
+					 fs_set(fs, "upperdir", upper, "mount overlay") < 0 ||
+					 fs_set(fs, "workdir", work, "mount overlay") < 0))
+		goto out;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_CMD, NULL, NULL, 0) < 0) {
+		fail(errno, "mount %s (lowerdir %s, upperdir %s)", in->layer, lower, upper);
+		goto out;
+	}
+	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC_FLAG, 0);
+	if (mnt < 0)
+		fail(errno, "mount %s: fsmount", in->layer);
+out:
+	close(fs);
+	return mnt;
+}
+
+static int idmap_apply(const struct init *in, size_t i, int tree)
 {
 	const struct spec *s = in->spec;
+	const struct mount *m = &s->mounts[i];
+	struct mount_attr_arg a = { .attr_set = ATTR_IDMAP };
+	char field[64];
+	int userns, ret = 0;
 
-	for (size_t i = 0; i < s->nmounts; i++) {
-		const struct mount *m = &s->mounts[i];
-		char field[64];
-		snprintf(field, sizeof field, "mounts[%zu]", i);
-		in->idmap_fd[i] = -1;
-		if (!m->idmap && !m->ridmap)
+	snprintf(field, sizeof field, "mounts[%zu]", i);
+	if (m->nuid_maps)
+		userns = userns_with_maps(m->uid_maps, m->nuid_maps, m->gid_maps, m->ngid_maps, field);
+	else if (s->nuid_maps && s->ns[NS_USER].wanted)
+		userns = userns_with_maps(s->uid_maps, s->nuid_maps, s->gid_maps, s->ngid_maps, field);
+	else
+		return failx("%s: idmap needs uidMappings and gidMappings, on the mount or with a user namespace", field);
+	if (userns < 0)
+		return -1;
+	a.userns_fd = userns;
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE_FLAG : 0), &a, sizeof a) < 0)
+		ret = fail(errno, "mount %s: idmap (mount_setattr)", m->destination);
+	close(userns);
+	return ret;
+}
+
+/* A bind mount's source, cloned as a detached tree (idmapped if asked). */
+static int bind_prepare(const struct init *in, size_t i)
+{
+	const struct mount *m = &in->spec->mounts[i];
+	char src[PATH_MAX];
+	int tree;
+
+	if (!m->source)
+		return failx("mount %s: bind mount without a source", m->destination);
+	if ((m->idmap || m->ridmap) && !m->bind)
+		return failx("mounts[%zu]: idmap and ridmap are supported on bind mounts", i);
+	if (m->source[0] == '/')
+		snprintf(src, sizeof src, "%s", m->source);
+	else if (path_join(src, sizeof src, in->st->bundle, m->source) < 0)
+		return -1;
+	tree = syscall(SYS_open_tree, AT_FDCWD, src,
+		       OPEN_TREE_CLONE_FLAG | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE_FLAG : 0));
+	if (tree < 0)
+		return fail(errno, "mount %s: source %s", m->destination, src);
+	if ((m->idmap || m->ridmap) && idmap_apply(in, i, tree) < 0) {
+		close(tree);
+		return -1;
+	}
+	return tree;
+}
+
+int mounts_prepare(struct init *in)
+{
+	in->layer_fd = layer_prepare(in);
+	if (in->layer_fd < 0)
+		return -1;
+	in->rootfs_dir_fd = open(in->st->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (in->rootfs_dir_fd < 0)
+		return fail(errno, "open %s", in->st->rootfs);
+	for (size_t i = 0; i < in->spec->nmounts; i++) {
+		if (!in->spec->mounts[i].bind) {
+			if (in->spec->mounts[i].idmap || in->spec->mounts[i].ridmap)
+				return failx("mounts[%zu]: idmap and ridmap are supported on bind mounts", i);
 			continue;
-		if (!m->bind)
-			return failx("%s: idmap and ridmap are supported on bind mounts", field);
-		if (m->nuid_maps)
-			in->idmap_fd[i] = userns_with_maps(m->uid_maps, m->nuid_maps, m->gid_maps, m->ngid_maps, field);
-		else if (s->nuid_maps && s->ns[NS_USER].wanted)
-			in->idmap_fd[i] = userns_with_maps(s->uid_maps, s->nuid_maps, s->gid_maps, s->ngid_maps, field);
-		else
-			return failx("%s: idmap needs uidMappings and gidMappings, on the mount or with a user namespace",
-				     field);
-		if (in->idmap_fd[i] < 0)
+		}
+		in->mount_fd[i] = bind_prepare(in, i);
+		if (in->mount_fd[i] < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int bind_idmapped(const struct mount *m, const char *src, const char *dest, int userns_fd)
+void mounts_release(struct init *in)
 {
-	struct mount_attr_arg a = { .attr_set = ATTR_IDMAP, .userns_fd = userns_fd };
-	int t = syscall(SYS_open_tree, AT_FDCWD, src,
-			OPEN_TREE_CLONE_FLAG | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE_FLAG : 0));
-	int ret = 0;
-
-	if (t < 0)
-		return fail(errno, "mount %s: open_tree %s", m->destination, src);
-	if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE_FLAG : 0), &a, sizeof a) < 0)
-		ret = fail(errno, "mount %s: idmap (mount_setattr)", m->destination);
-	else if (syscall(SYS_move_mount, t, "", AT_FDCWD, dest, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
-		ret = fail(errno, "mount %s: move_mount", m->destination);
-	close(t);
-	return ret;
+	for (size_t i = 0; in->mount_fd && i < in->spec->nmounts; i++) {
+		if (in->mount_fd[i] >= 0)
+			close(in->mount_fd[i]);
+		in->mount_fd[i] = -1;
+	}
+	if (in->layer_fd >= 0)
+		close(in->layer_fd);
+	if (in->rootfs_dir_fd >= 0)
+		close(in->rootfs_dir_fd);
+	in->layer_fd = in->rootfs_dir_fd = -1;
 }
 
-static int mount_bind(const struct init *in, const struct mount *m, const char *dest, int idmap_fd)
+static int mount_bind(const struct mount *m, const char *dest, int tree)
 {
-	char src[PATH_MAX];
 	struct stat st;
 	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 
-	if (!m->source)
-		return failx("mount %s: bind mount without a source", m->destination);
-	if (m->source[0] == '/')
-		snprintf(src, sizeof src, "%s", m->source);
-	else if (path_join(src, sizeof src, in->st->bundle, m->source) < 0)
-		return -1;
-	if (stat(src, &st) < 0)
-		return fail(errno, "mount %s: source %s", m->destination, src);
+	if (fstat(tree, &st) < 0)
+		return fail(errno, "mount %s", m->destination);
 	if (make_mount_point(dest, !S_ISDIR(st.st_mode)) < 0)
 		return -1;
-	if (idmap_fd >= 0) {
-		if (bind_idmapped(m, src, dest, idmap_fd) < 0)
-			return -1;
-	} else if (mount(src, dest, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0) {
-		return fail(errno, "bind mount %s on %s", src, m->destination);
-	}
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, dest, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
+		return fail(errno, "bind mount %s on %s", m->source, m->destination);
 	if (extra || m->clear)
 		return remount_bind(dest, extra, m->clear);
 	return 0;
@@ -505,7 +591,7 @@ static int mount_cgroup(const struct init *in, const struct mount *m, const char
 	return ret;
 }
 
-static int mount_one(const struct init *in, const char *root, const struct mount *m, int idmap_fd)
+static int mount_one(const struct init *in, const char *root, const struct mount *m, int tree)
 {
 	char dest[PATH_MAX];
 	unsigned long flags = m->flags;
@@ -514,7 +600,7 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 		return fail(errno, "mount destination %s", m->destination);
 	debug("mount %s (%s) on %s", m->source ? m->source : "-", m->type ? m->type : "bind", dest);
 	if (m->bind) {
-		if (mount_bind(in, m, dest, idmap_fd) < 0)
+		if (mount_bind(m, dest, tree) < 0)
 			return -1;
 	} else if (!strcmp(m->type, "cgroup")) {
 		if (mount_cgroup(in, m, dest) < 0)
@@ -556,28 +642,20 @@ const char *layer_choose(const char *annotation)
 	return aufs ? "aufs" : "overlay";
 }
 
-static int mount_layer(const struct init *in, const char *target)
+/* Attaches the layer the runtime made on the rootfs mount point and makes
+ * it the current directory: from here on the rootfs is ".", so nothing
+ * needs to reach it through host directories. */
+static int attach_layer(const struct init *in)
 {
-	const char *lower = in->rootfs_src, *dir = in->st->dir;
-	char data[3 * PATH_MAX];
+	/* The init made <dir>/rootfs its cwd before unsharing the mount
+	 * namespace, which moved the cwd to the new namespace's copy; a joined
+	 * namespace resets it, and is reached by path. */
+	const char *target = in->spec->ns[NS_MNT].path ? in->st->rootfs : ".";
 
-	if (!strcmp(in->layer, "none")) {
-		if (mount(lower, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(errno, "bind %s on %s", lower, target);
-		return 0;
-	}
-	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
-		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
-			     lower, in->layer);
-	if (!strcmp(in->layer, "aufs")) {
-		snprintf(data, sizeof data, "br:%s/upper=rw:%s=ro", dir, lower);
-		if (mount("none", target, "aufs", 0, data) < 0)
-			return fail(errno, "mount aufs on %s", target);
-		return 0;
-	}
-	snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, dir, dir);
-	if (mount("overlay", target, "overlay", 0, data) < 0)
-		return fail(errno, "mount overlay on %s (%s)", target, data);
+	if (syscall(SYS_move_mount, in->layer_fd, "", AT_FDCWD, target, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
+		return fail(errno, "attach the %s layer on %s", in->layer, in->st->rootfs);
+	if (fchdir(in->layer_fd) < 0)
+		return fail(errno, "enter %s", in->st->rootfs);
 	return 0;
 }
 
@@ -753,7 +831,7 @@ static int no_pivot(const char *newroot)
 int rootfs_setup(struct init *in)
 {
 	const struct spec *s = in->spec;
-	const char *root = in->st->rootfs;
+	const char *root = ".";
 	unsigned long prop = s->rootfs_propagation;
 	char cwd[PATH_MAX];
 
@@ -767,10 +845,10 @@ int rootfs_setup(struct init *in)
 			return failx("/ is not a mount point (inside a chroot?): bind-mount the chroot directory onto itself first");
 		return fail(errno, "make / private");
 	}
-	if (mount_layer(in, root) < 0)
+	if (attach_layer(in) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nmounts; i++)
-		if (mount_one(in, root, &s->mounts[i], in->idmap_fd ? in->idmap_fd[i] : -1) < 0)
+		if (mount_one(in, root, &s->mounts[i], in->mount_fd[i]) < 0)
 			return -1;
 	if (default_devices(root) < 0)
 		return -1;
@@ -792,7 +870,7 @@ int rootfs_setup(struct init *in)
 	if (!getenv("GRID_TEST_ROOT_FALLBACK") && errno != EINVAL)
 		return -1;
 	debug("pivot_root gave EINVAL (initramfs or / not a mount point): moving a bind of / over / and retrying");
-	if (make_root_pivotable(in) < 0)
+	if (make_root_pivotable(in) < 0 || chdir(in->st->rootfs) < 0)
 		return -1;
 	return pivot(root);
 }

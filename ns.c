@@ -247,6 +247,9 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 
 	if (read_file("/proc/self/cgroup", &in->host_cgroups, &(size_t){ 0 }, 1 << 20) < 0)
 		in->host_cgroups = NULL;
+	/* the layer is attached on our cwd (see attach_layer) */
+	if (fchdir(in->rootfs_dir_fd) < 0)
+		return fail(errno, "enter %s", in->st->rootfs);
 	if (enter_namespaces(in, other_ns) < 0 || process_apply(s) < 0)
 		return -1;
 	/* before the mounts: the createContainer hooks see the container's names */
@@ -397,6 +400,10 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 	if (in->st->lockfd >= 0)
 		close(in->st->lockfd);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (fchdir(in->rootfs_dir_fd) < 0) {
+		fail(errno, "enter %s", in->st->rootfs);
+		goto bad;
+	}
 	if (in->ns_fd[NS_USER] >= 0) {
 		if (setns(in->ns_fd[NS_USER], CLONE_NEWUSER) < 0) {
 			fail(errno, "setns %s (user)", in->spec->ns[NS_USER].path);
