@@ -161,3 +161,22 @@ load helpers
 	[[ "$stderr" == *"warning: linux.seccomp is not enforced"* ]]
 	[[ "$stderr" == *"warning: linux.resources is not enforced"* ]]
 }
+
+@test "rootfsPropagation and a mount's propagation option are applied" {
+	update_config '.linux.rootfsPropagation = "shared"
+		| .mounts += [{"destination": "/p", "type": "tmpfs", "source": "tmpfs", "options": ["rshared"]},
+			      {"destination": "/q", "type": "tmpfs", "source": "tmpfs", "options": ["unbindable"]}]'
+	set_args sh -c 'awk "\$5 == \"/\" || \$5 == \"/p\" || \$5 == \"/q\" { print \$5, \$7 }" /proc/self/mountinfo'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/ shared:"* ]]
+	[[ "$output" == *"/p shared:"* ]]
+	[[ "$output" == *"/q unbindable"* ]]
+}
+
+@test "without rootfsPropagation the container's mounts do not propagate to the host" {
+	set_args sh -c 'awk "\$5 == \"/\" { print \$7 }" /proc/self/mountinfo'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$output" != shared:* ]]
+}
