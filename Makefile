@@ -17,7 +17,7 @@ build/inc/jsmn.h:
 	@test -f /usr/include/jsmn.h || { echo "missing /usr/include/jsmn.h: apt-get install libjsmn-dev (or make deps)"; exit 1; }
 	mkdir -p build/inc && ln -sf /usr/include/jsmn.h $@
 
-grid: $(SRCS) grid.h build/inc/jsmn.h
+grid: $(SRCS) grid.h parse.h build/inc/jsmn.h
 	$(CC_MUSL) $(GRID_CFLAGS) $(SRCS) -o $@ $(LDFLAGS_STATIC)
 	@echo "grid: $$(stat -c %s $@) bytes, static"
 
@@ -26,7 +26,7 @@ size: grid
 	@size grid
 
 # Unit tests: glibc build with AddressSanitizer and UBSan.
-build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h build/inc/jsmn.h
+build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h build/inc/jsmn.h
 	$(CC_HOST) -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc \
 		-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		-DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) -o $@

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "grid.h"
+#include "parse.h"
 
 /* ---- arena: all of a spec's memory, freed at once ---- */
 
@@ -65,33 +66,22 @@ void arena_free(struct arena *a)
 
 /* ---- the walker ---- */
 
-struct pctx {
-	const struct json *j;
-	struct spec *s;
-};
-
-typedef int (*field_fn)(struct pctx *c, int v, const char *path);
-struct field {
-	const char *name;
-	field_fn fn;
-};
-
-static const jsmntok_t *tok(struct pctx *c, int i)
+const jsmntok_t *tok(struct pctx *c, int i)
 {
 	return &c->j->tok[i];
 }
 
-static bool is_null(struct pctx *c, int i)
+bool is_null(struct pctx *c, int i)
 {
 	return tok(c, i)->type == JSMN_PRIMITIVE && c->j->text[tok(c, i)->start] == 'n';
 }
 
-static void child_path(char *out, size_t size, const char *path, const char *name)
+void child_path(char *out, size_t size, const char *path, const char *name)
 {
 	snprintf(out, size, "%s%s%s", path, *path ? "." : "", name);
 }
 
-static int walk_object(struct pctx *c, int i, const char *path, const struct field *f, size_t nf)
+int walk_object(struct pctx *c, int i, const char *path, const struct field *f, size_t nf)
 {
 	int k = i + 1;
 
@@ -112,9 +102,7 @@ static int walk_object(struct pctx *c, int i, const char *path, const struct fie
 	return 0;
 }
 
-typedef int (*elem_fn)(struct pctx *c, int v, const char *path, size_t idx);
-
-static int walk_array(struct pctx *c, int i, const char *path, elem_fn fn)
+int walk_array(struct pctx *c, int i, const char *path, elem_fn fn)
 {
 	int k = i + 1;
 
@@ -131,8 +119,7 @@ static int walk_array(struct pctx *c, int i, const char *path, elem_fn fn)
 }
 
 /* Calls fn for each key/value of a JSON object used as a map. */
-typedef int (*map_fn)(struct pctx *c, int k, int v, const char *path);
-static int walk_map(struct pctx *c, int i, const char *path, map_fn fn)
+int walk_map(struct pctx *c, int i, const char *path, map_fn fn)
 {
 	int k = i + 1;
 
@@ -149,13 +136,13 @@ static int walk_map(struct pctx *c, int i, const char *path, map_fn fn)
 	return 0;
 }
 
-static int str_field(struct pctx *c, int v, const char *path, const char **out)
+int str_field(struct pctx *c, int v, const char *path, const char **out)
 {
 	*out = json_string(c->j, v, &c->s->arena, path);
 	return *out ? 0 : -1;
 }
 
-static int str_array(struct pctx *c, int v, const char *path, const char ***out, size_t *n)
+int str_array(struct pctx *c, int v, const char *path, const char ***out, size_t *n)
 {
 	const char **arr;
 
@@ -175,7 +162,7 @@ static int str_array(struct pctx *c, int v, const char *path, const char ***out,
 	return 0;
 }
 
-static int u32_field(struct pctx *c, int v, const char *path, uint32_t *out)
+int u32_field(struct pctx *c, int v, const char *path, uint32_t *out)
 {
 	int64_t x;
 
@@ -185,7 +172,7 @@ static int u32_field(struct pctx *c, int v, const char *path, uint32_t *out)
 	return 0;
 }
 
-static int note_unenforced(struct pctx *c, const char *path)
+int note_unenforced(struct pctx *c, const char *path)
 {
 	struct spec *s = c->s;
 	const char **n;
@@ -387,7 +374,7 @@ static int f_apparmor(struct pctx *c, int v, const char *p) { return str_field(c
 static int f_selinux(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->selinux_label); }
 
 /* Finds the token's string in a table of names; -1 with the error recorded. */
-static int enum_field(struct pctx *c, int v, const char *path, const char *const *names, size_t n)
+int enum_field(struct pctx *c, int v, const char *path, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (names[i] && json_eq(c->j, v, names[i]))
@@ -447,7 +434,7 @@ static int f_sched_policy(struct pctx *c, int v, const char *path)
 	return 0;
 }
 
-static int int32_field(struct pctx *c, int v, const char *path, int *out)
+int int32_field(struct pctx *c, int v, const char *path, int *out)
 {
 	int64_t x;
 

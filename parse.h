@@ -1,0 +1,35 @@
+/* parse.h - the walker over jsmn tokens that spec.c and resources.c share:
+ * typed field readers whose errors name the field's path in config.json. */
+#ifndef GRID_PARSE_H
+#define GRID_PARSE_H
+
+#include "grid.h"
+
+struct pctx {
+	const struct json *j;
+	struct spec *s;
+};
+
+typedef int (*field_fn)(struct pctx *c, int v, const char *path);
+struct field {
+	const char *name;
+	field_fn fn;
+};
+
+typedef int (*elem_fn)(struct pctx *c, int v, const char *path, size_t idx);
+typedef int (*map_fn)(struct pctx *c, int k, int v, const char *path);
+
+const jsmntok_t *tok(struct pctx *c, int i);
+bool is_null(struct pctx *c, int i);
+void child_path(char *out, size_t size, const char *path, const char *name);
+int walk_object(struct pctx *c, int i, const char *path, const struct field *f, size_t nf);
+int walk_array(struct pctx *c, int i, const char *path, elem_fn fn);
+int walk_map(struct pctx *c, int i, const char *path, map_fn fn);
+int str_field(struct pctx *c, int v, const char *path, const char **out);
+int str_array(struct pctx *c, int v, const char *path, const char ***out, size_t *n);
+int u32_field(struct pctx *c, int v, const char *path, uint32_t *out);
+int int32_field(struct pctx *c, int v, const char *path, int *out);
+int enum_field(struct pctx *c, int v, const char *path, const char *const *names, size_t n);
+int note_unenforced(struct pctx *c, const char *path);
+
+#endif
