@@ -25,6 +25,8 @@
 
 #define LAYER_ANNOTATION "org.grid.layer"
 
+bool cgroups_disabled;
+
 /* ---- signals ---- */
 
 static const struct {
@@ -272,7 +274,7 @@ static int create(const struct create_opts *o, struct created *c)
 	struct init in = { 0 };
 	struct netdev_moved *moved = NULL;
 	int sv[2] = { -1, -1 }, fifo = -1;
-	bool have_spec = false, have_dir = false;
+	bool have_spec = false, have_dir = false, have_cgroup = false;
 	char bundle[PATH_MAX];
 
 	c->pid = -1;
@@ -322,6 +324,15 @@ static int create(const struct create_opts *o, struct created *c)
 	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
 	    mounts_prepare(&in) < 0)
 		goto bad;
+	if (cgroups_disabled) {
+		if (c->spec.res.set)
+			warn("linux.resources: ignored, --cgroup-manager is disabled");
+	} else {
+		if (cgroup_create(&c->spec, o->id, &in.cg) < 0)
+			goto bad;
+		have_cgroup = true;
+		snprintf(c->st.cgroup, sizeof c->st.cgroup, "%s", in.cg.path);
+	}
 	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0) {
 		fail(errno, "open %s/exec.fifo", c->st.dir);
@@ -399,6 +410,8 @@ bad:
 			kill(c->pid, SIGKILL);
 			waitpid(c->pid, NULL, 0);
 		}
+		if (have_cgroup)
+			cgroup_remove(&in.cg);
 		if (c->master >= 0)
 			close(c->master);
 		for (int i = 0; i < 2; i++)
@@ -754,25 +767,139 @@ int container_list(const char *root, bool json, bool quiet)
 
 /* ---- kill, delete ---- */
 
-int container_kill(const char *root, const char *id, int sig)
+int container_kill(const char *root, const char *id, int sig, bool all)
 {
 	struct state st;
+	struct cgroup cg;
 	enum status s;
 	int ret;
 
 	if (state_open(&st, root, id, true) < 0)
 		return -1;
 	s = state_status(&st);
-	if (s != ST_CREATED && s != ST_RUNNING)
+	if (s != ST_CREATED && s != ST_RUNNING && s != ST_PAUSED)
 		ret = failx("container \"%s\" is %s: container not running", id, status_name(s));
+	else if (all && st.cgroup[0] && cgroup_load(&cg, st.cgroup) == 0)
+		ret = cgroup_signal_all(&cg, sig);
 	else
 		ret = signal_init(&st, sig);
 	state_close(&st);
 	return ret;
 }
 
+/* The running container's cgroup, locked; for pause, resume, ps, update, events. */
+static int open_cgroup(struct state *st, struct cgroup *cg, const char *root, const char *id, bool lock)
+{
+	enum status s;
+
+	if (state_open(st, root, id, lock) < 0)
+		return -1;
+	s = state_status(st);
+	if (s != ST_RUNNING && s != ST_PAUSED && s != ST_CREATED) {
+		failx("container \"%s\" is %s: container not running", id, status_name(s));
+		goto bad;
+	}
+	if (!st->cgroup[0]) {
+		failx("container \"%s\" has no cgroup (created with --cgroup-manager disabled)", id);
+		goto bad;
+	}
+	if (cgroup_load(cg, st->cgroup) < 0)
+		goto bad;
+	return 0;
+bad:
+	state_close(st);
+	return -1;
+}
+
+int container_pause(const char *root, const char *id, bool pause)
+{
+	struct state st;
+	struct cgroup cg;
+	int ret;
+
+	if (open_cgroup(&st, &cg, root, id, true) < 0)
+		return -1;
+	ret = cgroup_freeze(&cg, pause);
+	state_close(&st);
+	return ret;
+}
+
+int container_ps(const char *root, const char *id, bool json)
+{
+	struct state st;
+	struct cgroup cg;
+	pid_t *pids;
+	size_t n;
+	struct buf b = { 0 };
+
+	if (open_cgroup(&st, &cg, root, id, false) < 0)
+		return -1;
+	state_close(&st);
+	if (cgroup_pids(&cg, &pids, &n) < 0)
+		return -1;
+	if (json) {
+		buf_puts(&b, "[");
+		for (size_t i = 0; i < n; i++)
+			buf_printf(&b, "%s%d", i ? "," : "", (int)pids[i]);
+		buf_puts(&b, "]\n");
+	} else {
+		buf_puts(&b, "PID\tCMD\n");
+		for (size_t i = 0; i < n; i++) {
+			char path[64], *cmd;
+			size_t len;
+			snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pids[i]);
+			if (read_file(path, &cmd, &len, 4096) < 0) {
+				clear_error();
+				continue;
+			}
+			for (size_t k = 0; k + 1 < len; k++)
+				if (!cmd[k])
+					cmd[k] = ' ';
+			buf_printf(&b, "%d\t%s\n", (int)pids[i], cmd);
+			free(cmd);
+		}
+	}
+	fputs(b.p, stdout);
+	buf_free(&b);
+	free(pids);
+	return 0;
+}
+
+int container_update(const char *root, const char *id, const struct resources *r)
+{
+	struct state st;
+	struct cgroup cg;
+	int ret;
+
+	if (open_cgroup(&st, &cg, root, id, true) < 0)
+		return -1;
+	ret = cgroup_apply(&cg, r);
+	state_close(&st);
+	return ret;
+}
+
+int container_events_stats(const char *root, const char *id)
+{
+	struct state st;
+	struct cgroup cg;
+	struct buf b = { 0 };
+
+	if (open_cgroup(&st, &cg, root, id, false) < 0)
+		return -1;
+	buf_puts(&b, "{\"type\":\"stats\",\"id\":");
+	buf_json_str(&b, st.id);
+	buf_puts(&b, ",\"data\":");
+	cgroup_stats_json(&cg, &b);
+	buf_puts(&b, "}\n");
+	state_close(&st);
+	fputs(b.p, stdout);
+	buf_free(&b);
+	return 0;
+}
+
 int container_delete(const char *root, const char *id, bool force)
 {
+	struct cgroup cg;
 	struct state st;
 	struct spec hooks;
 	enum status s;
@@ -795,9 +922,17 @@ int container_delete(const char *root, const char *id, bool force)
 		state_close(&st);
 		return ret;
 	}
-	if (s == ST_CREATED || s == ST_RUNNING) {
+	if (s == ST_CREATED || s == ST_RUNNING || s == ST_PAUSED) {
 		signal_init(&st, SIGKILL);
+		if (s == ST_PAUSED && cgroup_load(&cg, st.cgroup) == 0)
+			cgroup_freeze(&cg, false); /* a frozen init cannot die */
 		wait_gone(&st);
+	}
+	/* whatever else is left in the cgroup goes with it */
+	if (st.cgroup[0] && (cgroup_load(&cg, st.cgroup) < 0 || cgroup_remove(&cg) < 0)) {
+		ret = -1;
+		state_close(&st);
+		return ret;
 	}
 	/* read before the directory goes: the hooks of create time */
 	if (hooks_load(&hooks, &st) < 0) {

@@ -27,8 +27,8 @@ struct command {
 };
 
 static struct {
-	const char *root, *log, *log_format;
-	bool debug;
+	const char *root, *log, *log_format, *cgroup_manager;
+	bool debug, systemd_cgroup;
 } g;
 
 static const struct command commands[];
@@ -195,7 +195,7 @@ static int cmd_kill(int argc, char **argv)
 		return -1;
 	if (n == 2 && (sig = parse_signal(argv[1])) < 0)
 		return -1;
-	return container_kill(g.root, argv[0], sig);
+	return container_kill(g.root, argv[0], sig, all);
 }
 
 static int cmd_delete(int argc, char **argv)
@@ -207,6 +207,107 @@ static int cmd_delete(int argc, char **argv)
 	if (n < 0 || need_args("delete", n, 1, 1) < 0)
 		return -1;
 	return container_delete(g.root, argv[0], force);
+}
+
+static int cmd_pause_resume(int argc, char **argv, bool pause)
+{
+	const char *cmd = pause ? "pause" : "resume";
+	int n = parse_opts(cmd, argc, argv, NULL, 0);
+
+	if (n < 0 || need_args(cmd, n, 1, 1) < 0)
+		return -1;
+	return container_pause(g.root, argv[0], pause);
+}
+
+static int cmd_pause(int argc, char **argv)
+{
+	return cmd_pause_resume(argc, argv, true);
+}
+
+static int cmd_resume(int argc, char **argv)
+{
+	return cmd_pause_resume(argc, argv, false);
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	const char *format = "table";
+	const struct opt opts[] = { { "format", 'f', OPT_STRING, &format } };
+	int n = parse_opts("ps", argc, argv, opts, countof(opts));
+
+	if (n < 0 || need_args("ps", n, 1, 1) < 0)
+		return -1;
+	if (strcmp(format, "table") && strcmp(format, "json"))
+		return usage_error("ps", "unknown format %s", format);
+	return container_ps(g.root, argv[0], !strcmp(format, "json"));
+}
+
+static int cmd_events(int argc, char **argv)
+{
+	bool stats = false;
+	int interval = 0;
+	const struct opt opts[] = { { "stats", 0, OPT_FLAG, &stats }, { "interval", 0, OPT_INT, &interval } };
+	int n = parse_opts("events", argc, argv, opts, countof(opts));
+
+	if (n < 0 || need_args("events", n, 1, 1) < 0)
+		return -1;
+	if (!stats)
+		return failx("events: only --stats is supported (one JSON stats object)");
+	return container_events_stats(g.root, argv[0]);
+}
+
+/* runc's update flags, as a LinuxResources document */
+static int cmd_update(int argc, char **argv)
+{
+	const char *file = NULL, *memory = NULL, *swap = NULL, *reservation = NULL, *shares = NULL;
+	const char *quota = NULL, *period = NULL, *cpus = NULL, *mems = NULL, *pids = NULL, *blkio = NULL;
+	const struct opt opts[] = {
+		{ "resources", 'r', OPT_STRING, &file }, { "memory", 'm', OPT_STRING, &memory },
+		{ "memory-swap", 0, OPT_STRING, &swap }, { "memory-reservation", 0, OPT_STRING, &reservation },
+		{ "cpu-share", 0, OPT_STRING, &shares }, { "cpu-quota", 0, OPT_STRING, &quota },
+		{ "cpu-period", 0, OPT_STRING, &period }, { "cpuset-cpus", 0, OPT_STRING, &cpus },
+		{ "cpuset-mems", 0, OPT_STRING, &mems }, { "pids-limit", 0, OPT_STRING, &pids },
+		{ "blkio-weight", 0, OPT_STRING, &blkio },
+	};
+	int n = parse_opts("update", argc, argv, opts, countof(opts)), ret;
+	struct spec s;
+	struct buf doc = { 0 };
+	char *text = NULL;
+	size_t len;
+
+	if (n < 0 || need_args("update", n, 1, 1) < 0)
+		return -1;
+	if (file) {
+		if (read_file(strcmp(file, "-") ? file : "/dev/stdin", &text, &len, 1 << 20) < 0)
+			return -1;
+	} else {
+		/* numbers go into the JSON as they are: the parser checks them */
+		buf_puts(&doc, "{\"memory\":{");
+		if (memory) buf_printf(&doc, "\"limit\":%s,", memory);
+		if (swap) buf_printf(&doc, "\"swap\":%s,", swap);
+		if (reservation) buf_printf(&doc, "\"reservation\":%s,", reservation);
+		buf_puts(&doc, "\"useHierarchy\":true},\"cpu\":{");
+		if (shares) buf_printf(&doc, "\"shares\":%s,", shares);
+		if (quota) buf_printf(&doc, "\"quota\":%s,", quota);
+		if (period) buf_printf(&doc, "\"period\":%s,", period);
+		if (cpus) { buf_puts(&doc, "\"cpus\":"); buf_json_str(&doc, cpus); buf_puts(&doc, ","); }
+		if (mems) { buf_puts(&doc, "\"mems\":"); buf_json_str(&doc, mems); buf_puts(&doc, ","); }
+		buf_puts(&doc, "\"shares\":0},\"pids\":{");
+		if (pids) buf_printf(&doc, "\"limit\":%s", pids);
+		buf_puts(&doc, "},\"blockIO\":{");
+		if (blkio) buf_printf(&doc, "\"weight\":%s", blkio);
+		buf_puts(&doc, "}}");
+		text = doc.p;
+		len = doc.len;
+		doc.p = NULL;
+	}
+	ret = resources_parse_document(&s, text, len, file ? file : "update flags");
+	free(text);
+	if (ret < 0)
+		return -1;
+	ret = container_update(g.root, argv[0], &s.res);
+	spec_free(&s);
+	return ret;
 }
 
 static int cmd_list(int argc, char **argv)
@@ -285,6 +386,12 @@ static const struct command commands[] = {
 	{ "kill", "[--all] ID [SIGNAL]", "send a signal (default TERM) to a container's init", cmd_kill },
 	{ "delete", "[--force] ID", "delete a stopped container (--force: kill it first)", cmd_delete },
 	{ "list", "[--format table|json] [--quiet]", "list containers", cmd_list },
+	{ "pause", "ID", "freeze every process of a container", cmd_pause },
+	{ "resume", "ID", "thaw a paused container", cmd_resume },
+	{ "ps", "[--format table|json] ID", "list the processes of a container", cmd_ps },
+	{ "update", "[--resources FILE|-] [--memory N] [--cpu-quota N] [--pids-limit N] ... ID",
+	  "change the resources of a running container", cmd_update },
+	{ "events", "--stats ID", "print a container's resource usage as one JSON object", cmd_events },
 	{ "spec", "[--bundle DIR]", "write a default config.json", cmd_spec },
 	{ "features", "", "print the OCI features this build implements, as JSON", cmd_features },
 	{ "help", "[COMMAND]", "show help", cmd_help },
@@ -315,6 +422,8 @@ int main(int argc, char **argv)
 		{ "root", 0, OPT_STRING, &g.root }, { "log", 0, OPT_STRING, &g.log },
 		{ "log-format", 0, OPT_STRING, &g.log_format }, { "debug", 0, OPT_FLAG, &g.debug },
 		{ "version", 'v', OPT_FLAG, &version }, { "help", 'h', OPT_FLAG, &help },
+		{ "cgroup-manager", 0, OPT_STRING, &g.cgroup_manager },
+		{ "systemd-cgroup", 0, OPT_FLAG, &g.systemd_cgroup },
 	};
 	const struct command *c;
 	int i, ret;
@@ -348,6 +457,18 @@ int main(int argc, char **argv)
 		report_error();
 		return 2;
 	}
+	if (g.systemd_cgroup || (g.cgroup_manager && !strcmp(g.cgroup_manager, "systemd"))) {
+		failx("the systemd cgroup manager is not supported: grid manages cgroupfs itself (no systemd on its "
+		      "targets); use --cgroup-manager cgroupfs or disabled");
+		report_error();
+		return 2;
+	}
+	if (g.cgroup_manager && strcmp(g.cgroup_manager, "cgroupfs") && strcmp(g.cgroup_manager, "disabled")) {
+		failx("--cgroup-manager %s: expected cgroupfs or disabled", g.cgroup_manager);
+		report_error();
+		return 2;
+	}
+	cgroups_disabled = g.cgroup_manager && !strcmp(g.cgroup_manager, "disabled");
 	if (version) {
 		printf("grid version %s\ncommit: %s\nspec: %s\n", GRID_VERSION, GRID_COMMIT, OCI_VERSION);
 		return 0;

@@ -86,6 +86,38 @@ struct netdev {
 	const char *host_name, *name; /* name NULL: keep host_name */
 };
 
+/* linux.resources as cgroup writes (resources.c), applied by cgroup.c */
+enum cg_ctrl {
+	CG_CPU, CG_CPUACCT, CG_CPUSET, CG_MEMORY, CG_PIDS, CG_BLKIO, CG_HUGETLB, CG_NET_CLS,
+	CG_NET_PRIO, CG_RDMA, CG_DEVICES, CG_FREEZER, CG_MISC, CG_UNIFIED, CG_COUNT
+};
+
+struct cg_write {
+	const char *field;     /* its path in config.json, for errors */
+	enum cg_ctrl ctrl;
+	const char *file[2];   /* [0] on cgroup v1, [1] on v2; NULL: not there */
+	const char *value[2];
+	bool optional;         /* the kernel may lack the file: a warning, not an error */
+};
+
+#define DEV_MKNOD 1u
+#define DEV_READ 2u
+#define DEV_WRITE 4u
+struct dev_rule {
+	bool allow;
+	char type;             /* a, c or b */
+	int64_t major, minor;  /* -1: any */
+	unsigned access;       /* DEV_* */
+};
+
+struct resources {
+	bool set, has_devices;
+	struct cg_write *w;
+	size_t nw;
+	struct dev_rule *dev;
+	size_t ndev;
+};
+
 enum cap_set { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_INHERITABLE, CAPS_PERMITTED, CAPS_AMBIENT, CAP_SETS };
 
 struct rlimit_spec {
@@ -148,6 +180,8 @@ struct spec {
 	size_t nnetdevs;
 	struct hook *hooks[HOOK_KINDS];
 	size_t nhooks[HOOK_KINDS];
+	struct resources res;
+	const char *cgroups_path;
 	struct namespace ns[NS_COUNT];
 	unsigned long rootfs_propagation; /* 0: default (rslave) */
 	const char **masked_paths;
@@ -218,7 +252,7 @@ int remove_tree(const char *path);
 int path_join(char *out, size_t size, const char *a, const char *b);
 
 /* ---- state.c: per-container records ---- */
-enum status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_STOPPED };
+enum status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_STOPPED, ST_PAUSED };
 struct state {
 	char id[ID_MAX + 1];
 	char dir[4096];      /* <root>/<id> */
@@ -226,6 +260,7 @@ struct state {
 	char rootfs[4096];   /* what the container sees as / (host path) */
 	char layer[16];      /* overlay | aufs | none */
 	char created[40];    /* RFC 3339 */
+	char cgroup[1024];   /* its cgroup path; empty: none */
 	pid_t pid;
 	unsigned long long starttime;
 	bool started;
@@ -258,6 +293,27 @@ int caps_bound(const struct caps *c);  /* child, still root: bounding set, keep 
 int caps_apply(const struct caps *c);  /* child, as the user: capset, ambient */
 const char *cap_name(int n);
 
+/* ---- cgroup.c: the container's cgroup, on v1, v2 or hybrid hosts ---- */
+struct cgroup {
+	char path[1024];       /* in hierarchy terms, e.g. /grid/<id>; empty: none */
+	int n, v2, freezer;    /* hierarchies; index of the v2 one and of the freezer, or -1 */
+	char dir[16][512];     /* its directory in each hierarchy */
+	int made[16];          /* levels of it that create made (removed again) */
+};
+int cgroup_resolve(const char *config_path, const char *id, char *out, size_t size);
+int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg);
+int cgroup_load(struct cgroup *cg, const char *path);
+int cgroup_apply(const struct cgroup *cg, const struct resources *r);
+int cgroup_join(const struct cgroup *cg);
+int cgroup_pids(const struct cgroup *cg, pid_t **out, size_t *n);
+int cgroup_signal_all(const struct cgroup *cg, int sig);
+int cgroup_freeze(const struct cgroup *cg, bool freeze);
+int cgroup_frozen(const struct cgroup *cg);
+void cgroup_stats_json(const struct cgroup *cg, struct buf *b);
+int cgroup_remove(struct cgroup *cg);
+int devices_bpf_attach(const char *dir, const struct resources *r);
+int resources_parse_document(struct spec *s, const char *text, size_t len, const char *what);
+
 /* ---- the container's init process: ns.c, mount.c, tty.c ---- */
 struct init {
 	struct spec *spec;
@@ -269,6 +325,7 @@ struct init {
 	int sync_parent;       /* the runtime's end */
 	bool stage2;           /* the init was forked by stage 1 (user namespace) */
 	int start_err_fd;      /* start.error, where startContainer hook failures go, or -1 */
+	struct cgroup cg;      /* the cgroup the init joins first (cg.path empty: none) */
 	int fifo_fd;           /* exec.fifo, read by init to wait for start */
 	int ns_fd[NS_COUNT];   /* namespaces joined by path, opened by the parent */
 	char *host_cgroups;    /* /proc/self/cgroup as the runtime saw it */
@@ -317,6 +374,7 @@ int netdev_move(const struct spec *s, pid_t pid, struct netdev_moved *moved);
 void netdev_give_back(const struct spec *s, pid_t pid, struct netdev_moved *moved);
 
 /* ---- container.c: the operations the command line calls ---- */
+extern bool cgroups_disabled; /* --cgroup-manager disabled */
 struct create_opts {
 	const char *root, *id, *bundle, *pid_file, *console_socket;
 	bool no_pivot, detach, keep;
@@ -328,7 +386,11 @@ int container_create(const struct create_opts *o);
 int container_start(const char *root, const char *id);
 int container_run(const struct create_opts *o);
 int container_state(const char *root, const char *id);
-int container_kill(const char *root, const char *id, int sig);
+int container_kill(const char *root, const char *id, int sig, bool all);
+int container_pause(const char *root, const char *id, bool pause);
+int container_ps(const char *root, const char *id, bool json);
+int container_update(const char *root, const char *id, const struct resources *r);
+int container_events_stats(const char *root, const char *id);
 int container_delete(const char *root, const char *id, bool force);
 int container_list(const char *root, bool json, bool quiet);
 int write_default_spec(const char *bundle);

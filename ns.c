@@ -245,11 +245,15 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	const struct spec *s = in->spec;
 	int master = -1;
 
-	if (read_file("/proc/self/cgroup", &in->host_cgroups, &(size_t){ 0 }, 1 << 20) < 0)
-		in->host_cgroups = NULL;
 	/* the layer is attached on our cwd (see attach_layer) */
 	if (fchdir(in->rootfs_dir_fd) < 0)
 		return fail(errno, "enter %s", in->st->rootfs);
+	/* into the cgroup before anything can fork, and before a cgroup namespace
+	 * (stage 1 did it already for a user namespace) */
+	if (!in->stage2 && cgroup_join(&in->cg) < 0)
+		return -1;
+	if (read_file("/proc/self/cgroup", &in->host_cgroups, &(size_t){ 0 }, 1 << 20) < 0)
+		in->host_cgroups = NULL;
 	if (enter_namespaces(in, other_ns) < 0 || process_apply(s) < 0)
 		return -1;
 	/* before the mounts: the createContainer hooks see the container's names */
@@ -404,6 +408,9 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 		fail(errno, "enter %s", in->st->rootfs);
 		goto bad;
 	}
+	/* into the cgroup before anything can fork, and before a cgroup namespace */
+	if (cgroup_join(&in->cg) < 0)
+		goto bad;
 	if (in->ns_fd[NS_USER] >= 0) {
 		if (setns(in->ns_fd[NS_USER], CLONE_NEWUSER) < 0) {
 			fail(errno, "setns %s (user)", in->spec->ns[NS_USER].path);

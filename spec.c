@@ -778,69 +778,9 @@ static int f_sysctl(struct pctx *c, int v, const char *path)
 	return walk_map(c, v, path, m_sysctl);
 }
 
-/* Resources are enforced by cgroup code to come; validate their shape now. */
-static int f_u32_check(struct pctx *c, int v, const char *p)
-{
-	uint32_t x;
-	return u32_field(c, v, p, &x);
-}
-
-static int f_u64_check(struct pctx *c, int v, const char *p)
-{
-	uint64_t x;
-	return json_uint64(c->j, v, &x, p);
-}
-
-static int f_string_check(struct pctx *c, int v, const char *p)
-{
-	const char *s;
-	return str_field(c, v, p, &s);
-}
-
-static int f_page_size(struct pctx *c, int v, const char *path)
-{
-	const char *s, *e;
-
-	if (str_field(c, v, path, &s) < 0)
-		return -1;
-	for (e = s; *e >= '0' && *e <= '9'; e++)
-		;
-	if (s[0] < '1' || s[0] > '9' || !strchr("KMG", *e) || !*e || strcmp(e + 1, "B") != 0)
-		return failx("%s: \"%s\" is not a page size like 2MB", path, s);
-	return 0;
-}
-
-static int e_hugepage(struct pctx *c, int v, const char *path, size_t idx)
-{
-	static const struct field f[] = { { "pageSize", f_page_size }, { "limit", f_u64_check } };
-	(void)idx;
-	return walk_object(c, v, path, f, countof(f));
-}
-
-static int f_hugepages(struct pctx *c, int v, const char *path)
-{
-	return walk_array(c, v, path, e_hugepage);
-}
-
-static int m_rdma(struct pctx *c, int k, int v, const char *path)
-{
-	static const struct field f[] = { { "hcaHandles", f_u32_check }, { "hcaObjects", f_u32_check } };
-	(void)k;
-	return walk_object(c, v, path, f, countof(f));
-}
-
-static int f_rdma(struct pctx *c, int v, const char *path)
-{
-	return walk_map(c, v, path, m_rdma);
-}
-
 static int f_resources(struct pctx *c, int v, const char *path)
 {
-	static const struct field f[] = { { "hugepageLimits", f_hugepages }, { "rdma", f_rdma } };
-
-	if (walk_object(c, v, path, f, countof(f)) < 0)
-		return -1;
-	return note_unenforced(c, path);
+	return resources_parse(c, v, path, &c->s->res, false);
 }
 
 static struct netdev *cur_netdev;
@@ -1072,9 +1012,13 @@ static int f_intel_rdt(struct pctx *c, int v, const char *path)
 
 static int f_cgroups_path(struct pctx *c, int v, const char *path)
 {
-	if (f_string_check(c, v, path) < 0)
+	if (str_field(c, v, path, &c->s->cgroups_path) < 0)
 		return -1;
-	return note_unenforced(c, path);
+	if (strstr(c->s->cgroups_path, "..") || strchr(c->s->cgroups_path, '\n') ||
+	    (strchr(c->s->cgroups_path, ':') && c->s->cgroups_path[0] != '/'))
+		return failx("%s: \"%s\" is not a cgroup path (systemd slice:prefix:name paths need --systemd-cgroup, "
+			     "which grid does not support)", path, c->s->cgroups_path);
+	return 0;
 }
 
 static int f_linux(struct pctx *c, int v, const char *path)

@@ -15,7 +15,7 @@
 
 const char *status_name(enum status s)
 {
-	static const char *const names[] = { "creating", "created", "running", "stopped" };
+	static const char *const names[] = { "creating", "created", "running", "stopped", "paused" };
 	return names[s];
 }
 
@@ -192,6 +192,8 @@ char *state_format(const struct state *st, size_t *len)
 	put_kv(&b, "rootfs", st->rootfs);
 	put_kv(&b, "layer", st->layer);
 	put_kv(&b, "created", st->created);
+	if (st->cgroup[0])
+		put_kv(&b, "cgroup", st->cgroup);
 	for (size_t i = 0; i < st->nann; i++) {
 		buf_puts(&b, "annotation=");
 		put_escaped(&b, st->ann_keys[i], true);
@@ -344,6 +346,8 @@ int state_parse(struct state *st, const char *text, size_t len)
 			ret = copy_field(st->rootfs, sizeof st->rootfs, v, line);
 		} else if (!strcmp(line, "layer")) {
 			ret = copy_field(st->layer, sizeof st->layer, v, line);
+		} else if (!strcmp(line, "cgroup")) {
+			ret = copy_field(st->cgroup, sizeof st->cgroup, v, line);
 		} else if (!strcmp(line, "created")) {
 			ret = copy_field(st->created, sizeof st->created, v, line);
 		}
@@ -402,5 +406,10 @@ enum status state_status(const struct state *st)
 	snprintf(fifo, sizeof fifo, "%s/exec.fifo", st->dir);
 	if (access(fifo, F_OK) == 0)
 		return ST_CREATED;
+	if (st->cgroup[0]) {
+		struct cgroup cg;
+		if (cgroup_load(&cg, st->cgroup) == 0 && cgroup_frozen(&cg))
+			return ST_PAUSED;
+	}
 	return ST_RUNNING;
 }

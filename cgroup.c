@@ -1,0 +1,710 @@
+/* cgroup.c - the container's cgroup on whatever layout the host has: cgroup
+ * v1 controllers, a v2 hierarchy, or both (hybrid, where some controllers
+ * may sit on the v2 side). Each controller is used where it is mounted. Owns
+ * creating the cgroup and applying linux.resources, the init joining it,
+ * freezing, listing and signalling its processes, stats, and removing it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+static const char *const v1_names[CG_COUNT] = {
+	[CG_CPU] = "cpu", [CG_CPUACCT] = "cpuacct", [CG_CPUSET] = "cpuset", [CG_MEMORY] = "memory",
+	[CG_PIDS] = "pids", [CG_BLKIO] = "blkio", [CG_HUGETLB] = "hugetlb", [CG_NET_CLS] = "net_cls",
+	[CG_NET_PRIO] = "net_prio", [CG_RDMA] = "rdma", [CG_DEVICES] = "devices", [CG_FREEZER] = "freezer",
+	[CG_MISC] = "misc",
+};
+static const char *const v2_names[CG_COUNT] = {
+	[CG_CPU] = "cpu", [CG_CPUSET] = "cpuset", [CG_MEMORY] = "memory", [CG_PIDS] = "pids",
+	[CG_BLKIO] = "io", [CG_HUGETLB] = "hugetlb", [CG_RDMA] = "rdma", [CG_MISC] = "misc",
+};
+
+/* ---- the host's layout ---- */
+
+struct hier {
+	char mount[256], root[256]; /* mount point, and the cgroup it shows as its root */
+	unsigned ctrls;             /* v1: bit per CG_* controller; v2: those enabled at its root */
+	bool v2;
+};
+
+struct layout {
+	struct hier h[16];
+	int n, v2;                  /* v2: index of the v2 hierarchy, or -1 */
+	int of[CG_COUNT];           /* index of the hierarchy that has each controller, or -1 */
+};
+
+static void has_word(const char *list, const char *word, const char *sep, bool *out)
+{
+	size_t n = strlen(word);
+
+	*out = false;
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, sep);
+		if (len == n && !strncmp(p, word, n))
+			*out = true;
+		p += len;
+		p += *p ? 1 : 0;
+	}
+}
+
+/* mountinfo: "id parent maj:min root mountpoint opts ... - fstype source super" */
+static int sscanf_fields(const char *line, char *root, size_t rs, char *mnt, size_t ms)
+{
+	const char *p = line;
+
+	for (int i = 0; i < 3; i++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -1;
+		p++;
+	}
+	size_t n = strcspn(p, " ");
+	if (n >= rs)
+		return -1;
+	snprintf(root, rs, "%.*s", (int)n, p);
+	p += n + 1;
+	n = strcspn(p, " ");
+	if (n >= ms)
+		return -1;
+	snprintf(mnt, ms, "%.*s", (int)n, p);
+	return 0;
+}
+
+static int sscanf_dash(const char *p, char *fstype, size_t fs, char *super, size_t ss)
+{
+	size_t n = strcspn(p, " ");
+
+	if (n >= fs)
+		return -1;
+	snprintf(fstype, fs, "%.*s", (int)n, p);
+	p = strchr(p + n + 1, ' '); /* skip the source */
+	if (!p)
+		return -1;
+	snprintf(super, ss, "%s", p + 1);
+	return 0;
+}
+
+static int read_layout(struct layout *l)
+{
+	char *info, *save = NULL;
+	size_t len;
+
+	memset(l, 0, sizeof *l);
+	l->v2 = -1;
+	for (int c = 0; c < CG_COUNT; c++)
+		l->of[c] = -1;
+	if (read_file("/proc/self/mountinfo", &info, &len, 4 << 20) < 0)
+		return -1;
+	for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *dash = strstr(line, " - "), root[256], mnt[256], fstype[16], super[512];
+		struct hier *h;
+		if (!dash || l->n == (int)countof(l->h) ||
+		    sscanf_fields(line, root, sizeof root, mnt, sizeof mnt) < 0 ||
+		    sscanf_dash(dash + 3, fstype, sizeof fstype, super, sizeof super) < 0)
+			continue;
+		if (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2"))
+			continue;
+		h = &l->h[l->n];
+		snprintf(h->mount, sizeof h->mount, "%s", mnt);
+		snprintf(h->root, sizeof h->root, "%s", root);
+		h->v2 = !strcmp(fstype, "cgroup2");
+		if (h->v2) {
+			if (l->v2 >= 0)
+				continue; /* the first v2 mount is the one */
+			l->v2 = l->n;
+		} else {
+			for (int c = 0; c < CG_COUNT; c++) {
+				bool yes;
+				if (!v1_names[c])
+					continue;
+				has_word(super, v1_names[c], ",", &yes);
+				if (yes && l->of[c] < 0) {
+					h->ctrls |= 1u << c;
+					l->of[c] = l->n;
+				}
+			}
+			if (!h->ctrls)
+				continue; /* a named hierarchy (name=systemd): not ours to manage */
+		}
+		l->n++;
+	}
+	free(info);
+	if (l->v2 >= 0) {
+		char path[300], *ctl;
+		snprintf(path, sizeof path, "%s/cgroup.controllers", l->h[l->v2].mount);
+		if (read_file(path, &ctl, &len, 4096) == 0) {
+			for (int c = 0; c < CG_COUNT; c++) {
+				bool yes;
+				if (!v2_names[c])
+					continue;
+				has_word(ctl, v2_names[c], " \n", &yes);
+				if (yes && l->of[c] < 0) {
+					l->h[l->v2].ctrls |= 1u << c;
+					l->of[c] = l->v2;
+				}
+			}
+			free(ctl);
+		}
+	}
+	return 0;
+}
+
+/* ---- paths ---- */
+
+/* The runtime's own cgroup in hierarchy h, from /proc/self/cgroup. */
+static int own_cgroup(const struct hier *h, char *out, size_t size)
+{
+	char *text, *save = NULL;
+	size_t len;
+	int ret = -1;
+
+	if (read_file("/proc/self/cgroup", &text, &len, 1 << 20) < 0)
+		return -1;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
+		bool match = false;
+		if (!path)
+			continue;
+		*path++ = 0;
+		ctl++;
+		if (h->v2) {
+			match = !*ctl;
+		} else {
+			for (int c = 0; c < CG_COUNT && !match; c++)
+				if ((h->ctrls & (1u << c)))
+					has_word(ctl, v1_names[c], ",", &match);
+		}
+		if (match) {
+			snprintf(out, size, "%s", path);
+			ret = 0;
+			break;
+		}
+	}
+	free(text);
+	return ret < 0 ? failx("cannot find the runtime's own cgroup in /proc/self/cgroup") : 0;
+}
+
+/* The directory of cgroup `path` (absolute in the hierarchy) in hierarchy h. */
+static void hier_dir(const struct hier *h, const char *path, char *out, size_t size)
+{
+	size_t r = strlen(h->root);
+
+	if (strcmp(h->root, "/") && !strncmp(path, h->root, r))
+		path += r;
+	snprintf(out, size, "%s%s", h->mount, path);
+}
+
+int cgroup_resolve(const char *config_path, const char *id, char *out, size_t size)
+{
+	struct layout l;
+	char own[PATH_MAX];
+
+	if (!config_path || !*config_path) {
+		snprintf(out, size, "/grid/%s", id);
+		return 0;
+	}
+	if (config_path[0] == '/') {
+		snprintf(out, size, "%s", config_path);
+		return 0;
+	}
+	/* relative: under the runtime's own cgroup (of the first hierarchy) */
+	if (read_layout(&l) < 0)
+		return -1;
+	if (l.n == 0)
+		return failx("linux.cgroupsPath: no cgroup filesystem is mounted");
+	if (own_cgroup(&l.h[0], own, sizeof own) < 0)
+		return -1;
+	snprintf(out, size, "%s/%s", strcmp(own, "/") ? own : "", config_path);
+	return 0;
+}
+
+/* ---- create ---- */
+
+static int copy_parent_cpuset(const char *dir)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+
+	for (size_t i = 0; i < countof(files); i++) {
+		char path[PATH_MAX + 32], *v, *pv;
+		size_t len;
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		if (read_file(path, &v, &len, 4096) < 0)
+			continue;
+		if (len > 1) {
+			free(v);
+			continue;
+		}
+		free(v);
+		snprintf(path, sizeof path, "%s/../%s", dir, files[i]);
+		if (read_file(path, &pv, &len, 4096) < 0)
+			return -1;
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		if (write_file(path, pv, len, O_TRUNC, 0) < 0) {
+			free(pv);
+			return -1;
+		}
+		free(pv);
+	}
+	return 0;
+}
+
+/* mkdir -p of dir below the hierarchy's mount, copying cpuset's parent
+ * values into new v1 cpuset levels (they start empty, and empty admits no
+ * task). Returns how many levels it made. */
+static int make_dirs(const struct hier *h, const char *dir, int *made)
+{
+	char buf[PATH_MAX];
+	size_t base = strlen(h->mount);
+
+	*made = 0;
+	snprintf(buf, sizeof buf, "%s", dir);
+	for (char *p = buf + base + 1;; p++) {
+		if (*p == '/' || *p == 0) {
+			char c = *p;
+			*p = 0;
+			if (mkdir(buf, 0755) == 0) {
+				(*made)++;
+				if ((h->ctrls & (1u << CG_CPUSET)) && !h->v2 && copy_parent_cpuset(buf) < 0)
+					return fail(errno, "cgroup %s: copy the parent's cpuset", buf);
+			} else if (errno != EEXIST) {
+				return fail(errno, "create cgroup %s", buf);
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+static int remove_dir(const char *dir, int levels)
+{
+	char buf[PATH_MAX];
+	int ret = 0;
+
+	snprintf(buf, sizeof buf, "%s", dir);
+	for (int i = 0; i < levels; i++) {
+		int tries = 0;
+		while (rmdir(buf) < 0) {
+			/* EBUSY while the last processes finish exiting: retry, bounded */
+			if (errno == ENOENT)
+				break;
+			if (errno != EBUSY || ++tries > 200 || i > 0) {
+				if (i == 0)
+					ret = fail(errno, "remove cgroup %s", buf);
+				return ret;
+			}
+			usleep(5000);
+		}
+		char *slash = strrchr(buf, '/');
+		if (!slash)
+			break;
+		*slash = 0;
+	}
+	return ret;
+}
+
+static int enable_v2(const struct hier *h, const char *dir, unsigned ctrls)
+{
+	char buf[PATH_MAX], word[32];
+
+	snprintf(buf, sizeof buf, "%s", dir);
+	/* every level from the mount down to our parent delegates the controllers */
+	for (char *p = buf + strlen(h->mount);; p++) {
+		if (*p != '/' && *p != 0)
+			continue;
+		char c = *p, path[PATH_MAX + 32];
+		*p = 0;
+		if (!c)
+			break;
+		snprintf(path, sizeof path, "%s/cgroup.subtree_control", buf);
+		for (int k = 0; k < CG_COUNT; k++) {
+			if (!(ctrls & (1u << k)) || !v2_names[k])
+				continue;
+			int n = snprintf(word, sizeof word, "+%s", v2_names[k]);
+			if (write_file(path, word, n, 0, 0) < 0)
+				return failx("cgroup v2: enable %s in %s: %s (a cgroup with processes cannot delegate "
+					     "controllers: use an absolute linux.cgroupsPath)", v2_names[k], buf,
+					     last_error());
+		}
+		*p = c;
+	}
+	return 0;
+}
+
+static int write_in(const char *dir, const char *file, const char *value, const char *field, bool optional)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (access(path, F_OK) < 0) {
+		if (optional) {
+			warn("%s: this kernel has no %s: not applied", field, file);
+			return 0;
+		}
+		return failx("%s: this kernel has no %s", field, file);
+	}
+	if (write_file(path, value, strlen(value), O_TRUNC, 0) < 0)
+		return failx("%s: write \"%s\" to %s: %s", field, value, file, last_error());
+	return 0;
+}
+
+static int apply_write(const struct layout *l, const struct cgroup *cg, const struct cg_write *w)
+{
+	int hi = w->ctrl == CG_UNIFIED ? l->v2 : l->of[w->ctrl];
+	const struct hier *h;
+	int v;
+
+	if (hi < 0) {
+		if (w->optional) {
+			warn("%s: no cgroup controller for it on this host: not applied", w->field);
+			return 0;
+		}
+		return failx("%s: the %s controller is not available on this host", w->field,
+			     w->ctrl == CG_UNIFIED ? "cgroup v2" : v1_names[w->ctrl]);
+	}
+	h = &l->h[hi];
+	v = h->v2 ? 1 : 0;
+	if (!w->file[v]) {
+		if (w->optional) {
+			warn("%s: has no equivalent on cgroup %s: not applied", w->field, v ? "v2" : "v1");
+			return 0;
+		}
+		return failx("%s: cannot be honoured on cgroup %s", w->field, v ? "v2" : "v1");
+	}
+	return write_in(cg->dir[hi], w->file[v], w->value[v], w->field, w->optional);
+}
+
+/* v1 device rules; the default devices stay usable, as runc and crun do. */
+static int apply_devices_v1(const char *dir, const struct resources *r)
+{
+	static const struct dev_rule defaults[] = {
+		{ true, 'c', 1, 3, 7 }, { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 }, { true, 'c', 1, 8, 7 },
+		{ true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 }, { true, 'c', 5, 1, 7 }, { true, 'c', 5, 2, 7 },
+		{ true, 'c', 136, -1, 7 },
+	};
+
+	for (size_t i = 0; i < r->ndev + countof(defaults); i++) {
+		const struct dev_rule *d = i < r->ndev ? &r->dev[i] : &defaults[i - r->ndev];
+		char rule[64], maj[16], min[16];
+		if (d->major < 0) strcpy(maj, "*"); else snprintf(maj, sizeof maj, "%lld", (long long)d->major);
+		if (d->minor < 0) strcpy(min, "*"); else snprintf(min, sizeof min, "%lld", (long long)d->minor);
+		if (d->type == 'a')
+			snprintf(rule, sizeof rule, "a");
+		else
+			snprintf(rule, sizeof rule, "%c %s:%s %s%s%s", d->type, maj, min, d->access & DEV_READ ? "r" : "",
+				 d->access & DEV_WRITE ? "w" : "", d->access & DEV_MKNOD ? "m" : "");
+		if (write_in(dir, d->allow ? "devices.allow" : "devices.deny", rule, "linux.resources.devices", false) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cgroup_apply(const struct cgroup *cg, const struct resources *r)
+{
+	struct layout l;
+
+	if (read_layout(&l) < 0)
+		return -1;
+	for (size_t i = 0; i < r->nw; i++)
+		if (apply_write(&l, cg, &r->w[i]) < 0)
+			return -1;
+	if (r->has_devices) {
+		if (l.of[CG_DEVICES] >= 0)
+			return apply_devices_v1(cg->dir[l.of[CG_DEVICES]], r);
+		if (l.v2 >= 0)
+			return devices_bpf_attach(cg->dir[l.v2], r);
+		return failx("linux.resources.devices: no devices controller and no cgroup v2 on this host");
+	}
+	return 0;
+}
+
+int cgroup_load(struct cgroup *cg, const char *path)
+{
+	struct layout l;
+
+	memset(cg, 0, sizeof *cg);
+	snprintf(cg->path, sizeof cg->path, "%s", path);
+	if (read_layout(&l) < 0)
+		return -1;
+	cg->n = l.n;
+	for (int i = 0; i < l.n; i++)
+		hier_dir(&l.h[i], path, cg->dir[i], sizeof cg->dir[i]);
+	cg->v2 = l.v2;
+	cg->freezer = l.of[CG_FREEZER];
+	/* our default /grid/<id>: the /grid level goes too when it is left empty */
+	for (int i = 0; i < l.n; i++)
+		cg->made[i] = !strncmp(path, "/grid/", 6) && !strchr(path + 6, '/') ? 2 : 1;
+	return 0;
+}
+
+int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg)
+{
+	struct layout l;
+	char path[PATH_MAX];
+	unsigned v2_need = 0;
+
+	memset(cg, 0, sizeof *cg);
+	if (cgroup_resolve(s->cgroups_path, id, path, sizeof path) < 0 || cgroup_load(cg, path) < 0 ||
+	    read_layout(&l) < 0)
+		return -1;
+	if (l.n == 0) {
+		if (s->res.set)
+			return failx("linux.resources: no cgroup filesystem is mounted on this host (mount cgroup2 on "
+				     "/sys/fs/cgroup, or use --cgroup-manager disabled)");
+		cg->path[0] = 0; /* nothing to manage */
+		return 0;
+	}
+	for (size_t i = 0; i < s->res.nw; i++) {
+		int hi = s->res.w[i].ctrl == CG_UNIFIED ? l.v2 : l.of[s->res.w[i].ctrl];
+		if (hi >= 0 && hi == l.v2 && s->res.w[i].ctrl != CG_UNIFIED)
+			v2_need |= 1u << s->res.w[i].ctrl;
+	}
+	for (int i = 0; i < l.n; i++) {
+		if (make_dirs(&l.h[i], cg->dir[i], &cg->made[i]) < 0)
+			goto bad;
+		if (cg->made[i] == 0)
+			debug("cgroup %s existed already: it will be shared", cg->dir[i]);
+	}
+	if (v2_need && enable_v2(&l.h[l.v2], cg->dir[l.v2], v2_need) < 0)
+		goto bad;
+	if (s->res.set && cgroup_apply(cg, &s->res) < 0)
+		goto bad;
+	debug("cgroup %s created in %d hierarchies", cg->path, cg->n);
+	return 0;
+bad:
+	{
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", last_error());
+		cgroup_remove(cg);
+		set_error_text(msg);
+	}
+	return -1;
+}
+
+/* ---- the init joins ---- */
+
+int cgroup_join(const struct cgroup *cg)
+{
+	for (int i = 0; i < cg->n && cg->path[0]; i++) {
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof path, "%s/cgroup.procs", cg->dir[i]);
+		if (write_file(path, "0", 1, 0, 0) < 0)
+			return failx("join the cgroup: %s", last_error());
+	}
+	return 0;
+}
+
+/* ---- processes ---- */
+
+/* The pids in the container's cgroup (the v2 one, else any v1 one). */
+int cgroup_pids(const struct cgroup *cg, pid_t **out, size_t *n)
+{
+	int hi = cg->v2 >= 0 ? cg->v2 : cg->n > 0 ? 0 : -1;
+	char path[PATH_MAX + 16], *text, *save = NULL;
+	size_t len, cap = 16;
+
+	*out = NULL;
+	*n = 0;
+	if (hi < 0 || !cg->path[0])
+		return 0;
+	snprintf(path, sizeof path, "%s/cgroup.procs", cg->dir[hi]);
+	if (read_file(path, &text, &len, 16 << 20) < 0)
+		return errno == ENOENT ? 0 : -1;
+	*out = malloc(cap * sizeof **out);
+	for (char *l = strtok_r(text, "\n", &save); l && *out; l = strtok_r(NULL, "\n", &save)) {
+		if (*n == cap) {
+			pid_t *p = realloc(*out, (cap *= 2) * sizeof **out);
+			if (!p) {
+				free(*out);
+				*out = NULL;
+				break;
+			}
+			*out = p;
+		}
+		(*out)[(*n)++] = atoi(l);
+	}
+	free(text);
+	return *out ? 0 : fail(ENOMEM, "cgroup.procs");
+}
+
+int cgroup_signal_all(const struct cgroup *cg, int sig)
+{
+	pid_t *pids;
+	size_t n;
+
+	if (cgroup_pids(cg, &pids, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], sig);
+	free(pids);
+	return 0;
+}
+
+/* ---- freezing ---- */
+
+static int freezer_file(const struct cgroup *cg, char *path, size_t size, bool *v2)
+{
+	if (!cg->path[0])
+		return failx("the container has no cgroup (--cgroup-manager disabled?)");
+	if (cg->freezer >= 0) {
+		snprintf(path, size, "%s/freezer.state", cg->dir[cg->freezer]);
+		*v2 = false;
+	} else if (cg->v2 >= 0) {
+		snprintf(path, size, "%s/cgroup.freeze", cg->dir[cg->v2]);
+		*v2 = true;
+	} else {
+		return failx("no freezer on this host (neither the v1 freezer nor cgroup v2)");
+	}
+	return 0;
+}
+
+int cgroup_frozen(const struct cgroup *cg)
+{
+	char path[PATH_MAX + 32], *v;
+	size_t len;
+	bool v2;
+	int frozen;
+
+	if (!cg->path[0] || freezer_file(cg, path, sizeof path, &v2) < 0) {
+		clear_error();
+		return 0;
+	}
+	if (v2)
+		snprintf(path, sizeof path, "%s/cgroup.events", cg->dir[cg->v2]);
+	if (read_file(path, &v, &len, 4096) < 0) {
+		clear_error();
+		return 0;
+	}
+	frozen = v2 ? strstr(v, "frozen 1") != NULL : !strncmp(v, "FROZEN", 6);
+	free(v);
+	return frozen;
+}
+
+int cgroup_freeze(const struct cgroup *cg, bool freeze)
+{
+	char path[PATH_MAX + 32];
+	bool v2;
+	const char *value;
+
+	if (freezer_file(cg, path, sizeof path, &v2) < 0)
+		return -1;
+	value = v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED");
+	if (write_file(path, value, strlen(value), O_TRUNC, 0) < 0)
+		return -1;
+	/* the freezer works asynchronously: wait, bounded, for it to settle */
+	for (int i = 0; i < 1000 && cgroup_frozen(cg) != freeze; i++) {
+		if (!v2 && freeze && i % 10 == 9)
+			write_file(path, value, strlen(value), O_TRUNC, 0);
+		usleep(1000);
+	}
+	if (cgroup_frozen(cg) != freeze)
+		return failx("the cgroup did not %s in time", freeze ? "freeze" : "thaw");
+	return 0;
+}
+
+/* ---- stats ---- */
+
+static long long read_num(const char *dir, const char *file)
+{
+	char path[PATH_MAX + 64], *v;
+	size_t len;
+	long long x;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (read_file(path, &v, &len, 4096) < 0) {
+		clear_error();
+		return -1;
+	}
+	x = !strncmp(v, "max", 3) ? -1 : atoll(v);
+	free(v);
+	return x;
+}
+
+static long long read_key(const char *dir, const char *file, const char *key)
+{
+	char path[PATH_MAX + 64], *v, *p;
+	size_t len, n = strlen(key);
+	long long x = -1;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (read_file(path, &v, &len, 1 << 16) < 0) {
+		clear_error();
+		return -1;
+	}
+	for (p = v; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ') {
+			x = atoll(p + n + 1);
+			break;
+		}
+	free(v);
+	return x;
+}
+
+void cgroup_stats_json(const struct cgroup *cg, struct buf *b)
+{
+	struct layout l;
+	long long cpu = -1, mem = -1, limit = -1, pids = -1, pids_max = -1;
+
+	if (cg->path[0] && read_layout(&l) == 0) {
+		int h;
+		if ((h = l.of[CG_CPU]) >= 0)
+			cpu = l.h[h].v2 ? read_key(cg->dir[h], "cpu.stat", "usage_usec") * 1000
+					: read_num(cg->dir[h], "cpuacct.usage");
+		if (cpu < 0 && (h = l.of[CG_CPUACCT]) >= 0)
+			cpu = read_num(cg->dir[h], "cpuacct.usage");
+		if ((h = l.of[CG_MEMORY]) >= 0) {
+			mem = read_num(cg->dir[h], l.h[h].v2 ? "memory.current" : "memory.usage_in_bytes");
+			limit = read_num(cg->dir[h], l.h[h].v2 ? "memory.max" : "memory.limit_in_bytes");
+		}
+		if ((h = l.of[CG_PIDS]) >= 0) {
+			pids = read_num(cg->dir[h], "pids.current");
+			pids_max = read_num(cg->dir[h], "pids.max");
+		}
+	}
+	buf_printf(b, "{\"cpu\":{\"usage\":{\"total\":%lld}},\"memory\":{\"usage\":{\"usage\":%lld,\"limit\":%lld}},"
+		      "\"pids\":{\"current\":%lld,\"limit\":%lld}}",
+		   cpu < 0 ? 0 : cpu, mem < 0 ? 0 : mem, limit, pids < 0 ? 0 : pids, pids_max);
+}
+
+/* ---- remove ---- */
+
+/* Kills what is left in the cgroup and removes the directories create made. */
+int cgroup_remove(struct cgroup *cg)
+{
+	int ret = 0;
+
+	if (!cg->path[0])
+		return 0;
+	for (int round = 0; round < 100; round++) {
+		pid_t *pids;
+		size_t n;
+		if (cgroup_pids(cg, &pids, &n) < 0 || n == 0) {
+			free(pids);
+			break;
+		}
+		if (cgroup_frozen(cg))
+			cgroup_freeze(cg, false); /* a frozen task cannot die */
+		for (size_t i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+		free(pids);
+		usleep(2000);
+	}
+	for (int i = 0; i < cg->n; i++) {
+		/* a cgroup we did not make (made 0, known from state: -1) is removed only as the leaf */
+		int levels = cg->made[i] > 0 ? cg->made[i] : 1;
+		if (remove_dir(cg->dir[i], levels) < 0)
+			ret = -1;
+	}
+	return ret;
+}
