@@ -1159,6 +1159,34 @@ static int f_freebsd(struct pctx *c, int v, const char *path)
 	return walk_object(c, v, path, f, countof(f));
 }
 
+static bool number_at(const char **p)
+{
+	const char *s = *p;
+
+	if (*s < '0' || *s > '9' || (*s == '0' && s[1] >= '0' && s[1] <= '9'))
+		return false;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	*p = s;
+	return true;
+}
+
+/* MAJOR.MINOR.PATCH[-pre][+build], as config.md requires of ociVersion */
+static bool semver(const char *v)
+{
+	for (int i = 0; i < 3; i++) {
+		if (!number_at(&v) || (i < 2 && *v++ != '.'))
+			return false;
+	}
+	if (*v == '-' || *v == '+') {
+		for (v++; *v; v++)
+			if (!((*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+			      *v == '.' || *v == '-' || *v == '+'))
+				return false;
+	}
+	return *v == 0;
+}
+
 int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
 {
 	static const struct field f[] = {
@@ -1179,6 +1207,8 @@ int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
 	json_free(&j);
 	if (ret == 0 && !s->oci_version)
 		ret = failx("ociVersion: required");
+	if (ret == 0 && !semver(s->oci_version))
+		ret = failx("ociVersion: \"%.40s\" is not a SemVer 2.0.0 version", s->oci_version);
 
 	if (ret < 0) {
 		char msg[1024];

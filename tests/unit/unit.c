@@ -140,6 +140,9 @@ static void test_bad_configs(void)
 		{ "[1]", "expected an object", "not an object" },
 		{ "{\"root\":{\"path\":\"r\"}}", "ociVersion: required", "missing ociVersion" },
 		{ "{\"ociVersion\":1}", "ociVersion: expected a string", "wrong type" },
+		{ "{\"ociVersion\":\"invalid\"}", "SemVer", "ociVersion not SemVer" },
+		{ "{\"ociVersion\":\"1.0\"}", "SemVer", "ociVersion without patch" },
+		{ "{\"ociVersion\":\"01.0.0\"}", "SemVer", "ociVersion with a leading zero" },
 		{ "{\"ociVersion\":\"1\",\"root\":{}}", "root.path: required", "missing root.path" },
 		{ "{\"ociVersion\":\"1\",\"process\":{\"args\":[\"sh\"]}}", "process.cwd: required", "missing cwd" },
 		{ "{\"ociVersion\":\"1\",\"process\":{\"cwd\":\"rel\"}}", "not an absolute path", "relative cwd" },
@@ -177,7 +180,7 @@ static void test_deep_and_big(void)
 	char *deep = malloc(2 * depth + 64);
 	struct spec s;
 
-	n += sprintf(deep, "{\"ociVersion\":\"1\",\"x\":");
+	n += sprintf(deep, "{\"ociVersion\":\"1.0.0\",\"x\":");
 	for (size_t i = 0; i < depth; i++)
 		deep[n++] = '[';
 	for (size_t i = 0; i < depth; i++)
