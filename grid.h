@@ -231,6 +231,7 @@ char *json_string(const struct json *j, int i, struct arena *a, const char *fiel
 int json_int(const struct json *j, int i, int64_t min, int64_t max, int64_t *out, const char *field);
 int json_uint64(const struct json *j, int i, uint64_t *out, const char *field);
 int json_bool(const struct json *j, int i, bool *out, const char *field);
+int hexval(char c); /* 0-15, or -1 */
 /* Output */
 struct buf {
 	char *p;

@@ -136,7 +136,7 @@ bool json_eq(const struct json *j, int i, const char *s)
 	       memcmp(j->text + t->start, s, n) == 0;
 }
 
-static int hexval(char c)
+int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -196,6 +196,21 @@ static int f_unenforced(struct pctx *c, int v, const char *path)
 	return note_unenforced(c, path);
 }
 
+/* An array of objects: one zeroed element per entry, then fn on each. */
+static int object_array(struct pctx *c, int v, const char *path, void *out, size_t elem, size_t *n, elem_fn fn)
+{
+	void *arr;
+
+	if (tok(c, v)->type != JSMN_ARRAY)
+		return failx("%s: expected an array", path);
+	arr = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * elem);
+	if (!arr)
+		return -1;
+	memcpy(out, &arr, sizeof arr);
+	*n = tok(c, v)->size;
+	return walk_array(c, v, path, fn);
+}
+
 /* ---- root, process ---- */
 
 static int f_root_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->root_path); }
@@ -333,15 +348,7 @@ static int e_rlimit(struct pctx *c, int v, const char *path, size_t idx)
 
 static int f_rlimits(struct pctx *c, int v, const char *path)
 {
-	struct spec *s = c->s;
-
-	if (tok(c, v)->type != JSMN_ARRAY)
-		return failx("%s: expected an array", path);
-	s->rlimits = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->rlimits);
-	if (!s->rlimits)
-		return -1;
-	s->nrlimits = tok(c, v)->size;
-	return walk_array(c, v, path, e_rlimit);
+	return object_array(c, v, path, &c->s->rlimits, sizeof *c->s->rlimits, &c->s->nrlimits, e_rlimit);
 }
 
 static const char *const cap_set_names[CAP_SETS] = {
@@ -638,15 +645,7 @@ static int e_mount(struct pctx *c, int v, const char *path, size_t idx)
 
 static int f_mounts(struct pctx *c, int v, const char *path)
 {
-	struct spec *s = c->s;
-
-	if (tok(c, v)->type != JSMN_ARRAY)
-		return failx("%s: expected an array", path);
-	s->mounts = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->mounts);
-	if (!s->mounts)
-		return -1;
-	s->nmounts = tok(c, v)->size;
-	return walk_array(c, v, path, e_mount);
+	return object_array(c, v, path, &c->s->mounts, sizeof *c->s->mounts, &c->s->nmounts, e_mount);
 }
 
 /* ---- linux ---- */
@@ -906,15 +905,7 @@ static int e_device(struct pctx *c, int v, const char *path, size_t idx)
 
 static int f_devices(struct pctx *c, int v, const char *path)
 {
-	struct spec *s = c->s;
-
-	if (tok(c, v)->type != JSMN_ARRAY)
-		return failx("%s: expected an array", path);
-	s->devices = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->devices);
-	if (!s->devices)
-		return -1;
-	s->ndevices = tok(c, v)->size;
-	return walk_array(c, v, path, e_device);
+	return object_array(c, v, path, &c->s->devices, sizeof *c->s->devices, &c->s->ndevices, e_device);
 }
 
 static int f_mount_label(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->mount_label); }

@@ -215,17 +215,6 @@ int state_write(const struct state *st)
 	return ret;
 }
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes %XX in place; -1 on a malformed escape. */
 static int unescape(char *s)
 {
@@ -233,7 +222,7 @@ static int unescape(char *s)
 
 	for (; *s; s++) {
 		if (*s == '%') {
-			int hi = hexdigit(s[1]), lo = hi < 0 ? -1 : hexdigit(s[2]);
+			int hi = hexval(s[1]), lo = hi < 0 ? -1 : hexval(s[2]);
 			unsigned v = hi * 16 + lo;
 			if (lo < 0 || v == 0)
 				return -1;
