@@ -327,3 +327,31 @@ userns_config() {
 		[ ! -e "$GRID_ROOT/sample" ]
 	done
 }
+
+@test "oomScoreAdj, noNewPrivileges and umask are applied" {
+	update_config '.process.oomScoreAdj = 500 | .process.noNewPrivileges = true | .process.user.umask = 23'
+	set_args sh -c 'cat /proc/self/oom_score_adj; awk "/^NoNewPrivs/ { print \$2 }" /proc/self/status; umask'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '500\n1\n0027')" ]
+}
+
+@test "without noNewPrivileges and oomScoreAdj nothing is changed" {
+	update_config 'del(.process.noNewPrivileges, .process.oomScoreAdj)'
+	set_args sh -c 'cat /proc/self/oom_score_adj; awk "/^NoNewPrivs/ { print \$2 }" /proc/self/status'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(cat /proc/self/oom_score_adj)" ]
+	[ "${lines[1]}" = 0 ]
+}
+
+@test "execCPUAffinity is accepted and leaves the init's affinity alone (config.md: not for the init)" {
+	update_config '.process.execCPUAffinity = {"initial": "0", "final": "0"}'
+	set_args sh -c 'awk "/^Cpus_allowed_list/ { print \$2 }" /proc/self/status'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status)" ]
+	update_config '.process.execCPUAffinity = {"initial": "0-x"}'
+	run --separate-stderr grid create --bundle "$BUNDLE" c1
+	assert_error "process.execCPUAffinity.initial"
+}
