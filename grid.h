@@ -311,6 +311,9 @@ int cgroup_freeze(const struct cgroup *cg, bool freeze);
 int cgroup_frozen(const struct cgroup *cg);
 void cgroup_stats_json(const struct cgroup *cg, struct buf *b);
 int cgroup_remove(struct cgroup *cg);
+extern const struct dev_rule cgroup_default_devices[];
+extern const size_t cgroup_ndefault_devices;
+
 int devices_bpf_attach(const char *dir, const struct resources *r);
 int resources_parse_document(struct spec *s, const char *text, size_t len, const char *what);
 
