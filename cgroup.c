@@ -385,16 +385,22 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 	return write_in(cg->dir[hi], w->file[v], w->value[v], w->field, w->optional);
 }
 
-/* v1 device rules; the default devices stay usable, as runc and crun do. */
+/* Appended after the config's rules on v1 and v2 alike: null, zero, full,
+ * random, urandom, tty, console, ptmx and the ptys stay usable, as runc and
+ * crun keep them. */
+const struct dev_rule cgroup_default_devices[] = {
+	{ true, 'c', 1, 3, 7 }, { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 }, { true, 'c', 1, 8, 7 },
+	{ true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 }, { true, 'c', 5, 1, 7 }, { true, 'c', 5, 2, 7 },
+	{ true, 'c', 136, -1, 7 },
+};
+const size_t cgroup_ndefault_devices = countof(cgroup_default_devices);
+
+/* v1 device rules, then the default devices. */
 static int apply_devices_v1(const char *dir, const struct resources *r)
 {
-	static const struct dev_rule defaults[] = {
-		{ true, 'c', 1, 3, 7 }, { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 }, { true, 'c', 1, 8, 7 },
-		{ true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 }, { true, 'c', 5, 1, 7 }, { true, 'c', 5, 2, 7 },
-		{ true, 'c', 136, -1, 7 },
-	};
+	const struct dev_rule *defaults = cgroup_default_devices;
 
-	for (size_t i = 0; i < r->ndev + countof(defaults); i++) {
+	for (size_t i = 0; i < r->ndev + cgroup_ndefault_devices; i++) {
 		const struct dev_rule *d = i < r->ndev ? &r->dev[i] : &defaults[i - r->ndev];
 		char rule[64], maj[16], min[16];
 		if (d->major < 0) strcpy(maj, "*"); else snprintf(maj, sizeof maj, "%lld", (long long)d->major);

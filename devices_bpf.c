@@ -1,10 +1,296 @@
 /* devices_bpf.c - linux.resources.devices on cgroup v2: a
  * BPF_PROG_TYPE_CGROUP_DEVICE program generated from the rules and attached
- * with the raw bpf() syscall (no libbpf). */
+ * with the raw bpf() syscall (no libbpf). Owns the program's code
+ * generation, loading it, and putting it on the container's cgroup in place
+ * of the one an earlier create or update put there. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "grid.h"
+
+/* The few uapi constants (linux/bpf.h, linux/bpf_common.h) Grid needs; the
+ * musl toolchain has no kernel headers. */
+enum {
+	BPF_PROG_LOAD = 5, BPF_PROG_ATTACH = 8, BPF_PROG_DETACH = 9, BPF_PROG_GET_FD_BY_ID = 13,
+	BPF_PROG_QUERY = 16,
+};
+#define BPF_PROG_TYPE_CGROUP_DEVICE 15
+#define BPF_CGROUP_DEVICE 6
+#define BPF_F_ALLOW_MULTI 2u
+#define BPF_DEVCG_DEV_BLOCK 1
+#define BPF_DEVCG_DEV_CHAR 2
+
+/* opcodes: class | op | source */
+#define BPF_LDX_MEM_W 0x61  /* dst = *(u32 *)(src + off) */
+#define BPF_ALU_AND_K 0x54  /* w_dst &= imm */
+#define BPF_ALU_RSH_K 0x74  /* w_dst >>= imm */
+#define BPF_ALU_MOV_X 0xbc  /* w_dst = w_src */
+#define BPF_ALU64_MOV_K 0xb7 /* dst = imm */
+#define BPF_JEQ_K 0x15      /* if dst == imm: pc += off */
+#define BPF_JNE_K 0x55      /* if dst != imm: pc += off */
+#define BPF_EXIT 0x95
+
+/* Registers: r1 the context on entry, then scratch; r2 the device type,
+ * r3 the requested access, r4 the major, r5 the minor, r6 the requested
+ * access bits no rule has decided yet; r0 the verdict. */
+enum { R0, R1, R2, R3, R4, R5, R6 };
+
+union bpf_attr {
+	struct {                 /* BPF_PROG_LOAD */
+		uint32_t prog_type, insn_cnt;
+		uint64_t insns, license;
+		uint32_t log_level, log_size;
+		uint64_t log_buf;
+		uint32_t kern_version, prog_flags;
+		char prog_name[16];
+	} load;
+	struct {                 /* BPF_PROG_ATTACH, BPF_PROG_DETACH */
+		uint32_t target_fd, attach_bpf_fd, attach_type, attach_flags;
+	} attach;
+	struct {                 /* BPF_PROG_QUERY */
+		uint32_t target_fd, attach_type, query_flags, attach_flags;
+		uint64_t prog_ids;
+		uint32_t prog_cnt;
+	} query;
+	uint32_t prog_id;        /* BPF_PROG_GET_FD_BY_ID */
+	uint8_t pad[128];
+};
+
+static int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(SYS_bpf, cmd, attr, sizeof *attr);
+}
+
+/* ---- code generation ---- */
+
+struct gen {
+	struct bpf_insn *out;
+	size_t n, cap;
+};
+
+static void emit(struct gen *g, uint8_t code, int dst, int src, int16_t off, int32_t imm)
+{
+	if (g->n < g->cap)
+		g->out[g->n] = (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+	g->n++;
+}
+
+/* Each requested access bit is decided by the last rule that matches the
+ * device and has that bit, as the v1 list decides it; the request passes
+ * when all its bits are allowed. Deciding the request as a whole (the last
+ * rule whose access covers it) would let an O_RDWR open, which asks for r
+ * and w at once, slip past a later "deny w". */
+static int rule_len(const struct dev_rule *d)
+{
+	if (!(d->access & 7))
+		return 0; /* decides no bit */
+	return (d->type != 'a') + (d->major >= 0) + (d->minor >= 0) + (d->allow ? 2 : 3) + 2;
+}
+
+/* One rule, walking the rules last to first: a test that fails jumps past
+ * the rule to the next one. */
+static void emit_rule(struct gen *g, const struct dev_rule *d)
+{
+	int32_t acc = d->access & 7;
+	int left = rule_len(d);
+
+	if (!left)
+		return;
+	/* a jump with `left` instructions of the rule after it skips them all */
+	if (d->type != 'a') {
+		left--;
+		emit(g, BPF_JNE_K, R2, 0, left, d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+	}
+	if (d->major >= 0) {
+		left--;
+		emit(g, BPF_JNE_K, R4, 0, left, (int32_t)d->major);
+	}
+	if (d->minor >= 0) {
+		left--;
+		emit(g, BPF_JNE_K, R5, 0, left, (int32_t)d->minor);
+	}
+	if (d->allow) {
+		/* its bits are allowed; the request passes once none is left */
+		emit(g, BPF_ALU_AND_K, R6, 0, 0, ~acc & 7);
+		left -= 2;
+		emit(g, BPF_JNE_K, R6, 0, left, 0);
+		emit(g, BPF_ALU64_MOV_K, R0, 0, 0, 1);
+	} else {
+		/* an undecided bit of it is denied: so is the request */
+		emit(g, BPF_ALU_MOV_X, R1, R6, 0, 0);
+		emit(g, BPF_ALU_AND_K, R1, 0, 0, acc);
+		left -= 3;
+		emit(g, BPF_JEQ_K, R1, 0, left, 0);
+		emit(g, BPF_ALU64_MOV_K, R0, 0, 0, 0);
+	}
+	emit(g, BPF_EXIT, 0, 0, 0, 0);
+}
+
+int devices_bpf_build(const struct dev_rule *rules, size_t n, struct bpf_insn *out, size_t cap)
+{
+	struct gen g = { out, 0, cap };
+
+	/* struct bpf_cgroup_dev_ctx { u32 access_type; u32 major; u32 minor; },
+	 * access_type = (access << 16) | type */
+	emit(&g, BPF_LDX_MEM_W, R2, R1, 0, 0);
+	emit(&g, BPF_ALU_AND_K, R2, 0, 0, 0xffff);
+	emit(&g, BPF_LDX_MEM_W, R3, R1, 0, 0);
+	emit(&g, BPF_ALU_RSH_K, R3, 0, 0, 16);
+	emit(&g, BPF_LDX_MEM_W, R4, R1, 4, 0);
+	emit(&g, BPF_LDX_MEM_W, R5, R1, 8, 0);
+	emit(&g, BPF_ALU_MOV_X, R6, R3, 0, 0);
+	for (size_t i = n; i-- > 0;)
+		emit_rule(&g, &rules[i]);
+	emit(&g, BPF_ALU64_MOV_K, R0, 0, 0, 0); /* a bit no rule allows: deny */
+	emit(&g, BPF_EXIT, 0, 0, 0, 0);
+	if (g.n > cap)
+		return failx("linux.resources.devices: %zu rules need %zu instructions, more than %zu", n, g.n, cap);
+	return (int)g.n;
+}
+
+/* ---- loading and attaching ---- */
+
+/* The verifier's last words, for the error: its last line but the
+ * statistics ("processed N insns ...") it ends with. */
+static const char *log_tail(char *log)
+{
+	char *line = log;
+
+	for (;;) {
+		size_t len = strlen(log);
+		char *nl;
+		while (len > 0 && (log[len - 1] == '\n' || log[len - 1] == ' '))
+			log[--len] = 0;
+		nl = strrchr(log, '\n');
+		line = nl ? nl + 1 : log;
+		if (!nl || strncmp(line, "processed ", 10))
+			return line;
+		*nl = 0;
+	}
+}
+
+static int load(const struct bpf_insn *insns, int n)
+{
+	static char log[65536];
+	union bpf_attr a;
+	int fd, e;
+
+	memset(&a, 0, sizeof a);
+	a.load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.load.insn_cnt = n;
+	a.load.insns = (uintptr_t)insns;
+	a.load.license = (uintptr_t)"GPL";
+	snprintf(a.load.prog_name, sizeof a.load.prog_name, "grid_devices");
+	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	/* again with the verifier's log, to say why */
+	log[0] = 0;
+	a.load.log_level = 1;
+	a.load.log_size = sizeof log;
+	a.load.log_buf = (uintptr_t)log;
+	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	if (fd >= 0)
+		return fd;
+	if (log[0])
+		return fail(e, "linux.resources.devices: load the cgroup device program (%s)", log_tail(log));
+	return fail(e, "linux.resources.devices: load the cgroup device program");
+}
+
+/* Up to cap ids of the device programs attached to the cgroup itself. */
+static int query(int cgfd, uint32_t *ids, uint32_t cap)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof a);
+	a.query.target_fd = cgfd;
+	a.query.attach_type = BPF_CGROUP_DEVICE;
+	a.query.prog_ids = (uintptr_t)ids;
+	a.query.prog_cnt = cap;
+	if (sys_bpf(BPF_PROG_QUERY, &a) < 0)
+		return -1;
+	return (int)(a.query.prog_cnt < cap ? a.query.prog_cnt : cap);
+}
+
+static int detach(int cgfd, uint32_t id, const char *dir)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof a);
+	a.prog_id = id;
+	fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : fail(errno, "linux.resources.devices: the old program %u of %s", id, dir);
+	memset(&a, 0, sizeof a);
+	a.attach.target_fd = cgfd;
+	a.attach.attach_bpf_fd = fd;
+	a.attach.attach_type = BPF_CGROUP_DEVICE;
+	if (sys_bpf(BPF_PROG_DETACH, &a) < 0 && errno != ENOENT) {
+		int e = errno;
+		close(fd);
+		return fail(e, "linux.resources.devices: detach the old program %u from %s", id, dir);
+	}
+	close(fd);
+	return 0;
+}
 
 int devices_bpf_attach(const char *dir, const struct resources *r)
 {
-	(void)r;
-	return failx("linux.resources.devices: cgroup v2 device filtering (%s) is not implemented yet", dir);
+	struct dev_rule rules[256 + 16];
+	struct bpf_insn insns[DEVICES_BPF_MAX(countof(rules))];
+	size_t n = r->ndev + cgroup_ndefault_devices;
+	uint32_t old[64];
+	int cgfd, prog, len, nold;
+	union bpf_attr a;
+
+	if (n > countof(rules))
+		return failx("linux.resources.devices: %zu rules, at most %zu on cgroup v2", r->ndev,
+			     countof(rules) - cgroup_ndefault_devices);
+	memcpy(rules, r->dev, r->ndev * sizeof *rules);
+	memcpy(rules + r->ndev, cgroup_default_devices, cgroup_ndefault_devices * sizeof *rules);
+	len = devices_bpf_build(rules, n, insns, countof(insns));
+	if (len < 0)
+		return -1;
+	cgfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cgfd < 0)
+		return fail(errno, "linux.resources.devices: open cgroup %s", dir);
+	/* what create or an earlier update attached, replaced once the new one is on */
+	nold = query(cgfd, old, countof(old));
+	if (nold < 0) {
+		int e = errno;
+		close(cgfd);
+		return fail(e, "linux.resources.devices: query the device programs of %s", dir);
+	}
+	prog = load(insns, len);
+	if (prog < 0) {
+		close(cgfd);
+		return -1;
+	}
+	memset(&a, 0, sizeof a);
+	a.attach.target_fd = cgfd;
+	a.attach.attach_bpf_fd = prog;
+	a.attach.attach_type = BPF_CGROUP_DEVICE;
+	a.attach.attach_flags = BPF_F_ALLOW_MULTI;
+	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0) {
+		int e = errno;
+		close(prog);
+		close(cgfd);
+		return fail(e, "linux.resources.devices: attach the device program to %s", dir);
+	}
+	close(prog); /* the cgroup holds it now */
+	for (int i = 0; i < nold; i++)
+		if (detach(cgfd, old[i], dir) < 0) {
+			close(cgfd);
+			return -1;
+		}
+	close(cgfd);
+	debug("devices: cgroup v2 program of %d instructions for %zu rules attached to %s, %d replaced", len, n,
+	      dir, nold);
+	return 0;
 }

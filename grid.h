@@ -312,6 +312,25 @@ int cgroup_freeze(const struct cgroup *cg, bool freeze);
 int cgroup_frozen(const struct cgroup *cg);
 void cgroup_stats_json(const struct cgroup *cg, struct buf *b);
 int cgroup_remove(struct cgroup *cg);
+extern const struct dev_rule cgroup_default_devices[];
+extern const size_t cgroup_ndefault_devices;
+
+/* ---- devices_bpf.c: linux.resources.devices on cgroup v2 ---- */
+struct bpf_insn {          /* the kernel's, from linux/bpf.h */
+	uint8_t code;
+	uint8_t dst_reg : 4, src_reg : 4;
+	int16_t off;
+	int32_t imm;
+};
+/* Instructions a program for n rules needs at most. */
+#define DEVICES_BPF_MAX(n) (9 + 8 * (n))
+/* The program for rules[0..n), as the v1 list applies them: each requested
+ * access bit is allowed iff the last rule matching the device and having
+ * that bit allows it; the request iff all its bits are. Into out[cap];
+ * returns its length, or -1 (error recorded). */
+int devices_bpf_build(const struct dev_rule *rules, size_t n, struct bpf_insn *out, size_t cap);
+/* Loads the program for r's rules followed by the default devices and
+ * attaches it to the cgroup v2 directory dir. */
 int devices_bpf_attach(const char *dir, const struct resources *r);
 int resources_parse_document(struct spec *s, const char *text, size_t len, const char *what);
 

@@ -1,6 +1,7 @@
 /* unit.c - unit tests of Grid's pure parts: config parsing (the spec's good
  * and bad samples and hostile inputs), JSON strings, mount options, the
- * state file round trip, id validation and signal names. Prints TAP. Built
+ * state file round trip, id validation, signal names, and the cgroup v2
+ * device programs (run by a small interpreter here). Prints TAP. Built
  * with glibc, AddressSanitizer and UBSan (make unit). */
 #include <dirent.h>
 #include <signal.h>
@@ -300,6 +301,171 @@ static void test_caps(void)
 	}
 }
 
+/* ---- devices_bpf.c's programs, run by an interpreter of the opcodes it emits ---- */
+
+/* 1 allow, 0 deny, -1 the program is malformed (bad opcode, jump out, no exit) */
+static int bpf_run(const struct bpf_insn *p, int n, char type, uint32_t major, uint32_t minor, unsigned access)
+{
+	uint32_t ctx[3] = { (access << 16) | (type == 'b' ? 1u : 2u), major, minor };
+	uint64_t r[11] = { 0 };
+	int steps = 0;
+
+	for (int pc = 0; pc >= 0 && pc < n && steps++ < 100000; pc++) {
+		const struct bpf_insn *i = &p[pc];
+		switch (i->code) {
+		case 0x61: /* ldx w, only from the context */
+			if (i->src_reg != 1 || i->off < 0 || i->off > 8 || i->off % 4)
+				return -1;
+			r[i->dst_reg] = ctx[i->off / 4];
+			break;
+		case 0x54: r[i->dst_reg] = (uint32_t)r[i->dst_reg] & (uint32_t)i->imm; break;
+		case 0x74: r[i->dst_reg] = (uint32_t)r[i->dst_reg] >> i->imm; break;
+		case 0xbc: r[i->dst_reg] = (uint32_t)r[i->src_reg]; break;
+		case 0xb7: r[i->dst_reg] = (uint64_t)(int64_t)i->imm; break;
+		case 0x15: if (r[i->dst_reg] == (uint64_t)(int64_t)i->imm) pc += i->off; break;
+		case 0x55: if (r[i->dst_reg] != (uint64_t)(int64_t)i->imm) pc += i->off; break;
+		case 0x5d: if (r[i->dst_reg] != r[i->src_reg]) pc += i->off; break;
+		case 0x95: return r[0] == 1 ? 1 : r[0] == 0 ? 0 : -1;
+		default: return -1;
+		}
+	}
+	return -1;
+}
+
+struct dev_case {
+	char type;
+	uint32_t major, minor;
+	unsigned access;
+	int want;
+};
+
+static void check_rules(const char *name, const struct dev_rule *rules, size_t n, const struct dev_case *c, size_t nc)
+{
+	struct bpf_insn p[DEVICES_BPF_MAX(16)];
+	int len;
+	bool good = true;
+
+	clear_error();
+	len = devices_bpf_build(rules, n, p, countof(p));
+	ok(len > 0 && len <= DEVICES_BPF_MAX((int)n), "device program for %s builds (%d instructions)", name, len);
+	for (size_t i = 0; len > 0 && i < nc; i++) {
+		int got = bpf_run(p, len, c[i].type, c[i].major, c[i].minor, c[i].access);
+		if (got != c[i].want) {
+			printf("# %s: %c %u:%u access %u: got %d, want %d\n", name, c[i].type, c[i].major, c[i].minor,
+			       c[i].access, got, c[i].want);
+			good = false;
+		}
+	}
+	ok(len > 0 && good, "device program for %s decides like the v1 list", name);
+}
+
+/* The v1 list's decision, written plainly: each requested bit by the last rule having it. */
+static int dev_reference(const struct dev_rule *rules, size_t n, char type, uint32_t major, uint32_t minor,
+			 unsigned access)
+{
+	for (unsigned bit = 1; bit <= 4; bit <<= 1) {
+		int verdict = 0;
+		if (!(access & bit))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			const struct dev_rule *d = &rules[i];
+			if ((d->type == 'a' || d->type == type) && (d->major < 0 || d->major == major) &&
+			    (d->minor < 0 || d->minor == minor) && (d->access & bit))
+				verdict = d->allow;
+		}
+		if (!verdict)
+			return 0;
+	}
+	return 1;
+}
+
+static void test_devices_bpf_random(void)
+{
+	static const char types[] = "acb";
+	uint32_t seed = 12345;
+	int bad = 0, runs = 0;
+
+#define RND(k) ((seed = seed * 1103515245u + 12345u) >> 16) % (k)
+	for (int prog = 0; prog < 300; prog++) {
+		struct dev_rule rules[12];
+		struct bpf_insn p[DEVICES_BPF_MAX(12)];
+		size_t n = RND(13);
+		int len;
+		for (size_t i = 0; i < n; i++)
+			rules[i] = (struct dev_rule){ RND(2), types[RND(3)], RND(3) ? (int64_t)RND(3) : -1,
+						      RND(3) ? (int64_t)RND(3) : -1, RND(8) };
+		len = devices_bpf_build(rules, n, p, countof(p));
+		for (int q = 0; q < 50 && len > 0; q++) {
+			char type = RND(2) ? 'c' : 'b';
+			uint32_t major = RND(4), minor = RND(4);
+			unsigned access = 1 + RND(7);
+			runs++;
+			if (bpf_run(p, len, type, major, minor, access) != dev_reference(rules, n, type, major, minor, access))
+				bad++;
+		}
+		if (len <= 0)
+			bad++;
+	}
+#undef RND
+	ok(bad == 0 && runs > 10000, "device programs for 300 random rule lists agree with the v1 list (%d of %d differ)",
+	   bad, runs);
+}
+
+static void test_devices_bpf(void)
+{
+	enum { M = DEV_MKNOD, R = DEV_READ, W = DEV_WRITE, RWM = 7 };
+	static const struct dev_rule deny_all_allow_null[] = { { false, 'a', -1, -1, RWM }, { true, 'c', 1, 3, R | W } };
+	static const struct dev_case c1[] = {
+		{ 'c', 1, 3, R, 1 }, { 'c', 1, 3, W, 1 }, { 'c', 1, 3, R | W, 1 }, { 'c', 1, 3, M, 0 },
+		{ 'c', 1, 3, R | M, 0 }, { 'c', 1, 5, R, 0 }, { 'b', 1, 3, R, 0 }, { 'c', 3, 1, R, 0 },
+	};
+	static const struct dev_rule later_deny[] = { { true, 'c', 1, -1, RWM }, { false, 'c', 1, 5, W } };
+	static const struct dev_case c2[] = {
+		{ 'c', 1, 5, R, 1 }, { 'c', 1, 5, W, 0 }, { 'c', 1, 5, R | W, 0 }, { 'c', 1, 5, M, 1 },
+		{ 'c', 1, 9, W, 1 }, { 'c', 2, 5, R, 0 }, { 'b', 1, 5, R, 0 },
+	};
+	static const struct dev_rule wild[] = { { true, 'c', -1, 7, R }, { true, 'b', 8, -1, RWM }, { false, 'b', 8, 1, RWM } };
+	static const struct dev_case c3[] = {
+		{ 'c', 4, 7, R, 1 }, { 'c', 200, 7, R, 1 }, { 'c', 4, 8, R, 0 }, { 'c', 4, 7, W, 0 }, { 'b', 4, 7, R, 0 },
+		{ 'b', 8, 0, RWM, 1 }, { 'b', 8, 16, W, 1 }, { 'b', 8, 1, R, 0 }, { 'c', 8, 0, R, 0 },
+	};
+	static const struct dev_rule type_a[] = { { true, 'a', -1, -1, RWM }, { false, 'a', 10, -1, M }, { false, 'a', -1, 0, W } };
+	static const struct dev_case c4[] = {
+		{ 'c', 1, 3, RWM, 1 }, { 'b', 7, 3, RWM, 1 }, { 'c', 10, 200, R | W, 1 }, { 'c', 10, 200, M, 0 },
+		{ 'b', 10, 1, M, 0 }, { 'b', 10, 1, R, 1 }, { 'c', 5, 0, W, 0 }, { 'b', 5, 0, R, 1 }, { 'c', 5, 0, R | W, 0 },
+	};
+	/* an allow for r|m admits r, m, and r+m, not w; r+w needs another rule allowing w, and a deny
+	 * after them wins */
+	static const struct dev_rule subset[] = { { true, 'c', 4, -1, R | M }, { true, 'c', 4, 1, W }, { false, 'c', 4, 2, RWM } };
+	static const struct dev_case c5[] = {
+		{ 'c', 4, 0, R, 1 }, { 'c', 4, 0, M, 1 }, { 'c', 4, 0, R | M, 1 }, { 'c', 4, 0, W, 0 },
+		{ 'c', 4, 0, R | W, 0 }, { 'c', 4, 1, W, 1 }, { 'c', 4, 1, R | W, 1 }, { 'c', 4, 1, W | M, 1 }, { 'c', 4, 2, R, 0 },
+		{ 'c', 4, 2, M, 0 },
+	};
+	/* a deny of w stops an open for read and write (r|w at once) and leaves r alone */
+	static const struct dev_rule rw_bypass[] = { { true, 'a', -1, -1, RWM }, { false, 'c', 1, 5, W }, { false, 'c', 1, 6, 0 } };
+	static const struct dev_case c6[] = {
+		{ 'c', 1, 5, R | W, 0 }, { 'c', 1, 5, W | M, 0 }, { 'c', 1, 5, R, 1 }, { 'c', 1, 5, R | M, 1 },
+		{ 'c', 1, 6, RWM, 1 },
+	};
+	static const struct dev_case none[] = { { 'c', 1, 3, R, 0 }, { 'b', 0, 0, M, 0 } };
+	struct bpf_insn small[8];
+
+	check_rules("deny all, allow c 1:3 rw", deny_all_allow_null, countof(deny_all_allow_null), c1, countof(c1));
+	check_rules("a later deny over an earlier allow", later_deny, countof(later_deny), c2, countof(c2));
+	check_rules("wildcard majors and minors", wild, countof(wild), c3, countof(c3));
+	check_rules("type a", type_a, countof(type_a), c4, countof(c4));
+	check_rules("access subsets", subset, countof(subset), c5, countof(c5));
+	check_rules("a deny of w under an open for rw", rw_bypass, countof(rw_bypass), c6, countof(c6));
+	check_rules("no rules", NULL, 0, none, countof(none));
+	check_rules("the default devices", cgroup_default_devices, cgroup_ndefault_devices,
+		    (const struct dev_case[]){ { 'c', 1, 3, RWM, 1 }, { 'c', 136, 4, R | W, 1 }, { 'c', 5, 2, R | W, 1 },
+					       { 'c', 1, 1, R, 0 }, { 'b', 1, 3, R, 0 }, { 'c', 137, 0, R, 0 } }, 6);
+	clear_error();
+	ok(devices_bpf_build(type_a, countof(type_a), small, countof(small)) < 0 &&
+	   strstr(last_error(), "linux.resources.devices: 3 rules need"), "a program larger than the buffer is refused");
+}
+
 int main(void)
 {
 	test_samples("good", true);
@@ -313,6 +479,8 @@ int main(void)
 	test_signals();
 	test_default_spec();
 	test_caps();
+	test_devices_bpf();
+	test_devices_bpf_random();
 	printf("1..%d\n", n_test);
 	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
