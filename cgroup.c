@@ -416,7 +416,7 @@ static int apply_devices_v1(const char *dir, const struct resources *r)
 	return 0;
 }
 
-int cgroup_apply(const struct cgroup *cg, const struct resources *r)
+int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r)
 {
 	struct layout l;
 
@@ -425,14 +425,33 @@ int cgroup_apply(const struct cgroup *cg, const struct resources *r)
 	for (size_t i = 0; i < r->nw; i++)
 		if (apply_write(&l, cg, &r->w[i]) < 0)
 			return -1;
-	if (r->has_devices) {
+	return 0;
+}
+
+/* The device rules: applied once the init has made the container's device
+ * nodes (as runc does), or the rules could forbid their mknod. */
+int cgroup_apply_devices(const struct cgroup *cg, const struct resources *r)
+{
+	struct layout l;
+
+	if (!r->has_devices || !cg->path[0])
+		return 0;
+	if (read_layout(&l) < 0)
+		return -1;
+	{
 		if (l.of[CG_DEVICES] >= 0)
 			return apply_devices_v1(cg->dir[l.of[CG_DEVICES]], r);
 		if (l.v2 >= 0)
 			return devices_bpf_attach(cg->dir[l.v2], r);
 		return failx("linux.resources.devices: no devices controller and no cgroup v2 on this host");
 	}
-	return 0;
+}
+
+int cgroup_apply(const struct cgroup *cg, const struct resources *r)
+{
+	if (cgroup_apply_limits(cg, r) < 0)
+		return -1;
+	return cgroup_apply_devices(cg, r);
 }
 
 int cgroup_load(struct cgroup *cg, const char *path)
@@ -484,7 +503,7 @@ int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg)
 	}
 	if (v2_need && enable_v2(&l.h[l.v2], cg->dir[l.v2], v2_need) < 0)
 		goto bad;
-	if (s->res.set && cgroup_apply(cg, &s->res) < 0)
+	if (s->res.set && cgroup_apply_limits(cg, &s->res) < 0)
 		goto bad;
 	debug("cgroup %s created in %d hierarchies", cg->path, cg->n);
 	return 0;

@@ -370,6 +370,8 @@ static int create(const struct create_opts *o, struct created *c)
 	c->st.pid = c->pid;
 	if (wait_ready(sv[0], &c->master, &c->spec, &c->st) < 0)
 		goto bad;
+	if (have_cgroup && cgroup_apply_devices(&in.cg, &c->spec.res) < 0)
+		goto bad;
 	if (proc_starttime(c->pid, &c->st.starttime, NULL) < 0) {
 		failx("container init exited during setup");
 		goto bad;

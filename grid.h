@@ -305,6 +305,8 @@ int cgroup_resolve(const char *config_path, const char *id, char *out, size_t si
 int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg);
 int cgroup_load(struct cgroup *cg, const char *path);
 int cgroup_apply(const struct cgroup *cg, const struct resources *r);
+int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r);
+int cgroup_apply_devices(const struct cgroup *cg, const struct resources *r);
 int cgroup_join(const struct cgroup *cg);
 int cgroup_pids(const struct cgroup *cg, pid_t **out, size_t *n);
 int cgroup_signal_all(const struct cgroup *cg, int sig);
