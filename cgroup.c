@@ -359,6 +359,17 @@ static int write_in(const char *dir, const char *file, const char *value, const 
 	return 0;
 }
 
+/* The controller a v2 file belongs to ("hugetlb.2MB.max": hugetlb), or -1 (cgroup.*). */
+static int unified_ctrl(const char *file)
+{
+	size_t n = strcspn(file, ".");
+
+	for (int c = 0; c < CG_COUNT; c++)
+		if (v2_names[c] && strlen(v2_names[c]) == n && !strncmp(file, v2_names[c], n))
+			return c;
+	return -1;
+}
+
 static int apply_write(const struct layout *l, const struct cgroup *cg, const struct cg_write *w)
 {
 	int hi = w->ctrl == CG_UNIFIED ? l->v2 : l->of[w->ctrl];
@@ -375,6 +386,15 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 	}
 	h = &l->h[hi];
 	v = h->v2 ? 1 : 0;
+	if (w->ctrl == CG_UNIFIED) {
+		int c = unified_ctrl(w->file[1]);
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof path, "%s/%s", cg->dir[hi], w->file[1]);
+		/* on a hybrid host the key's controller may be a v1 one */
+		if (access(path, F_OK) < 0 && c >= 0 && l->of[c] != hi)
+			return failx("%s: the %s controller is not on the cgroup v2 side of this host%s", w->field,
+				     v2_names[c], l->of[c] >= 0 ? " (it is mounted as cgroup v1: use its OCI field)" : "");
+	}
 	if (!w->file[v]) {
 		if (w->optional) {
 			warn("%s: has no equivalent on cgroup %s: not applied", w->field, v ? "v2" : "v1");
@@ -466,9 +486,11 @@ int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg)
 		return 0;
 	}
 	for (size_t i = 0; i < s->res.nw; i++) {
-		int hi = s->res.w[i].ctrl == CG_UNIFIED ? l.v2 : l.of[s->res.w[i].ctrl];
-		if (hi >= 0 && hi == l.v2 && s->res.w[i].ctrl != CG_UNIFIED)
-			v2_need |= 1u << s->res.w[i].ctrl;
+		const struct cg_write *w = &s->res.w[i];
+		int c = w->ctrl == CG_UNIFIED ? unified_ctrl(w->file[1]) : (int)w->ctrl;
+		/* a unified key like hugetlb.2MB.max needs its controller delegated too */
+		if (c >= 0 && l.v2 >= 0 && (l.h[l.v2].ctrls & (1u << c)))
+			v2_need |= 1u << c;
 	}
 	for (int i = 0; i < l.n; i++) {
 		if (make_dirs(&l.h[i], cg->dir[i], &cg->made[i]) < 0)
