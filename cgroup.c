@@ -699,6 +699,21 @@ void cgroup_stats_json(const struct cgroup *cg, struct buf *b)
 		   cpu < 0 ? 0 : cpu, mem < 0 ? 0 : mem, limit, pids < 0 ? 0 : pids, pids_max);
 }
 
+/* How many processes the OOM killer killed in the cgroup (0 when unknown). */
+long long cgroup_oom_kills(const struct cgroup *cg)
+{
+	struct layout l;
+	long long n;
+	int h;
+
+	if (!cg->path[0] || read_layout(&l) < 0 || (h = l.of[CG_MEMORY]) < 0) {
+		clear_error();
+		return 0;
+	}
+	n = read_key(cg->dir[h], l.h[h].v2 ? "memory.events" : "memory.oom_control", "oom_kill");
+	return n < 0 ? 0 : n;
+}
+
 /* ---- remove ---- */
 
 /* Kills what is left in the cgroup and removes the directories create made. */

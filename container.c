@@ -410,6 +410,10 @@ bad:
 			kill(c->pid, SIGKILL);
 			waitpid(c->pid, NULL, 0);
 		}
+		/* an init that died during setup may have met its own memory limit */
+		if (have_cgroup && c->pid > 0 && cgroup_oom_kills(&in.cg) > 0)
+			snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
+				 " (the OOM killer killed it: linux.resources.memory.limit is too low)");
 		if (have_cgroup)
 			cgroup_remove(&in.cg);
 		if (c->master >= 0)

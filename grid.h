@@ -310,6 +310,7 @@ int cgroup_signal_all(const struct cgroup *cg, int sig);
 int cgroup_freeze(const struct cgroup *cg, bool freeze);
 int cgroup_frozen(const struct cgroup *cg);
 void cgroup_stats_json(const struct cgroup *cg, struct buf *b);
+long long cgroup_oom_kills(const struct cgroup *cg);
 int cgroup_remove(struct cgroup *cg);
 int devices_bpf_attach(const char *dir, const struct resources *r);
 int resources_parse_document(struct spec *s, const char *text, size_t len, const char *what);
