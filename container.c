@@ -787,6 +787,9 @@ int container_kill(const char *root, const char *id, int sig, bool all)
 		ret = cgroup_signal_all(&cg, sig);
 	else
 		ret = signal_init(&st, sig);
+	/* a frozen task does not die until thawed (v1 freezer): let the KILL land, as runc does */
+	if (ret == 0 && s == ST_PAUSED && sig == SIGKILL && cgroup_load(&cg, st.cgroup) == 0)
+		ret = cgroup_freeze(&cg, false);
 	state_close(&st);
 	return ret;
 }
