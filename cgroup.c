@@ -430,14 +430,48 @@ static int apply_devices_v1(const char *dir, const struct resources *r)
 	return 0;
 }
 
+static long long read_num(const char *dir, const char *file);
+
+/* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every
+ * moment: raising both (update --memory 128M --memory-swap 256M from 32M/64M)
+ * must write memsw first, lowering both the limit first. Returns the index of
+ * the memsw write to apply before the others, or r->nw. */
+static size_t swap_goes_first(const struct layout *l, const struct cgroup *cg, const struct resources *r)
+{
+	size_t lim = r->nw, sw = r->nw;
+	int h = l->of[CG_MEMORY];
+	long long cur, want;
+
+	if (h < 0 || l->h[h].v2)
+		return r->nw;
+	for (size_t i = 0; i < r->nw; i++) {
+		if (r->w[i].ctrl != CG_MEMORY || !r->w[i].file[0])
+			continue;
+		if (!strcmp(r->w[i].file[0], "memory.limit_in_bytes"))
+			lim = i;
+		else if (!strcmp(r->w[i].file[0], "memory.memsw.limit_in_bytes"))
+			sw = i;
+	}
+	if (lim == r->nw || sw == r->nw)
+		return r->nw;
+	cur = read_num(cg->dir[h], "memory.memsw.limit_in_bytes");
+	want = atoll(r->w[lim].value[0]); /* -1: no limit, above any */
+	return cur >= 0 && (want < 0 || want > cur) ? sw : r->nw;
+}
+
 int cgroup_apply(const struct cgroup *cg, const struct resources *r)
 {
 	struct layout l;
 
+	size_t first;
+
 	if (read_layout(&l) < 0)
 		return -1;
+	first = swap_goes_first(&l, cg, r);
+	if (first < r->nw && apply_write(&l, cg, &r->w[first]) < 0)
+		return -1;
 	for (size_t i = 0; i < r->nw; i++)
-		if (apply_write(&l, cg, &r->w[i]) < 0)
+		if (i != first && apply_write(&l, cg, &r->w[i]) < 0)
 			return -1;
 	if (r->has_devices) {
 		if (l.of[CG_DEVICES] >= 0)
