@@ -373,6 +373,22 @@ counter() {
 	[ "$(cgread "$ID" pids pids.max)" = max ]
 }
 
+@test "update raises and lowers memory and swap together on v1 (memsw ordering)" {
+	[ -e $CG/memory/memory.memsw.limit_in_bytes ] || skip "no v1 memsw accounting"
+	set_resources '{"memory": {"limit": 33554432, "swap": 67108864}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	grid update --memory 134217728 --memory-swap 268435456 "$ID"
+	[ "$(cgread "$ID" memory memory.limit_in_bytes)" = 134217728 ]
+	[ "$(cgread "$ID" memory memory.memsw.limit_in_bytes)" = 268435456 ]
+	grid update --memory 16777216 --memory-swap 33554432 "$ID"
+	[ "$(cgread "$ID" memory memory.limit_in_bytes)" = 16777216 ]
+	[ "$(cgread "$ID" memory memory.memsw.limit_in_bytes)" = 33554432 ]
+	grid update --memory -1 --memory-swap -1 "$ID"
+	[ "$(cgread "$ID" memory memory.limit_in_bytes)" -gt 1000000000000 ]
+	[ "$(cgread "$ID" memory memory.memsw.limit_in_bytes)" -gt 1000000000000 ]
+}
+
 @test "update --resources - with docker's zeros keeps the fields it does not change" {
 	set_resources '{"memory": {"limit": 67108864, "reservation": 33554432}, "cpu": {"shares": 512, "quota": 50000, "period": 100000}, "pids": {"limit": 50}}'
 	set_args sleep 100
