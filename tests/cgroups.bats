@@ -111,6 +111,14 @@ counter() {
 	[ "$(cat /proc/"$(container_pid "$ID")"/status | awk '/^Cpus_allowed_list/ { print $2 }')" = 0 ]
 }
 
+@test "cpu idle reaches cpu.idle on v1 too, where this kernel has it" {
+	[ -e $CG/cpu/cpu.idle ] || skip "no cpu.idle on v1"
+	set_resources '{"cpu": {"idle": 1}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	[ "$(cgread "$ID" cpu cpu.idle)" = 1 ]
+}
+
 @test "pids: the limit reaches pids.max and stops a fork bomb at it" {
 	[ -d $CG/pids ] || skip "no v1 pids hierarchy"
 	set_resources '{"pids": {"limit": 5}}'
