@@ -54,12 +54,23 @@ assert_cgroup_gone() {
 			echo "$d is left" >&2
 			return 1
 		fi
-		if [[ $1 == /grid/* ]] && [ -d "$CG/$h/grid" ] &&
-			[ -z "$(find "$CG/$h/grid" -mindepth 1 -maxdepth 1 -type d)" ]; then
+		if [[ $1 == /grid/* ]] && ! grid_dir_settles "$CG/$h/grid"; then
 			echo "$CG/$h/grid is left empty" >&2
 			return 1
 		fi
 	done
+}
+
+# grid_dir_settles DIR: DIR is gone or holds a cgroup. Another tree's tests may be
+# removing their own container from it right now: give that ~2 s.
+grid_dir_settles() {
+	local i
+	for i in $(seq 20); do
+		[ -d "$1" ] || return 0
+		[ -n "$(find "$1" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # run_busy: a detached container whose init is a shell loop appending a line per step
