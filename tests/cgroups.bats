@@ -10,9 +10,21 @@ CG=/sys/fs/cgroup
 
 # the helpers' setup, then an id that another tree's tests running alongside do not use
 eval "helpers_$(declare -f setup)"
+eval "helpers_$(declare -f teardown)"
 setup() {
 	helpers_setup
 	ID=cg-${TMP##*.}
+}
+
+# the helpers' teardown (it deletes the containers), then the cgroupsPath dirs a failed
+# test may have left on the host
+teardown() {
+	local rc=0 d
+	helpers_teardown || rc=$?
+	for d in $CG/*/gridtest-"$ID" $CG/*/*/gridrel-"$ID" $CG/*/*/*/gridrel-"$ID"; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	return $rc
 }
 
 # The v1 hierarchies and the v2 one (as "unified") this host mounts below /sys/fs/cgroup
