@@ -359,6 +359,17 @@ static int write_in(const char *dir, const char *file, const char *value, const 
 	return 0;
 }
 
+/* The controller a v2 file belongs to ("hugetlb.2MB.max": hugetlb), or -1 (cgroup.*). */
+static int unified_ctrl(const char *file)
+{
+	size_t n = strcspn(file, ".");
+
+	for (int c = 0; c < CG_COUNT; c++)
+		if (v2_names[c] && strlen(v2_names[c]) == n && !strncmp(file, v2_names[c], n))
+			return c;
+	return -1;
+}
+
 static int apply_write(const struct layout *l, const struct cgroup *cg, const struct cg_write *w)
 {
 	int hi = w->ctrl == CG_UNIFIED ? l->v2 : l->of[w->ctrl];
@@ -375,6 +386,15 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 	}
 	h = &l->h[hi];
 	v = h->v2 ? 1 : 0;
+	if (w->ctrl == CG_UNIFIED) {
+		int c = unified_ctrl(w->file[1]);
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof path, "%s/%s", cg->dir[hi], w->file[1]);
+		/* on a hybrid host the key's controller may be a v1 one */
+		if (access(path, F_OK) < 0 && c >= 0 && l->of[c] != hi)
+			return failx("%s: the %s controller is not on the cgroup v2 side of this host%s", w->field,
+				     v2_names[c], l->of[c] >= 0 ? " (it is mounted as cgroup v1: use its OCI field)" : "");
+	}
 	if (!w->file[v]) {
 		if (w->optional) {
 			warn("%s: has no equivalent on cgroup %s: not applied", w->field, v ? "v2" : "v1");
@@ -416,14 +436,47 @@ static int apply_devices_v1(const char *dir, const struct resources *r)
 	return 0;
 }
 
+static long long read_num(const char *dir, const char *file);
+
+/* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every
+ * moment: raising both (update --memory 128M --memory-swap 256M from 32M/64M)
+ * must write memsw first, lowering both the limit first. Returns the index of
+ * the memsw write to apply before the others, or r->nw. */
+static size_t swap_goes_first(const struct layout *l, const struct cgroup *cg, const struct resources *r)
+{
+	size_t lim = r->nw, sw = r->nw;
+	int h = l->of[CG_MEMORY];
+	long long cur, want;
+
+	if (h < 0 || l->h[h].v2)
+		return r->nw;
+	for (size_t i = 0; i < r->nw; i++) {
+		if (r->w[i].ctrl != CG_MEMORY || !r->w[i].file[0])
+			continue;
+		if (!strcmp(r->w[i].file[0], "memory.limit_in_bytes"))
+			lim = i;
+		else if (!strcmp(r->w[i].file[0], "memory.memsw.limit_in_bytes"))
+			sw = i;
+	}
+	if (lim == r->nw || sw == r->nw)
+		return r->nw;
+	cur = read_num(cg->dir[h], "memory.memsw.limit_in_bytes");
+	want = atoll(r->w[lim].value[0]); /* -1: no limit, above any */
+	return cur >= 0 && (want < 0 || want > cur) ? sw : r->nw;
+}
+
 int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r)
 {
 	struct layout l;
+	size_t first;
 
 	if (read_layout(&l) < 0)
 		return -1;
+	first = swap_goes_first(&l, cg, r);
+	if (first < r->nw && apply_write(&l, cg, &r->w[first]) < 0)
+		return -1;
 	for (size_t i = 0; i < r->nw; i++)
-		if (apply_write(&l, cg, &r->w[i]) < 0)
+		if (i != first && apply_write(&l, cg, &r->w[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -491,9 +544,11 @@ int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg)
 		return 0;
 	}
 	for (size_t i = 0; i < s->res.nw; i++) {
-		int hi = s->res.w[i].ctrl == CG_UNIFIED ? l.v2 : l.of[s->res.w[i].ctrl];
-		if (hi >= 0 && hi == l.v2 && s->res.w[i].ctrl != CG_UNIFIED)
-			v2_need |= 1u << s->res.w[i].ctrl;
+		const struct cg_write *w = &s->res.w[i];
+		int c = w->ctrl == CG_UNIFIED ? unified_ctrl(w->file[1]) : (int)w->ctrl;
+		/* a unified key like hugetlb.2MB.max needs its controller delegated too */
+		if (c >= 0 && l.v2 >= 0 && (l.h[l.v2].ctrls & (1u << c)))
+			v2_need |= 1u << c;
 	}
 	for (int i = 0; i < l.n; i++) {
 		if (make_dirs(&l.h[i], cg->dir[i], &cg->made[i]) < 0)
@@ -700,6 +755,21 @@ void cgroup_stats_json(const struct cgroup *cg, struct buf *b)
 	buf_printf(b, "{\"cpu\":{\"usage\":{\"total\":%lld}},\"memory\":{\"usage\":{\"usage\":%lld,\"limit\":%lld}},"
 		      "\"pids\":{\"current\":%lld,\"limit\":%lld}}",
 		   cpu < 0 ? 0 : cpu, mem < 0 ? 0 : mem, limit, pids < 0 ? 0 : pids, pids_max);
+}
+
+/* How many processes the OOM killer killed in the cgroup (0 when unknown). */
+long long cgroup_oom_kills(const struct cgroup *cg)
+{
+	struct layout l;
+	long long n;
+	int h;
+
+	if (!cg->path[0] || read_layout(&l) < 0 || (h = l.of[CG_MEMORY]) < 0) {
+		clear_error();
+		return 0;
+	}
+	n = read_key(cg->dir[h], l.h[h].v2 ? "memory.events" : "memory.oom_control", "oom_kill");
+	return n < 0 ? 0 : n;
 }
 
 /* ---- remove ---- */

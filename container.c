@@ -412,6 +412,10 @@ bad:
 			kill(c->pid, SIGKILL);
 			waitpid(c->pid, NULL, 0);
 		}
+		/* an init that died during setup may have met its own memory limit */
+		if (have_cgroup && c->pid > 0 && cgroup_oom_kills(&in.cg) > 0)
+			snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
+				 " (the OOM killer killed it: linux.resources.memory.limit is too low)");
 		if (have_cgroup)
 			cgroup_remove(&in.cg);
 		if (c->master >= 0)
@@ -785,6 +789,9 @@ int container_kill(const char *root, const char *id, int sig, bool all)
 		ret = cgroup_signal_all(&cg, sig);
 	else
 		ret = signal_init(&st, sig);
+	/* a frozen task does not die until thawed (v1 freezer): let the KILL land, as runc does */
+	if (ret == 0 && s == ST_PAUSED && sig == SIGKILL && cgroup_load(&cg, st.cgroup) == 0)
+		ret = cgroup_freeze(&cg, false);
 	state_close(&st);
 	return ret;
 }

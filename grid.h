@@ -313,6 +313,7 @@ int cgroup_signal_all(const struct cgroup *cg, int sig);
 int cgroup_freeze(const struct cgroup *cg, bool freeze);
 int cgroup_frozen(const struct cgroup *cg);
 void cgroup_stats_json(const struct cgroup *cg, struct buf *b);
+long long cgroup_oom_kills(const struct cgroup *cg);
 int cgroup_remove(struct cgroup *cg);
 extern const struct dev_rule cgroup_default_devices[];
 extern const size_t cgroup_ndefault_devices;

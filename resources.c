@@ -289,7 +289,7 @@ static int f_cpu_idle(struct pctx *c, int v, const char *p)
 	if (json_int(c->j, v, 0, 1, &x, p) < 0)
 		return -1;
 	num(a, x);
-	return add(c, p, CG_CPU, NULL, NULL, "cpu.idle", a, false);
+	return add(c, p, CG_CPU, "cpu.idle", a, "cpu.idle", a, false); /* v1 too since 5.15 */
 }
 
 static int f_cpu(struct pctx *c, int v, const char *path)
