@@ -204,13 +204,38 @@ static void hier_dir(const struct hier *h, const char *path, char *out, size_t s
 	snprintf(out, size, "%s%s", h->mount, path);
 }
 
-int cgroup_resolve(const char *config_path, const char *id, char *out, size_t size)
+/* The default cgroup: /grid/<id> for the default --root; containers of
+ * another root (another user of grid, a test suite) get a level of their own,
+ * /grid/r-<hash of the root>/<id>, so that equal ids never share a cgroup. */
+static void default_path(const char *root, const char *id, char *out, size_t size)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (!strcmp(root, "/run/grid")) {
+		snprintf(out, size, "/grid/%s", id);
+		return;
+	}
+	for (const char *p = root; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	snprintf(out, size, "/grid/r-%08x/%s", h, id);
+}
+
+static bool is_default_path(const char *path)
+{
+	const char *rest = !strncmp(path, "/grid/", 6) ? path + 6 : NULL;
+
+	if (rest && !strncmp(rest, "r-", 2) && strlen(rest) > 11 && rest[10] == '/')
+		rest += 11;
+	return rest && !strchr(rest, '/');
+}
+
+int cgroup_resolve(const char *config_path, const char *id, const char *root, char *out, size_t size)
 {
 	struct layout l;
 	char own[PATH_MAX];
 
 	if (!config_path || !*config_path) {
-		snprintf(out, size, "/grid/%s", id);
+		default_path(root, id, out, size);
 		return 0;
 	}
 	if (config_path[0] == '/') {
@@ -522,18 +547,18 @@ int cgroup_load(struct cgroup *cg, const char *path)
 	cg->freezer = l.of[CG_FREEZER];
 	/* our default /grid/<id>: the /grid level goes too when it is left empty */
 	for (int i = 0; i < l.n; i++)
-		cg->made[i] = !strncmp(path, "/grid/", 6) && !strchr(path + 6, '/') ? 2 : 1;
+		cg->made[i] = !is_default_path(path) ? 1 : strncmp(path, "/grid/r-", 8) ? 2 : 3;
 	return 0;
 }
 
-int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg)
+int cgroup_create(const struct spec *s, const char *id, const char *root, struct cgroup *cg)
 {
 	struct layout l;
 	char path[PATH_MAX];
 	unsigned v2_need = 0;
 
 	memset(cg, 0, sizeof *cg);
-	if (cgroup_resolve(s->cgroups_path, id, path, sizeof path) < 0 || cgroup_load(cg, path) < 0 ||
+	if (cgroup_resolve(s->cgroups_path, id, root, path, sizeof path) < 0 || cgroup_load(cg, path) < 0 ||
 	    read_layout(&l) < 0)
 		return -1;
 	if (l.n == 0) {
@@ -550,9 +575,15 @@ int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg)
 		if (c >= 0 && l.v2 >= 0 && (l.h[l.v2].ctrls & (1u << c)))
 			v2_need |= 1u << c;
 	}
+	cg->fresh = true;
 	for (int i = 0; i < l.n; i++) {
 		if (make_dirs(&l.h[i], cg->dir[i], &cg->made[i]) < 0)
 			goto bad;
+		if (cg->made[i] == 0 && !s->cgroups_path) {
+			failx("cgroup %s exists already: is a container with this id left from a crashed grid? "
+			      "(remove the directory, or set linux.cgroupsPath)", cg->dir[i]);
+			goto bad;
+		}
 		if (cg->made[i] == 0)
 			debug("cgroup %s existed already: it will be shared", cg->dir[i]);
 	}
@@ -778,10 +809,15 @@ long long cgroup_oom_kills(const struct cgroup *cg)
 int cgroup_remove(struct cgroup *cg)
 {
 	int ret = 0;
+	bool own_leaf = true;
 
 	if (!cg->path[0])
 		return 0;
-	for (int round = 0; round < 100; round++) {
+	/* after a failed create, a cgroup that existed before is not ours to empty */
+	for (int i = 0; cg->fresh && i < cg->n; i++)
+		if (cg->made[i] == 0)
+			own_leaf = false;
+	for (int round = 0; own_leaf && round < 100; round++) {
 		pid_t *pids;
 		size_t n;
 		if (cgroup_pids(cg, &pids, &n) < 0 || n == 0) {
@@ -796,9 +832,9 @@ int cgroup_remove(struct cgroup *cg)
 		usleep(2000);
 	}
 	for (int i = 0; i < cg->n; i++) {
-		/* a cgroup we did not make (made 0, known from state: -1) is removed only as the leaf */
-		int levels = cg->made[i] > 0 ? cg->made[i] : 1;
-		if (remove_dir(cg->dir[i], levels) < 0)
+		/* create knows what it made; later commands know the default's levels */
+		int levels = cg->fresh ? cg->made[i] : cg->made[i] > 0 ? cg->made[i] : 1;
+		if (levels > 0 && remove_dir(cg->dir[i], levels) < 0)
 			ret = -1;
 	}
 	return ret;

@@ -328,7 +328,7 @@ static int create(const struct create_opts *o, struct created *c)
 		if (c->spec.res.set)
 			warn("linux.resources: ignored, --cgroup-manager is disabled");
 	} else {
-		if (cgroup_create(&c->spec, o->id, &in.cg) < 0)
+		if (cgroup_create(&c->spec, o->id, o->root, &in.cg) < 0)
 			goto bad;
 		have_cgroup = true;
 		snprintf(c->st.cgroup, sizeof c->st.cgroup, "%s", in.cg.path);

@@ -300,9 +300,10 @@ struct cgroup {
 	int n, v2, freezer;    /* hierarchies; index of the v2 one and of the freezer, or -1 */
 	char dir[16][512];     /* its directory in each hierarchy */
 	int made[16];          /* levels of it that create made (removed again) */
+	bool fresh;            /* made by this create: remove exactly what it made, nothing more */
 };
-int cgroup_resolve(const char *config_path, const char *id, char *out, size_t size);
-int cgroup_create(const struct spec *s, const char *id, struct cgroup *cg);
+int cgroup_resolve(const char *config_path, const char *id, const char *root, char *out, size_t size);
+int cgroup_create(const struct spec *s, const char *id, const char *root, struct cgroup *cg);
 int cgroup_load(struct cgroup *cg, const char *path);
 int cgroup_apply(const struct cgroup *cg, const struct resources *r);
 int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r);

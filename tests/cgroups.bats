@@ -14,6 +14,19 @@ eval "helpers_$(declare -f teardown)"
 setup() {
 	helpers_setup
 	ID=cg-${TMP##*.}
+	# the default cgroup of a container of this --root: /grid/r-<FNV-1a of the root>/<id>
+	GCG_PARENT=/grid/$(root_key "$GRID_ROOT")
+	GCG=$GCG_PARENT/$ID
+}
+
+# root_key ROOT: r- and the 32-bit FNV-1a hash of ROOT in hex, as grid computes it
+root_key() {
+	local h=2166136261 c i s=$1
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
+	done
+	printf 'r-%08x' "$h"
 }
 
 # the helpers' teardown (it deletes the containers), then the cgroupsPath dirs a failed
@@ -66,8 +79,8 @@ assert_cgroup_gone() {
 			echo "$d is left" >&2
 			return 1
 		fi
-		if [[ $1 == /grid/* ]] && ! grid_dir_settles "$CG/$h/grid"; then
-			echo "$CG/$h/grid is left empty" >&2
+		if [[ $1 == /grid/* ]] && ! grid_dir_settles "$CG/$h${1%/*}"; then
+			echo "$CG/$h${1%/*} is left empty" >&2
 			return 1
 		fi
 	done
@@ -182,7 +195,7 @@ counter() {
 	run --separate-stderr grid create --bundle "$BUNDLE" "$ID"
 	assert_error "linux.resources.rdma" "rdma controller is not available"
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 @test "network classID and priorities are refused clearly where net_cls/net_prio are not mounted" {
@@ -191,12 +204,12 @@ counter() {
 	run --separate-stderr grid create --bundle "$BUNDLE" "$ID"
 	assert_error "linux.resources.network.classID" "net_cls controller is not available"
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 	set_resources '{"network": {"priorities": [{"name": "eth0", "priority": 5}]}}'
 	run --separate-stderr grid create --bundle "$BUNDLE" "$ID"
 	assert_error "linux.resources.network.priorities" "net_prio controller is not available"
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 @test "unified keys are written on the v2 side" {
@@ -214,7 +227,7 @@ counter() {
 	run --separate-stderr grid create --bundle "$BUNDLE" "$ID"
 	assert_error "linux.resources.unified" "memory.max"
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 @test "an invalid cpus value the kernel rejects fails create and leaves nothing" {
@@ -222,7 +235,7 @@ counter() {
 	run --separate-stderr grid create --bundle "$BUNDLE" "$ID"
 	assert_error "linux.resources.cpu.cpus" "9999"
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 @test "a memory limit below what the container needs fails create and leaves nothing" {
@@ -231,7 +244,7 @@ counter() {
 	run --separate-stderr grid create --bundle "$BUNDLE" "$ID"
 	assert_error "OOM killer" "memory.limit"
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 # ---- cgroupsPath and membership ----
@@ -239,7 +252,7 @@ counter() {
 @test "the container's processes are in its cgroup in every hierarchy" {
 	set_args sh -c 'sleep 100 & sleep 100'
 	grid run -d --bundle "$BUNDLE" "$ID"
-	[ "$(cgpath "$ID")" = "/grid/$ID" ]
+	[ "$(cgpath "$ID")" = "$GCG" ]
 	local pid child h
 	pid=$(container_pid "$ID")
 	sleep 0.3
@@ -247,12 +260,12 @@ counter() {
 	[ -n "$child" ]
 	for p in "$pid" "$child"; do
 		# every line but named hierarchies ends in the container's cgroup
-		run awk -F: '$2 !~ /^name=/ && $3 != "/grid/'"$ID"'"' "/proc/$p/cgroup"
+		run awk -F: '$2 !~ /^name=/ && $3 != "'"$GCG"'"' "/proc/$p/cgroup"
 		[ -z "$output" ]
 	done
 	for h in $(hierarchies); do
-		[ -d "$CG/$h/grid/$ID" ]
-		grep -qx "$pid" "$CG/$h/grid/$ID/cgroup.procs"
+		[ -d "$CG/$h$GCG" ]
+		grep -qx "$pid" "$CG/$h$GCG/cgroup.procs"
 	done
 }
 
@@ -344,7 +357,7 @@ counter() {
 	wait_status "$ID" stopped
 	grid delete "$ID"
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 # ---- pause, resume, ps, update, kill --all, events ----
@@ -524,13 +537,13 @@ counter() {
 	run --separate-stderr grid --cgroup-manager disabled run --bundle "$BUNDLE" "$ID"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"warning"*"linux.resources"*"disabled"* ]]
-	[[ "$output" != *"/grid/$ID"* ]]
-	assert_cgroup_gone "/grid/$ID"
+	[[ "$output" != *"$GCG"* ]]
+	assert_cgroup_gone "$GCG"
 	# no cgroup= in the state, and pause says why it cannot
 	set_args sleep 100
 	grid --cgroup-manager disabled run -d --bundle "$BUNDLE" "$ID"
 	! grep -q '^cgroup=' "$GRID_ROOT/$ID/state"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 	run --separate-stderr grid pause "$ID"
 	assert_error "no cgroup"
 }
@@ -565,7 +578,7 @@ write_inner() {
 	jq '.linux.resources = $1 | .process.args = ["sh", "-c", "sleep 100 & sleep 100"]' \
 		"\$BUNDLE/config.json" >"\$TMP/c.json" && mv "\$TMP/c.json" "\$BUNDLE/config.json"
 	G run -d --bundle "\$BUNDLE" "\$ID" </dev/null >"\$TMP/run.out"
-	dir=$2/grid/\$ID
+	dir=$2$GCG_PARENT/\$ID
 	pid=\$(G state "\$ID" | jq -r .pid)
 	grep -qx "\$pid" "\$dir/cgroup.procs" || { echo "init \$pid not in \$dir"; exit 1; }
 	[ "\$(cat "\$dir/$3")" = "$4" ] || { echo "$3: \$(cat "\$dir/$3")"; exit 1; }
@@ -583,13 +596,13 @@ write_inner() {
 	[ -z "\$(cat "\$dir/cgroup.procs")" ] || { echo "processes left"; exit 1; }
 	G delete "\$ID"
 	[ ! -e "\$dir" ] || { echo "\$dir left"; exit 1; }
-	[ ! -e "$2/grid" ] || [ -n "\$(ls -d $2/grid/*/ 2>/dev/null)" ] || { echo "empty grid left"; exit 1; }
+	[ ! -e "$2$GCG_PARENT" ] || [ -n "\$(ls -d $2$GCG_PARENT/*/ 2>/dev/null)" ] || { echo "empty grid left"; exit 1; }
 	echo ok
 	EOF
 }
 
 @test "layout pure v1: pids limit, join, freezer pause/resume, kill --all, delete" {
-	write_inner '{"pids": {"limit": 30}}' $CG/pids pids.max 30 '$CG/freezer/grid/$ID/freezer.state' FROZEN
+	write_inner '{"pids": {"limit": 30}}' $CG/pids pids.max 30 "$CG/freezer$GCG/freezer.state" FROZEN
 	in_layout v1
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = ok ]
@@ -599,23 +612,23 @@ write_inner() {
 @test "layout pure v2: hugetlb limit, join, cgroup.freeze pause/resume, kill --all, delete" {
 	grep -qw hugetlb $CG/unified/cgroup.controllers 2>/dev/null || skip "hugetlb is not free for v2"
 	write_inner '{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]}' $CG hugetlb.2MB.max 2097152 \
-		'$CG/grid/$ID/cgroup.events' 'frozen 1'
+		"$CG$GCG/cgroup.events" 'frozen 1'
 	in_layout v2
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = ok ]
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 @test "layout hybrid with v2 controllers: pids on v1 and hugetlb on v2 together" {
 	grep -qw hugetlb $CG/unified/cgroup.controllers 2>/dev/null || skip "hugetlb is not on the v2 side"
 	write_inner '{"pids": {"limit": 30}, "hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]}' \
-		$CG/unified hugetlb.2MB.max 2097152 '$CG/freezer/grid/$ID/freezer.state' FROZEN
+		$CG/unified hugetlb.2MB.max 2097152 "$CG/freezer$GCG/freezer.state" FROZEN
 	in_layout hybrid
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = ok ]
 	assert_nothing_left "$ID"
-	assert_cgroup_gone "/grid/$ID"
+	assert_cgroup_gone "$GCG"
 }
 
 @test "layout without any cgroup filesystem: no resources runs, resources are refused clearly" {
@@ -637,4 +650,27 @@ write_inner() {
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ "$stderr" == "grid: "*"no cgroup filesystem"* ]]
 	assert_nothing_left "$ID"
+}
+
+@test "a default cgroup that exists already is refused and left alone (no sharing by accident)" {
+	mkdir -p "$CG/pids$GCG"
+	set_args true
+	run --separate-stderr grid create --bundle "$BUNDLE" "$ID"
+	assert_error "exists already"
+	[ -d "$CG/pids$GCG" ]
+	rmdir "$CG/pids$GCG" "$CG/pids$GCG_PARENT" 2>/dev/null || true
+	assert_nothing_left "$ID"
+	assert_cgroup_gone "$GCG"
+}
+
+@test "containers of two roots with the same id get different cgroups" {
+	set_args sleep 100
+	grid create --bundle "$BUNDLE" "$ID"
+	extra_root "$TMP/root2"
+	grid --root "$TMP/root2" create --bundle "$BUNDLE" "$ID"
+	a=$(cgpath "$ID")
+	b=$(grep '^cgroup=' "$TMP/root2/$ID/state" | cut -d= -f2-)
+	[ "$a" != "$b" ]
+	grid --root "$TMP/root2" delete --force "$ID"
+	[ "$(state_field "$ID" status)" = created ]
 }
