@@ -19,15 +19,6 @@ setup() {
 	GCG=$GCG_PARENT/$ID
 }
 
-# root_key ROOT: r- and the 32-bit FNV-1a hash of ROOT in hex, as grid computes it
-root_key() {
-	local h=2166136261 c i s=$1
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v c '%d' "'${s:i:1}"
-		h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
-	done
-	printf 'r-%08x' "$h"
-}
 
 # the helpers' teardown (it deletes the containers), then the cgroupsPath dirs a failed
 # test may have left on the host

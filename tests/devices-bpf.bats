@@ -44,12 +44,12 @@ device_progs() {
 		head -c1 /dev/blocked; echo "blocked rc=$?"'
 	run --separate-stderr grid --debug run --bundle "$BUNDLE" c1
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"devices: cgroup v2 program of "*" attached to $V2/grid/c1"* ]]
+	[[ "$stderr" == *"devices: cgroup v2 program of "*" attached to $V2$(grid_cgroup c1)"* ]]
 	[ "${lines[0]}" = null-ok ]
 	[ "${lines[1]}" = 1 ]
 	[ "${lines[2]}" = "blocked rc=1" ]
 	[[ "$stderr" == *"head: /dev/blocked: Operation not permitted"* ]]
-	[ ! -e "$V2/grid/c1" ]
+	[ ! -e "$V2$(grid_cgroup c1)" ]
 	assert_nothing_left c1
 }
 
@@ -78,15 +78,15 @@ device_progs() {
 	grid create --bundle "$BUNDLE" c1
 	grid start c1
 	wait_file "$TMP/out/denied"
-	[ "$(device_progs "$V2/grid/c1")" = 1 ]
+	[ "$(device_progs "$V2$(grid_cgroup c1)")" = 1 ]
 	[ ! -e "$TMP/out/opened" ]
 	echo '{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "r"}]}' >"$TMP/res.json"
 	run --separate-stderr grid --debug update --resources "$TMP/res.json" c1
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"1 replaced"* ]]
 	wait_file "$TMP/out/opened"
-	[ "$(device_progs "$V2/grid/c1")" = 1 ]
+	[ "$(device_progs "$V2$(grid_cgroup c1)")" = 1 ]
 	grid delete --force c1
-	[ ! -e "$V2/grid/c1" ]
+	[ ! -e "$V2$(grid_cgroup c1)" ]
 	assert_nothing_left c1
 }

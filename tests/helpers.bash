@@ -267,3 +267,19 @@ assert_error() {
 		fi
 	done
 }
+
+# root_key ROOT: r- and the 32-bit FNV-1a hash of ROOT in hex, as grid computes it for the
+# default cgroup of a container of a --root other than /run/grid
+root_key() {
+	local h=2166136261 c i s=$1
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
+	done
+	printf 'r-%08x' "$h"
+}
+
+# grid_cgroup ID: the default cgroup path of container ID of $GRID_ROOT
+grid_cgroup() {
+	echo "/grid/$(root_key "$GRID_ROOT")/$1"
+}

@@ -55,7 +55,12 @@ host_addrs() {
 
 # host_links: every interface of the host, by name.
 host_links() {
-	ip -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sort
+	# this test's interfaces and the host's own, not those of other test runs (gd<n><pid>)
+	ip -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | grep -v '^gd' | sort
+	local l
+	for l in "${LINKS[@]}"; do
+		on_host "$l" && echo "$l"
+	done
 }
 
 # UP among the flags of `ip link show` (LOWER_UP alone is not enough)
