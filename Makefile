@@ -35,6 +35,13 @@ SHARED ?= $(abspath ../shared)
 unit: build/unit
 	./build/unit
 
+# syscalls.h is kept in the repository; this regenerates it from the kernel
+# headers (the cross ones: apt-get install linux-libc-dev-{arm64,armhf,riscv64}-cross)
+# and fails if the kept tables differ.
+check-syscalls:
+	tools/gen-syscalls.sh > build/syscalls.h.new
+	diff -u syscalls.h build/syscalls.h.new && echo "syscalls.h matches the kernel headers"
+
 deps:
 	@if ! dpkg -s $(DEPS_DEB) >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_DEB) >/dev/null; fi
@@ -50,4 +57,4 @@ check: deps
 clean:
 	rm -rf grid build
 
-.PHONY: all size unit deps demo check clean
+.PHONY: all size unit deps demo check clean check-syscalls
