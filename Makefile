@@ -1,7 +1,7 @@
 # Grid: one static binary built with musl; unit tests with glibc + ASan/UBSan.
 CC_MUSL ?= musl-gcc
 CC_HOST ?= gcc
-SRCS = grid.c container.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c
+SRCS = grid.c container.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c
 LIB_SRCS = $(filter-out grid.c,$(SRCS))
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 WARN = -Wall -Wextra -Werror -Wno-format-truncation
@@ -17,7 +17,7 @@ build/inc/jsmn.h:
 	@test -f /usr/include/jsmn.h || { echo "missing /usr/include/jsmn.h: apt-get install libjsmn-dev (or make deps)"; exit 1; }
 	mkdir -p build/inc && ln -sf /usr/include/jsmn.h $@
 
-grid: $(SRCS) grid.h parse.h build/inc/jsmn.h
+grid: $(SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
 	$(CC_MUSL) $(GRID_CFLAGS) $(SRCS) -o $@ $(LDFLAGS_STATIC)
 	@echo "grid: $$(stat -c %s $@) bytes, static"
 
@@ -26,7 +26,7 @@ size: grid
 	@size grid
 
 # Unit tests: glibc build with AddressSanitizer and UBSan.
-build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h build/inc/jsmn.h
+build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
 	$(CC_HOST) -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc \
 		-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		-DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) -o $@
