@@ -582,10 +582,9 @@ static bool simple(const struct num *u, const struct ent *e)
 
 static void gen_leaf(struct cc *c, const struct num *u, size_t n, const struct ent *e, uint32_t def)
 {
-	int lab[LEAF + 1];
-	uint32_t act[LEAF + 1];
+	int lab[n + 1], block[n + 1]; /* n is LEAF, or every number for --linear */
+	uint32_t act[n + 1];
 	size_t nacts = 0;
-	int block[LEAF + 1];
 
 	for (size_t i = 0; i < n; i++) {
 		size_t a = 0;
