@@ -419,6 +419,8 @@ void netdev_give_back(const struct spec *s, pid_t pid, struct netdev_moved *move
 
 /* ---- seccomp.c: linux.seccomp compiled to classic BPF ---- */
 const char *seccomp_native_arch(void);  /* its SCMP_ARCH_* name */
+enum sc_names { SC_ACTIONS, SC_OPERATORS, SC_ARCHS, SC_FLAGS };
+const char *seccomp_name(enum sc_names kind, size_t i);
 /* Compiles for a kernel of architecture `native` (an SCMP_ARCH_* name); linear:
  * a chain of compares instead of a binary search (for comparison only). */
 int seccomp_compile(const struct seccomp *sc, const char *native, bool linear, struct sc_prog *out);

@@ -168,6 +168,23 @@ int seccomp_lookup(const char *name, const char *arch, uint32_t *nr)
 	return a < 0 ? -1 : lookup(name, a, nr);
 }
 
+/* For `grid features`: the names this parser knows, by kind, NULL past the end. */
+const char *seccomp_name(enum sc_names kind, size_t i)
+{
+	switch (kind) {
+	case SC_ACTIONS: return i < countof(action_names) ? action_names[i] : NULL;
+	case SC_OPERATORS: return i < countof(op_names) ? op_names[i] : NULL;
+	case SC_ARCHS:
+		/* the ones with a table */
+		for (size_t k = 0; k < countof(arch_names); k++)
+			if (arch_names[k].arch >= 0 && !i--)
+				return arch_names[k].name;
+		return NULL;
+	case SC_FLAGS: return i < countof(flag_names) ? flag_names[i] : NULL;
+	}
+	return NULL;
+}
+
 /* ---- parsing ---- */
 
 static struct sc_rule *cur_rule;
