@@ -1,7 +1,7 @@
 # Grid: one static binary built with musl; unit tests with glibc + ASan/UBSan.
 CC_MUSL ?= musl-gcc
 CC_HOST ?= gcc
-SRCS = grid.c container.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c
+SRCS = grid.c container.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c
 LIB_SRCS = $(filter-out grid.c,$(SRCS))
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 WARN = -Wall -Wextra -Werror -Wno-format-truncation
@@ -17,7 +17,7 @@ build/inc/jsmn.h:
 	@test -f /usr/include/jsmn.h || { echo "missing /usr/include/jsmn.h: apt-get install libjsmn-dev (or make deps)"; exit 1; }
 	mkdir -p build/inc && ln -sf /usr/include/jsmn.h $@
 
-grid: $(SRCS) grid.h parse.h build/inc/jsmn.h
+grid: $(SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
 	$(CC_MUSL) $(GRID_CFLAGS) $(SRCS) -o $@ $(LDFLAGS_STATIC)
 	@echo "grid: $$(stat -c %s $@) bytes, static"
 
@@ -26,7 +26,7 @@ size: grid
 	@size grid
 
 # Unit tests: glibc build with AddressSanitizer and UBSan.
-build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h build/inc/jsmn.h
+build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
 	$(CC_HOST) -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc \
 		-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		-DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) -o $@
@@ -34,6 +34,17 @@ build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h build/inc/jsmn.h
 SHARED ?= $(abspath ../shared)
 unit: build/unit
 	./build/unit
+
+# syscalls.h is kept in the repository; this regenerates it from the kernel
+# headers (the cross ones: apt-get install linux-libc-dev-{arm64,armhf,riscv64}-cross)
+# and fails if the kept tables differ.
+check-syscalls:
+	tools/gen-syscalls.sh > build/syscalls.h.new
+	diff -u syscalls.h build/syscalls.h.new && echo "syscalls.h matches the kernel headers"
+
+# Benchmarks: the seccomp filter of a 300-rule profile, binary search vs a chain.
+bench: grid
+	tools/bench-seccomp.sh $(CURDIR)/grid
 
 deps:
 	@if ! dpkg -s $(DEPS_DEB) >/dev/null 2>&1; then \
@@ -50,4 +61,4 @@ check: deps
 clean:
 	rm -rf grid build
 
-.PHONY: all size unit deps demo check clean
+.PHONY: all size unit deps demo check clean check-syscalls bench

@@ -297,13 +297,14 @@ static int make_dirs(const struct hier *h, const char *dir, int *made)
 		if (*p == '/' || *p == 0) {
 			char c = *p;
 			*p = 0;
-			if (mkdir(buf, 0755) == 0) {
+			if (mkdir(buf, 0755) == 0)
 				(*made)++;
-				if ((h->ctrls & (1u << CG_CPUSET)) && !h->v2 && copy_parent_cpuset(buf) < 0)
-					return fail(errno, "cgroup %s: copy the parent's cpuset", buf);
-			} else if (errno != EEXIST) {
+			else if (errno != EEXIST)
 				return fail(errno, "create cgroup %s", buf);
-			}
+			/* every level, made now or by a create running alongside that
+			 * has not filled it yet: an empty cpuset admits no task */
+			if ((h->ctrls & (1u << CG_CPUSET)) && !h->v2 && copy_parent_cpuset(buf) < 0)
+				return fail(errno, "cgroup %s: copy the parent's cpuset", buf);
 			*p = c;
 			if (!c)
 				break;

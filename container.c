@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -262,6 +263,37 @@ static int wait_ready(int sock, int *master, const struct spec *spec, const stru
 	}
 }
 
+/* SCMP_ACT_NOTIFY: connect to the listener now, from the host's mount
+ * namespace, where listenerPath resolves; the init sends on it after start. */
+static int seccomp_listener(const struct spec *s, struct init *in)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = s->seccomp.listener_path;
+
+	if (!s->seccomp.notify)
+		return 0;
+	if (seccomp_early(s, &in->caps))
+		return failx("linux.seccomp: SCMP_ACT_NOTIFY needs process.noNewPrivileges or CAP_SYS_ADMIN");
+	if (strlen(path) >= sizeof sa.sun_path)
+		return failx("linux.seccomp.listenerPath %s: too long for a unix socket", path);
+	memcpy(sa.sun_path, path, strlen(path));
+	in->listener_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (in->listener_fd < 0)
+		return fail(errno, "linux.seccomp.listenerPath: socket");
+	if (connect(in->listener_fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return fail(errno, "linux.seccomp.listenerPath %s: connect", path);
+	return 0;
+}
+
+/* The init has its copies. */
+static void seccomp_release(struct init *in)
+{
+	seccomp_prog_free(&in->seccomp);
+	if (in->listener_fd >= 0)
+		close(in->listener_fd);
+	in->listener_fd = -1;
+}
+
 struct created {
 	struct state st;
 	struct spec spec;
@@ -275,7 +307,7 @@ static int create(const struct create_opts *o, struct created *c)
 	struct netdev_moved *moved = NULL;
 	int sv[2] = { -1, -1 }, fifo = -1;
 	bool have_spec = false, have_dir = false, have_cgroup = false;
-	char bundle[PATH_MAX];
+	char bundle[PATH_MAX], go[32];
 
 	c->pid = -1;
 	c->master = -1;
@@ -289,7 +321,7 @@ static int create(const struct create_opts *o, struct created *c)
 	in.no_pivot = o->no_pivot;
 	for (int t = 0; t < NS_COUNT; t++)
 		in.ns_fd[t] = -1;
-	in.start_err_fd = in.layer_fd = in.rootfs_dir_fd = -1;
+	in.start_err_fd = in.layer_fd = in.rootfs_dir_fd = in.listener_fd = -1;
 	if (c->spec.terminal && !o->console_socket && o->detach) {
 		failx("process.terminal is true: --console-socket is required when detached");
 		goto bad;
@@ -304,6 +336,9 @@ static int create(const struct create_opts *o, struct created *c)
 		goto bad;
 	}
 	if (c->spec.has_caps && caps_resolve(&c->spec, &in.caps) < 0)
+		goto bad;
+	if (seccomp_compile(&c->spec.seccomp, seccomp_native_arch(), false, &in.seccomp) < 0 ||
+	    seccomp_listener(&c->spec, &in) < 0)
 		goto bad;
 	if (netdev_check(&c->spec) < 0 || ns_open_paths(&in) < 0)
 		goto bad;
@@ -344,7 +379,7 @@ static int create(const struct create_opts *o, struct created *c)
 	}
 	warn_unenforced(&c->spec);
 	debug("create %s: bundle %s, rootfs %s, layer %s", o->id, bundle, in.rootfs_src, in.layer);
-	if (c->spec.nhooks[HOOK_START_CONTAINER]) {
+	if (c->spec.nhooks[HOOK_START_CONTAINER] || c->spec.seccomp.set) {
 		in.start_err_fd = openat(c->st.lockfd, "start.error",
 					 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (in.start_err_fd < 0) {
@@ -367,6 +402,7 @@ static int create(const struct create_opts *o, struct created *c)
 	in.start_err_fd = -1;
 	mounts_release(&in);
 	ns_close_paths(&in);
+	seccomp_release(&in);
 	c->st.pid = c->pid;
 	if (wait_ready(sv[0], &c->master, &c->spec, &c->st) < 0)
 		goto bad;
@@ -394,8 +430,10 @@ static int create(const struct create_opts *o, struct created *c)
 		goto bad;
 	if (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0)
 		goto bad;
-	/* the record exists: the init may stop watching for our death */
-	if (send(sv[0], "G", 1, MSG_NOSIGNAL) != 1) {
+	/* the record exists: the init may stop watching for our death; it learns
+	 * its pid as we see it, for the seccomp listener */
+	snprintf(go, sizeof go, "G%d", (int)c->pid);
+	if (send(sv[0], go, strlen(go), MSG_NOSIGNAL) != (ssize_t)strlen(go)) {
 		fail(errno, "release the container's init");
 		goto bad;
 	}
@@ -429,6 +467,7 @@ bad:
 			close(in.start_err_fd);
 		mounts_release(&in);
 		ns_close_paths(&in);
+		seccomp_release(&in);
 		if (have_dir) {
 			remove_tree(c->st.dir);
 			/* once the init existed, a failed create (a failing hook,

@@ -48,6 +48,11 @@ static const char *mpol_flag_at(size_t i)
 	return i < countof(f) ? f[i] : NULL;
 }
 
+static const char *sc_action_at(size_t i) { return seccomp_name(SC_ACTIONS, i); }
+static const char *sc_op_at(size_t i) { return seccomp_name(SC_OPERATORS, i); }
+static const char *sc_arch_at(size_t i) { return seccomp_name(SC_ARCHS, i); }
+static const char *sc_flag_at(size_t i) { return seccomp_name(SC_FLAGS, i); }
+
 int print_features(void)
 {
 	struct buf b = { 0 };
@@ -61,7 +66,17 @@ int print_features(void)
 	buf_puts(&b, ",");
 	list(&b, "capabilities", cap_at);
 	buf_puts(&b, ",\"cgroup\":{\"v1\":false,\"v2\":false,\"systemd\":false,\"systemdUser\":false,\"rdma\":false}"
-		     ",\"seccomp\":{\"enabled\":false}"
+		     ",\"seccomp\":{\"enabled\":true,");
+	list(&b, "actions", sc_action_at);
+	buf_puts(&b, ",");
+	list(&b, "operators", sc_op_at);
+	buf_puts(&b, ",");
+	list(&b, "archs", sc_arch_at);
+	buf_puts(&b, ",");
+	list(&b, "knownFlags", sc_flag_at);
+	buf_puts(&b, ",");
+	list(&b, "supportedFlags", sc_flag_at);
+	buf_puts(&b, "}"
 		     ",\"apparmor\":{\"enabled\":true},\"selinux\":{\"enabled\":true}"
 		     ",\"intelRdt\":{\"enabled\":false},\"memoryPolicy\":{");
 	list(&b, "modes", mpol_mode_at);

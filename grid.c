@@ -347,12 +347,31 @@ static int cmd_features(int argc, char **argv)
 	return print_features();
 }
 
+/* Hidden: `grid debug seccomp` prints the compiled filter of a bundle's config. */
+static int cmd_debug(int argc, char **argv)
+{
+	const char *bundle = ".", *arch = NULL, *sys = NULL;
+	bool linear = false;
+	const struct opt opts[] = {
+		{ "bundle", 'b', OPT_STRING, &bundle }, { "arch", 0, OPT_STRING, &arch },
+		{ "linear", 0, OPT_FLAG, &linear }, { "syscall", 0, OPT_STRING, &sys },
+	};
+	int n = parse_opts("debug", argc, argv, opts, countof(opts));
+
+	if (n < 0 || need_args("debug", n, 1, 1) < 0)
+		return -1;
+	if (strcmp(argv[0], "seccomp"))
+		return usage_error("debug", "unknown debug topic %s", argv[0]);
+	return seccomp_debug(bundle, arch ? arch : seccomp_native_arch(), linear, sys);
+}
+
 static void print_usage(void)
 {
 	printf("usage: grid [global options] COMMAND [options] ARGS\n\n"
 	       "grid is a small OCI container runtime.\n\ncommands:\n");
 	for (const struct command *c = commands; c->name; c++)
-		printf("  %-8s %s\n", c->name, c->summary);
+		if (c->summary)
+			printf("  %-8s %s\n", c->name, c->summary);
 	printf("\nglobal options:\n"
 	       "  --root DIR            state directory (default $GRID_ROOT or /run/grid)\n"
 	       "  --log FILE            also write errors and warnings to FILE\n"
@@ -372,7 +391,7 @@ static int cmd_help(int argc, char **argv)
 	c = find_command(argv[0]);
 	if (!c)
 		return failx("help: unknown command \"%s\"", argv[0]);
-	printf("usage: grid %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	printf("usage: grid %s %s\n\n%s\n", c->name, c->usage, c->summary ? c->summary : "(a debugging aid)");
 	return 0;
 }
 
@@ -395,6 +414,7 @@ static const struct command commands[] = {
 	{ "spec", "[--bundle DIR]", "write a default config.json", cmd_spec },
 	{ "features", "", "print the OCI features this build implements, as JSON", cmd_features },
 	{ "help", "[COMMAND]", "show help", cmd_help },
+	{ "debug", "seccomp [--bundle DIR] [--arch SCMP_ARCH_*] [--linear] [--syscall NAME]", NULL, cmd_debug },
 	{ NULL, NULL, NULL, NULL },
 };
 

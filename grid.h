@@ -118,6 +118,47 @@ struct resources {
 	size_t ndev;
 };
 
+/* linux.seccomp as parsed (seccomp.c); actions are SECCOMP_RET_* values with their data */
+enum sc_op { SC_NE, SC_LT, SC_LE, SC_EQ, SC_GE, SC_GT, SC_MASKED_EQ };
+struct sc_arg {
+	uint32_t index;
+	uint64_t value, value2;
+	enum sc_op op;
+};
+
+struct sc_rule {
+	const char **names;
+	size_t nnames;
+	uint32_t action;
+	struct sc_arg *args;
+	size_t nargs;
+};
+
+struct seccomp {
+	bool set;
+	uint32_t default_action;
+	uint32_t arches;       /* bit n: architecture n of syscalls.h is listed */
+	unsigned flags;        /* SECCOMP_FILTER_FLAG_* */
+	bool notify;           /* some action is SCMP_ACT_NOTIFY */
+	const char *listener_path, *listener_metadata;
+	struct sc_rule *rules;
+	size_t nrules;
+};
+
+/* a classic BPF instruction, as struct sock_filter */
+struct sock_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+
+struct sc_prog {
+	struct sock_insn *insn; /* NULL: no filter */
+	size_t len;
+	unsigned flags;        /* for seccomp(2), NEW_LISTENER included when notify */
+	bool notify;
+};
+
 enum cap_set { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_INHERITABLE, CAPS_PERMITTED, CAPS_AMBIENT, CAP_SETS };
 
 struct rlimit_spec {
@@ -181,6 +222,7 @@ struct spec {
 	struct hook *hooks[HOOK_KINDS];
 	size_t nhooks[HOOK_KINDS];
 	struct resources res;
+	struct seccomp seccomp;
 	const char *cgroups_path;
 	struct namespace ns[NS_COUNT];
 	unsigned long rootfs_propagation; /* 0: default (rslave) */
@@ -357,6 +399,8 @@ struct init {
 	int rootfs_dir_fd;     /* O_PATH of <dir>/rootfs, where the layer goes */
 	int *mount_fd;         /* per mount: its detached bind tree, or -1 */
 	struct caps caps;      /* resolved when spec->has_caps */
+	struct sc_prog seccomp;/* compiled by the runtime; insn NULL: none */
+	int listener_fd;       /* connected to linux.seccomp.listenerPath, or -1 */
 };
 pid_t ns_spawn(struct init *in);           /* parent: returns the init's host pid */
 int ns_open_paths(struct init *in);        /* parent: open and type-check ns paths */
@@ -396,6 +440,27 @@ int netdev_check(const struct spec *s);
 int netdev_move(const struct spec *s, pid_t pid, struct netdev_moved *moved);
 /* A later step of create failed: move the devices back to the host, unrenamed. */
 void netdev_give_back(const struct spec *s, pid_t pid, struct netdev_moved *moved);
+
+/* ---- seccomp.c: linux.seccomp compiled to classic BPF ---- */
+const char *seccomp_native_arch(void);  /* its SCMP_ARCH_* name */
+enum sc_names { SC_ACTIONS, SC_OPERATORS, SC_ARCHS, SC_FLAGS };
+const char *seccomp_name(enum sc_names kind, size_t i);
+/* Compiles for a kernel of architecture `native` (an SCMP_ARCH_* name); linear:
+ * a chain of compares instead of a binary search (for comparison only). */
+int seccomp_compile(const struct seccomp *sc, const char *native, bool linear, struct sc_prog *out);
+void seccomp_prog_free(struct sc_prog *p);
+/* Runs the program over seccomp_data fields; returns its SECCOMP_RET_* and counts the steps. */
+uint32_t seccomp_run(const struct sc_prog *p, uint32_t nr, uint32_t arch, const uint64_t *args, size_t *steps);
+int seccomp_lookup(const char *name, const char *arch, uint32_t *nr); /* -1, no error recorded: unknown */
+void seccomp_dump(const struct sc_prog *p, struct buf *b);
+/* `grid debug seccomp`: the program of a bundle's config, one instruction a
+ * line; with a syscall name, what it returns for it and in how many steps. */
+int seccomp_debug(const char *bundle, const char *arch, bool linear, const char *syscall_name);
+/* In the init: whether the filter must go in before the capabilities are dropped. */
+bool seccomp_early(const struct spec *s, const struct caps *c);
+/* In the init: installs the filter; with notify, sends the listener fd and the state. */
+int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s, const struct state *st,
+		    enum status status, pid_t pid);
 
 /* ---- container.c: the operations the command line calls ---- */
 extern bool cgroups_disabled; /* --cgroup-manager disabled */

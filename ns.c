@@ -278,7 +278,13 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	}
 	if (apply_sysctl(s) < 0 || rootfs_finish(in) < 0)
 		return -1;
-	if (apply_rlimits(s) < 0 || set_user(in) < 0)
+	if (apply_rlimits(s) < 0)
+		return -1;
+	/* as late as the kernel lets us: see seccomp_early */
+	if (seccomp_early(s, &in->caps) &&
+	    seccomp_install(&in->seccomp, in->listener_fd, s, in->st, ST_CREATING, 0) < 0)
+		return -1;
+	if (set_user(in) < 0)
 		return -1;
 	if (chdir(s->cwd) < 0)
 		return fail(errno, "process.cwd %s", s->cwd);
@@ -292,21 +298,25 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
  * become the container's user, who may not write there. */
 /* After `start` released us: the startContainer hooks, inside the
  * container; on failure `start` reads why from start.error. */
-static void start_hooks(const struct init *in, int errfd)
+static void __attribute__((noreturn)) start_failed(int errfd)
 {
-	const char *msg;
+	const char *msg = last_error();
 
-	if (hooks_run(in->spec, HOOK_START_CONTAINER, in->st, ST_CREATED, getpid()) == 0)
-		return;
-	msg = last_error();
-	if (write(errfd, msg, strlen(msg)) < 0)
+	if (errfd < 0 || write(errfd, msg, strlen(msg)) < 0)
 		fprintf(stderr, "grid: %s\n", msg);
 	_exit(1);
 }
 
+static void start_hooks(const struct init *in, int errfd)
+{
+	if (hooks_run(in->spec, HOOK_START_CONTAINER, in->st, ST_CREATED, getpid()) < 0)
+		start_failed(errfd);
+}
+
 static void __attribute__((noreturn)) init_main(struct init *in)
 {
-	char exe[PATH_MAX], go;
+	char exe[PATH_MAX], go, msg[32];
+	pid_t host_pid;
 	ssize_t n;
 	int errfd;
 
@@ -327,23 +337,30 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	}
 	prctl(PR_SET_PDEATHSIG, 0);
 	send_msg(in->sync_fd, 'K', "");
+	/* "G" and our pid as the runtime sees it */
 	do
-		n = read(in->sync_fd, &go, 1);
+		n = read(in->sync_fd, msg, sizeof msg - 1);
 	while (n < 0 && errno == EINTR);
-	if (n != 1)
+	if (n < 1 || msg[0] != 'G')
 		_exit(1); /* the runtime died before recording the container */
+	msg[n] = 0;
+	host_pid = atoi(msg + 1);
 	close(in->sync_fd);
 	do
 		n = read(in->fifo_fd, &go, 1);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
-	if (errfd >= 0)
+	if (in->spec->nhooks[HOOK_START_CONTAINER])
 		start_hooks(in, errfd);
 	if (process_apply_lsm(in->spec) < 0) {
 		fprintf(stderr, "grid: %s\n", last_error());
 		_exit(126);
 	}
+	/* the last thing before execve, so that none of Grid's setup is filtered */
+	if (!seccomp_early(in->spec, &in->caps) &&
+	    seccomp_install(&in->seccomp, in->listener_fd, in->spec, in->st, ST_CREATED, host_pid) < 0)
+		start_failed(errfd);
 	execve(exe, (char *const *)in->spec->args, (char *const *)in->spec->env);
 	fprintf(stderr, "grid: exec %s: %s\n", exe, errtext(errno));
 	_exit(errno == ENOENT ? 127 : 126);

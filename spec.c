@@ -189,13 +189,6 @@ int note_unenforced(struct pctx *c, const char *path)
 	return s->unenforced[s->nunenforced++] ? 0 : -1;
 }
 
-/* A field a later part of Grid enforces: accepted and reported. */
-static int f_unenforced(struct pctx *c, int v, const char *path)
-{
-	(void)v;
-	return note_unenforced(c, path);
-}
-
 /* An array of objects: one zeroed element per entry, then fn on each. */
 static int object_array(struct pctx *c, int v, const char *path, void *out, size_t elem, size_t *n, elem_fn fn)
 {
@@ -1019,7 +1012,7 @@ static int f_linux(struct pctx *c, int v, const char *path)
 		{ "maskedPaths", f_masked }, { "readonlyPaths", f_readonly }, { "sysctl", f_sysctl },
 		{ "resources", f_resources }, { "netDevices", f_netdevices }, { "cgroupsPath", f_cgroups_path },
 		{ "uidMappings", f_uid_maps }, { "gidMappings", f_gid_maps },
-		{ "timeOffsets", f_time_offsets }, { "devices", f_devices }, { "seccomp", f_unenforced },
+		{ "timeOffsets", f_time_offsets }, { "devices", f_devices }, { "seccomp", seccomp_parse },
 		{ "mountLabel", f_mount_label }, { "intelRdt", f_intel_rdt }, { "personality", f_personality },
 		{ "memoryPolicy", f_memory_policy },
 	};

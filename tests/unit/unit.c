@@ -466,6 +466,230 @@ static void test_devices_bpf(void)
 	   strstr(last_error(), "linux.resources.devices: 3 rules need"), "a program larger than the buffer is refused");
 }
 
+/* ---- seccomp: the compiled program run by an interpreter of the test's own ---- */
+
+struct sdata { /* struct seccomp_data */
+	uint32_t nr, arch;
+	uint64_t ip;
+	uint64_t args[6];
+};
+
+/* Classic BPF as the kernel runs it for seccomp: every jump forward and in range. */
+static uint32_t sc_run(const struct sc_prog *p, const struct sdata *d, bool *valid)
+{
+	uint32_t A = 0, words[16];
+	size_t pc = 0;
+
+	_Static_assert(sizeof *d == sizeof words, "seccomp_data is 64 bytes");
+	memcpy(words, d, sizeof words);
+	*valid = false;
+	while (pc < p->len) {
+		const struct sock_insn *i = &p->insn[pc++];
+		switch (i->code) {
+		case 0x20: if (i->k % 4 || i->k >= 64) return 0; A = words[i->k / 4]; break;
+		case 0x54: A &= i->k; break;
+		case 0x05: pc += i->k; break;
+		case 0x15: pc += A == i->k ? i->jt : i->jf; break;
+		case 0x25: pc += A > i->k ? i->jt : i->jf; break;
+		case 0x35: pc += A >= i->k ? i->jt : i->jf; break;
+		case 0x06: *valid = true; return i->k;
+		default: return 0;
+		}
+	}
+	return 0;
+}
+
+static bool compile_json(const char *seccomp_json, const char *arch, struct sc_prog *p, struct spec *s)
+{
+	char json[200000];
+
+	snprintf(json, sizeof json, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"linux\":{\"seccomp\":%s}}",
+		 seccomp_json);
+	if (parse(s, json) < 0)
+		return false;
+	return seccomp_compile(&s->seccomp, arch, false, p) == 0;
+}
+
+#define X86_64 0xc000003eu
+#define I386 0x40000003u
+#define AARCH64 0xc00000b7u
+#define ALLOW 0x7fff0000u
+#define ERRNO(e) (0x00050000u | (e))
+#define KILLP 0x80000000u
+
+static uint32_t call(const struct sc_prog *p, uint32_t arch, uint32_t nr, uint64_t a0, uint64_t a1)
+{
+	struct sdata d = { nr, arch, 0, { a0, a1 } };
+	bool valid;
+	uint32_t r = sc_run(p, &d, &valid);
+
+	return valid ? r : 0xdeadbeef;
+}
+
+static void test_seccomp_ops(void)
+{
+	static const struct {
+		const char *op;
+		uint64_t value, value2, arg;
+		bool match;
+	} c[] = {
+		{ "EQ", 5, 0, 5, true }, { "EQ", 5, 0, 6, false }, { "EQ", 5, 0, 5 | 1ull << 32, false },
+		{ "NE", 5, 0, 5, false }, { "NE", 5, 0, 5 | 1ull << 32, true },
+		{ "GT", 5, 0, 6, true }, { "GT", 5, 0, 5, false }, { "GT", 5, 0, 1ull << 32, true },
+		{ "GT", 1ull << 32, 0, 0xffffffff, false }, { "GE", 5, 0, 5, true }, { "GE", 5, 0, 4, false },
+		{ "GE", 1ull << 33, 0, (1ull << 33) - 1, false }, { "LT", 5, 0, 4, true }, { "LT", 5, 0, 5, false },
+		{ "LT", 1ull << 32, 0, 0xffffffff, true }, { "LT", 5, 0, 1ull << 32, false },
+		{ "LE", 5, 0, 5, true }, { "LE", 5, 0, 6, false }, { "LE", ~0ull, 0, ~0ull, true },
+		{ "MASKED_EQ", 0xff00000000ull | 0xf0, 0x1200000000ull | 0x30, 0xab1200000035ull, true },
+		{ "MASKED_EQ", 0xff00000000ull | 0xf0, 0x1200000000ull | 0x30, 0xab1300000035ull, false },
+	};
+
+	for (size_t i = 0; i < countof(c); i++) {
+		char j[512];
+		struct spec s;
+		struct sc_prog p;
+		snprintf(j, sizeof j, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+			 "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":[{\"index\":1,\"value\":%llu,"
+			 "\"valueTwo\":%llu,\"op\":\"SCMP_CMP_%s\"}]}]}",
+			 (unsigned long long)c[i].value, (unsigned long long)c[i].value2, c[i].op);
+		if (!compile_json(j, "SCMP_ARCH_X86_64", &p, &s)) {
+			ok(false, "seccomp %s compiles", c[i].op);
+			continue;
+		}
+		ok(call(&p, X86_64, 135, 0, c[i].arg) == (c[i].match ? ERRNO(7) : ALLOW),
+		   "seccomp %s %#llx against %#llx: %s", c[i].op, (unsigned long long)c[i].value,
+		   (unsigned long long)c[i].arg, c[i].match ? "matches" : "does not match");
+		ok(call(&p, X86_64, 136, 0, c[i].arg) == ALLOW, "seccomp %s: another syscall is allowed", c[i].op);
+		seccomp_prog_free(&p);
+		spec_free(&s);
+	}
+}
+
+static void test_seccomp_arches(void)
+{
+	struct spec s;
+	struct sc_prog p;
+	const char *deny_mkdir = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",%s\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
+				 "\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	char j[512];
+
+	snprintf(j, sizeof j, deny_mkdir, "");
+	ok(compile_json(j, "SCMP_ARCH_X86_64", &p, &s), "seccomp: a deny-list compiles");
+	ok(call(&p, X86_64, 83, 0, 0) == ERRNO(1), "x86_64 mkdir (83) denied with EPERM");
+	ok(call(&p, X86_64, 258, 0, 0) == ERRNO(1), "x86_64 mkdirat (258) denied");
+	ok(call(&p, X86_64, 84, 0, 0) == ALLOW, "x86_64 rmdir allowed");
+	ok(call(&p, I386, 39, 0, 0) == KILLP, "i386 unlisted: killed, not allowed");
+	ok(call(&p, X86_64, 0x40000000 | 83, 0, 0) == KILLP, "x32 unlisted: killed");
+	ok(call(&p, AARCH64, 34, 0, 0) == KILLP, "a foreign arch: killed");
+	seccomp_prog_free(&p);
+	spec_free(&s);
+
+	snprintf(j, sizeof j, deny_mkdir, "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\",\"SCMP_ARCH_PPC64LE\"],");
+	ok(compile_json(j, "SCMP_ARCH_X86_64", &p, &s), "seccomp: with x86 and x32 listed");
+	ok(call(&p, I386, 39, 0, 0) == ERRNO(1), "i386 mkdir (39) denied");
+	ok(call(&p, I386, 83, 0, 0) == ALLOW, "i386 83 is not mkdir: allowed");
+	ok(call(&p, X86_64, 0x40000000 | 83, 0, 0) == ERRNO(1), "x32 mkdir denied");
+	ok(call(&p, X86_64, 0x40000000 | 84, 0, 0) == ALLOW, "x32 rmdir allowed");
+	seccomp_prog_free(&p);
+	spec_free(&s);
+
+	snprintf(j, sizeof j, deny_mkdir, "\"architectures\":[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"],");
+	ok(compile_json(j, "SCMP_ARCH_AARCH64", &p, &s), "seccomp: compiled for aarch64 with arm");
+	ok(call(&p, AARCH64, 34, 0, 0) == ERRNO(1), "aarch64 mkdirat (34) denied");
+	ok(call(&p, 0x40000028u, 39, 0, 0) == ERRNO(1), "arm mkdir (39) denied");
+	ok(call(&p, X86_64, 83, 0, 0) == KILLP, "x86_64 on an aarch64 filter: killed");
+	seccomp_prog_free(&p);
+	spec_free(&s);
+}
+
+/* Every x86_64 name allowed, one rule each: long jumps need trampolines, and
+ * the search must find each number in few steps. */
+static void test_seccomp_big(void)
+{
+	struct spec s;
+	struct sc_prog p;
+	static char j[150000];
+	size_t n = 0, found = 0, max_steps = 0, wrong = 0;
+	const char *names[600];
+	uint32_t nrs[600];
+	char *w = j;
+
+	{
+		static const char *const cand[] = {
+			"read", "write", "open", "close", "stat", "fstat", "lstat", "poll", "lseek", "mmap", "mprotect",
+			"munmap", "brk", "rt_sigaction", "rt_sigprocmask", "ioctl", "pread64", "pwrite64", "readv",
+			"writev", "access", "pipe", "select", "sched_yield", "mremap", "msync", "mincore", "madvise",
+			"dup", "dup2", "pause", "nanosleep", "getitimer", "alarm", "setitimer", "getpid", "sendfile",
+			"socket", "connect", "accept", "sendto", "recvfrom", "clone", "fork", "vfork", "execve", "exit",
+			"wait4", "kill", "uname", "fcntl", "flock", "fsync", "truncate", "getcwd", "chdir", "rename",
+			"rmdir", "creat", "link", "unlink", "symlink", "readlink", "chmod", "chown", "umask",
+			"getuid", "getgid", "setuid", "setgid", "geteuid", "getppid", "setsid", "personality",
+			"statfs", "prctl", "mount", "umount2", "gettid", "futex", "epoll_create", "getdents64",
+			"exit_group", "openat", "mkdirat", "fchownat", "newfstatat", "unlinkat", "pipe2", "dup3",
+			"prlimit64", "getrandom", "memfd_create", "execveat", "statx", "clone3", "openat2",
+			"close_range", "faccessat2", "epoll_pwait2", "futex_waitv", "set_mempolicy_home_node",
+		};
+		w += sprintf(w, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[");
+		for (size_t i = 0; i < countof(cand); i++) {
+			uint32_t nr;
+			if (seccomp_lookup(cand[i], "SCMP_ARCH_X86_64", &nr) < 0)
+				continue;
+			names[n] = cand[i];
+			nrs[n++] = nr;
+			/* each with an argument rule too, to make the blocks long */
+			w += sprintf(w, "%s{\"names\":[\"%s\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":%zu,"
+				     "\"args\":[{\"index\":0,\"value\":%zu,\"op\":\"SCMP_CMP_EQ\"},"
+				     "{\"index\":1,\"value\":7,\"op\":\"SCMP_CMP_GE\"}]},"
+				     "{\"names\":[\"%s\"],\"action\":\"SCMP_ACT_ALLOW\"}",
+				     i ? "," : "", cand[i], 100 + n, 1000 + n, cand[i]);
+		}
+		w += sprintf(w, "]}");
+	}
+	ok(compile_json(j, "SCMP_ARCH_X86_64", &p, &s), "seccomp: %zu syscalls with argument rules compile", n);
+	ok(p.len > 512, "the program (%zu instructions) is long enough to need trampolines", p.len);
+	for (size_t i = 0; i < n; i++) {
+		struct sdata d = { nrs[i], X86_64, 0, { 0, 0 } };
+		bool valid;
+		size_t steps = 0;
+		if (sc_run(&p, &d, &valid) == ALLOW && valid)
+			found++;
+		else
+			wrong++;
+		d.args[0] = 1000 + i + 1;
+		d.args[1] = 9;
+		if (sc_run(&p, &d, &valid) != ERRNO(100 + i + 1) || !valid)
+			wrong++;
+		seccomp_run(&p, nrs[i], X86_64, NULL, &steps);
+		if (steps > max_steps)
+			max_steps = steps;
+	}
+	ok(found == n && !wrong, "every syscall reaches its rules (%zu of %zu; %zu wrong)", found, n, wrong);
+	ok(call(&p, X86_64, 83, 0, 0) == ERRNO(38), "an unlisted syscall gets defaultErrnoRet");
+	ok(max_steps < 30, "at most %zu instructions run for any of the %zu syscalls", max_steps, n);
+	(void)names;
+	seccomp_prog_free(&p);
+	spec_free(&s);
+}
+
+static void test_seccomp_refusals(void)
+{
+	struct spec s;
+	struct sc_prog p;
+
+	ok(!compile_json("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+			 "SCMP_ARCH_X86_64", &p, &s) && strstr(last_error(), "syscalls[0].names"),
+	   "empty names refused: %s", last_error());
+	ok(!compile_json("{\"syscalls\":[]}", "SCMP_ARCH_X86_64", &p, &s) && strstr(last_error(), "defaultAction: required"),
+	   "defaultAction required: %s", last_error());
+	ok(!compile_json("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\","
+			 "\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}", "SCMP_ARCH_X86_64", &p, &s) &&
+	   strstr(last_error(), "args[0].index"), "arg index 6 refused: %s", last_error());
+	ok(!compile_json("{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/x\"}", "SCMP_ARCH_X86_64", &p, &s) &&
+	   strstr(last_error(), "defaultAction"), "NOTIFY as the default refused: %s", last_error());
+	ok(!compile_json("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerMetadata\":\"m\"}", "SCMP_ARCH_X86_64", &p, &s) &&
+	   strstr(last_error(), "listenerMetadata"), "listenerMetadata without listenerPath refused: %s", last_error());
+}
+
 int main(void)
 {
 	test_samples("good", true);
@@ -481,6 +705,10 @@ int main(void)
 	test_caps();
 	test_devices_bpf();
 	test_devices_bpf_random();
+	test_seccomp_ops();
+	test_seccomp_arches();
+	test_seccomp_big();
+	test_seccomp_refusals();
 	printf("1..%d\n", n_test);
 	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
