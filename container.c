@@ -641,6 +641,10 @@ static int wait_container(pid_t pid, int master)
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0)
 		return fail(errno, "signalfd");
+	/* a program as short as /bin/true may be gone already: its SIGCHLD came
+	 * before it was blocked, and will not come again */
+	if (waitpid(pid, &status, WNOHANG) == pid)
+		exited = true;
 	if (master >= 0 && isatty(0)) {
 		struct termios raw;
 		if (tcgetattr(0, &saved_tio) == 0) {

@@ -235,6 +235,7 @@ record_all() {
 	host_hook poststart "touch $TMP/poststart.ran"
 	host_hook poststop "cat > $TMP/poststop.json"
 	run grid run --bundle "$BUNDLE" c1
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -e "$TMP/poststart.ran" ]
 	jq -e '.status == "stopped"' "$TMP/poststop.json"
