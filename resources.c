@@ -60,6 +60,23 @@ static void max_or(char *buf, int64_t v)
 		num(buf, v);
 }
 
+/* A signed number written as it is on v1, and on v2 as it is or "max" for
+ * a negative one; zero is skipped by `update`. */
+static int int_write(struct pctx *c, int v, const char *p, enum cg_ctrl ctrl, const char *f1, const char *f2,
+		     bool optional)
+{
+	int64_t x;
+	char a[32], b[32];
+
+	if (i64(c, v, p, &x) < 0)
+		return -1;
+	if (update_mode && x == 0)
+		return 0;
+	num(a, x);
+	max_or(b, x);
+	return add(c, p, ctrl, f1, a, f2, f2 ? b : NULL, optional);
+}
+
 /* ---- memory ---- */
 
 static bool mem_has_limit;
@@ -81,16 +98,7 @@ static int f_mem_limit(struct pctx *c, int v, const char *p)
 
 static int f_mem_reservation(struct pctx *c, int v, const char *p)
 {
-	int64_t x;
-	char a[32], b[32];
-
-	if (i64(c, v, p, &x) < 0)
-		return -1;
-	if (update_mode && x == 0)
-		return 0;
-	num(a, x);
-	max_or(b, x);
-	return add(c, p, CG_MEMORY, "memory.soft_limit_in_bytes", a, "memory.low", b, false);
+	return int_write(c, v, p, CG_MEMORY, "memory.soft_limit_in_bytes", "memory.low", false);
 }
 
 static int64_t mem_swap;
@@ -128,24 +136,12 @@ static int mem_swap_write(struct pctx *c)
 
 static int f_mem_kernel(struct pctx *c, int v, const char *p)
 {
-	int64_t x;
-	char a[32];
-
-	if (i64(c, v, p, &x) < 0)
-		return -1;
-	num(a, x);
-	return add(c, p, CG_MEMORY, "memory.kmem.limit_in_bytes", a, NULL, NULL, true);
+	return int_write(c, v, p, CG_MEMORY, "memory.kmem.limit_in_bytes", NULL, true);
 }
 
 static int f_mem_kernel_tcp(struct pctx *c, int v, const char *p)
 {
-	int64_t x;
-	char a[32];
-
-	if (i64(c, v, p, &x) < 0)
-		return -1;
-	num(a, x);
-	return add(c, p, CG_MEMORY, "memory.kmem.tcp.limit_in_bytes", a, NULL, NULL, true);
+	return int_write(c, v, p, CG_MEMORY, "memory.kmem.tcp.limit_in_bytes", NULL, true);
 }
 
 static int f_mem_swappiness(struct pctx *c, int v, const char *p)
@@ -242,15 +238,7 @@ static int f_cpu_burst(struct pctx *c, int v, const char *p)
 
 static int f_cpu_rt_runtime(struct pctx *c, int v, const char *p)
 {
-	int64_t x;
-	char a[32];
-
-	if (i64(c, v, p, &x) < 0)
-		return -1;
-	if (update_mode && x == 0)
-		return 0;
-	num(a, x);
-	return add(c, p, CG_CPU, "cpu.rt_runtime_us", a, NULL, NULL, false);
+	return int_write(c, v, p, CG_CPU, "cpu.rt_runtime_us", NULL, false);
 }
 
 static int f_cpu_rt_period(struct pctx *c, int v, const char *p)
