@@ -255,10 +255,12 @@ for v in $VARIANTS; do
 		for rt in $(rotate $p "${RTS[@]}"); do
 			: >"$W/batchfail"
 			now; t0=$T
+			wpids=()
 			for ((w = 0; w < p; w++)); do
 				worker "$rt" "$v" $(((N_BATCH + w) / p)) "$w" &
+				wpids+=($!)
 			done
-			wait
+			wait "${wpids[@]}"
 			now
 			name=batch$N_BATCH-seq
 			[ $p -gt 1 ] && name=batch$N_BATCH-par$p
