@@ -433,7 +433,11 @@ awk -F, '
 		if ($7 == "us") { val = sprintf("%.2f", $5 / 1000); p = sprintf("%.2f", $6 / 1000) }
 		printf "%-26s %-5s %-13s %10s %10s %6s\n", $1, $2, $3, val, p, ($8 == "" ? "" : $8 "x")
 	}' "$CSV" | awk 'BEGIN { printf "%-26s %-5s %-13s %10s %10s %6s\n", "figure", "var", "runtime", "median", "p90", "/crun" } { print }'
-	if grep -q ',complete' "$RAW"; then
+	echo
+	echo "peak-rss: /usr/bin/time reports the maximum over the runtime process and the children it waited for; Linux"
+	echo "keeps maxrss across exec, so /usr/bin/time's own pre-exec RSS ($(awk -F, '$1 == "peak-rss" && $3 == "floor" {print $4; exit}' "$RAW") KB, the floor's figure) is a lower bound: below it nothing shows."
+	echo "instr-*: valgrind cachegrind of the runtime process (and its forks; exec not followed)."
+	if grep -q -- '-complete,' "$RAW"; then
 		echo
 		echo "cachegrind runs that did not complete under valgrind (Ir counted only up to the failure):"
 		awk -F, '$1 ~ /-complete$/ && $4 == 0 { printf "  %s %s %s\n", substr($1, 1, length($1) - 9), $2, $3 }' "$RAW" | sort -u
