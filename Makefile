@@ -42,9 +42,12 @@ check-syscalls:
 	tools/gen-syscalls.sh > build/syscalls.h.new
 	diff -u syscalls.h build/syscalls.h.new && echo "syscalls.h matches the kernel headers"
 
-# Benchmarks: the seccomp filter of a 300-rule profile, binary search vs a chain.
+# Benchmarks: the seccomp filter of a 300-rule profile, binary search vs a chain;
+# then Grid vs crun vs runc vs a floor (tools/bench.sh: build/bench/results.csv and
+# summary.txt; under 15 minutes, QUICK=1 about 2).
 bench: grid
 	tools/bench-seccomp.sh $(CURDIR)/grid
+	tools/bench.sh --grid $(CURDIR)/grid $(if $(QUICK),--quick)
 
 deps:
 	@if ! dpkg -s $(DEPS_DEB) >/dev/null 2>&1; then \
