@@ -150,7 +150,7 @@ static void warn_unenforced(const struct spec *s)
 		warn("%s is not enforced by this version of grid", s->unenforced[i]);
 }
 
-static int write_pid_file(const char *path, pid_t pid)
+int write_pid_file(const char *path, pid_t pid)
 {
 	char tmp[PATH_MAX], num[16];
 	int n = snprintf(num, sizeof num, "%d", (int)pid);
@@ -312,13 +312,14 @@ static int create(const struct create_opts *o, struct created *c)
 	c->pid = -1;
 	c->master = -1;
 	c->st.lockfd = -1;
-	if (id_valid(o->id) < 0)
+	if (id_valid(o->id) < 0 || preserve_fds_check(o->preserve_fds) < 0)
 		return -1;
 	if (load_bundle(o->bundle ? o->bundle : ".", bundle, &c->spec, in.rootfs_src) < 0)
 		return -1;
 	have_spec = true;
 	in.spec = &c->spec;
 	in.no_pivot = o->no_pivot;
+	in.preserve_fds = o->preserve_fds;
 	for (int t = 0; t < NS_COUNT; t++)
 		in.ns_fd[t] = -1;
 	in.start_err_fd = in.layer_fd = in.rootfs_dir_fd = in.listener_fd = -1;
@@ -627,7 +628,7 @@ static int pump(int from, int to)
 
 /* Forwards signals to the container and, with a terminal, proxies it to
  * ours; returns the exit code `run` should exit with. */
-static int wait_container(pid_t pid, int master)
+int wait_container(pid_t pid, int master)
 {
 	static const int fwd[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
 	sigset_t set;
@@ -656,6 +657,9 @@ static int wait_container(pid_t pid, int master)
 		}
 		copy_winsize(master);
 	}
+	/* it may have exited before SIGCHLD was blocked: that signal is lost */
+	if (waitpid(pid, &status, WNOHANG) == pid)
+		exited = true;
 	while (!exited || master >= 0) {
 		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { master, POLLIN, 0 }, { in_open ? 0 : -1, POLLIN, 0 } };
 		if (poll(p, 3, exited ? 100 : -1) < 0) {

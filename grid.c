@@ -12,7 +12,13 @@
 #define GRID_COMMIT "unknown"
 #endif
 
-enum opt_kind { OPT_FLAG, OPT_STRING, OPT_INT };
+enum opt_kind { OPT_FLAG, OPT_STRING, OPT_INT, OPT_LIST };
+
+/* OPT_LIST: every value of a repeatable option, in order */
+struct opt_list {
+	const char **v;
+	size_t n;
+};
 
 struct opt {
 	const char *name; /* long name without "--" */
@@ -35,9 +41,11 @@ static const struct command commands[];
 static int usage_error(const char *cmd, const char *fmt, const char *arg);
 
 /* Parses --name value, --name=value, -n value and -n; options and positional
- * arguments may be mixed; "--" ends the options. Returns the number of
- * positional arguments, moved to the front of argv. */
-static int parse_opts(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts)
+ * arguments may be mixed; "--" ends the options, and so does the positional
+ * argument number `last` (exec: what follows the command is its own). Returns
+ * the number of positional arguments, moved to the front of argv. */
+static int parse_opts_until(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts,
+			    int last)
 {
 	int npos = 0;
 	bool done = false;
@@ -48,6 +56,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const struct opt *
 
 		if (done || a[0] != '-' || a[1] == 0) {
 			argv[npos++] = a;
+			done = done || npos == last;
 			continue;
 		}
 		if (!strcmp(a, "--")) {
@@ -82,6 +91,11 @@ static int parse_opts(const char *cmd, int argc, char **argv, const struct opt *
 		}
 		if (o->kind == OPT_STRING) {
 			*(const char **)o->value = val;
+		} else if (o->kind == OPT_LIST) {
+			struct opt_list *l = o->value;
+			if (!l->v && !(l->v = calloc(argc, sizeof *l->v)))
+				return usage_error(cmd, "%s", "out of memory");
+			l->v[l->n++] = val;
 		} else {
 			char *end;
 			long v = strtol(val, &end, 10);
@@ -91,6 +105,11 @@ static int parse_opts(const char *cmd, int argc, char **argv, const struct opt *
 		}
 	}
 	return npos;
+}
+
+static int parse_opts(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts)
+{
+	return parse_opts_until(cmd, argc, argv, opts, nopts, -1);
 }
 
 static const struct command *find_command(const char *name)
@@ -150,8 +169,6 @@ static int cmd_create_or_run(int argc, char **argv, bool run)
 			return usage_error(cmd, "%s", "bundle given twice");
 		o.bundle = argv[1];
 	}
-	if (o.preserve_fds)
-		warn("--preserve-fds is not supported by this version of grid: ignored");
 	if (o.no_pivot)
 		warn("--no-pivot: the container's old root stays reachable; use only where pivot_root cannot work");
 	return run ? container_run(&o) : container_create(&o);
@@ -165,6 +182,34 @@ static int cmd_create(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
 	return cmd_create_or_run(argc, argv, true);
+}
+
+static int cmd_exec(int argc, char **argv)
+{
+	struct exec_opts o = { .root = g.root };
+	struct opt_list env = { 0 }, caps = { 0 };
+	const struct opt opts[] = {
+		{ "process", 'p', OPT_STRING, &o.process }, { "tty", 't', OPT_FLAG, &o.tty },
+		{ "detach", 'd', OPT_FLAG, &o.detach }, { "pid-file", 0, OPT_STRING, &o.pid_file },
+		{ "console-socket", 0, OPT_STRING, &o.console_socket }, { "cwd", 0, OPT_STRING, &o.cwd },
+		{ "env", 'e', OPT_LIST, &env }, { "user", 'u', OPT_STRING, &o.user },
+		{ "cap", 0, OPT_LIST, &caps }, { "no-new-privs", 0, OPT_FLAG, &o.no_new_privs },
+		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds },
+	};
+	int n = parse_opts_until("exec", argc, argv, opts, countof(opts), 2);
+
+	if (n < 0 || need_args("exec", n, 1, o.process ? 1 : n) < 0)
+		return -1;
+	if (!o.process && n < 2)
+		return usage_error("exec", "%s", "missing the command (or --process FILE)");
+	o.id = argv[0];
+	o.args = argv + 1;
+	o.nargs = n - 1;
+	o.env = env.v;
+	o.nenv = env.n;
+	o.caps = caps.v;
+	o.ncaps = caps.n;
+	return container_exec(&o);
 }
 
 static int cmd_start(int argc, char **argv)
@@ -396,11 +441,14 @@ static int cmd_help(int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "create", "[--bundle DIR] [--pid-file FILE] [--console-socket PATH] [--no-pivot] ID [BUNDLE]",
+	{ "create", "[--bundle DIR] [--pid-file FILE] [--console-socket PATH] [--preserve-fds N] [--no-pivot] ID [BUNDLE]",
 	  "create a container from a bundle; its program waits for start", cmd_create },
 	{ "start", "ID", "run the program of a created container", cmd_start },
 	{ "run", "[--bundle DIR] [--detach] [--pid-file FILE] [--console-socket PATH] [--keep] ID",
 	  "create and start a container; in the foreground wait for it and delete it", cmd_run },
+	{ "exec", "[--process FILE] [--tty] [--detach] [--pid-file FILE] [--console-socket PATH] [--cwd DIR] "
+		  "[--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [CMD ARGS...]",
+	  "run a new process in a running container", cmd_exec },
 	{ "state", "ID", "print a container's state as JSON", cmd_state },
 	{ "kill", "[--all] ID [SIGNAL]", "send a signal (default TERM) to a container's init", cmd_kill },
 	{ "delete", "[--force] ID", "delete a stopped container (--force: kill it first)", cmd_delete },
@@ -504,7 +552,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int k = i + 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--"))
+		/* exec: the options of the command after the id are its own */
+		if (!strcmp(argv[k], "--") || (c->fn == cmd_exec && argv[k][0] != '-'))
 			break;
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
 			char *name = (char *)c->name;

@@ -241,6 +241,8 @@ struct spec {
 
 int spec_parse(struct spec *s, const char *json, size_t len, const char *what);
 int spec_load(struct spec *s, const char *path);
+/* A standalone process object (exec --process) in place of s's process. */
+int spec_parse_process(struct spec *s, const char *text, size_t len, const char *what);
 void spec_free(struct spec *s);
 const char *spec_annotation(const struct spec *s, const char *key);
 const char *ns_name(enum ns_type t);
@@ -401,6 +403,7 @@ struct init {
 	struct caps caps;      /* resolved when spec->has_caps */
 	struct sc_prog seccomp;/* compiled by the runtime; insn NULL: none */
 	int listener_fd;       /* connected to linux.seccomp.listenerPath, or -1 */
+	int preserve_fds;      /* fds 3..3+n-1 pass into the container */
 };
 pid_t ns_spawn(struct init *in);           /* parent: returns the init's host pid */
 int ns_open_paths(struct init *in);        /* parent: open and type-check ns paths */
@@ -411,7 +414,18 @@ void mounts_release(struct init *in);
 int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
 int init_before_pivot(struct init *in);    /* child: the hooks' moment before pivot_root */
 const char *layer_choose(const char *annotation);
-int tty_create(struct init *in, int *master);  /* child, after pivot */
+/* child: the capability bounding set, groups, uid/gid, capabilities, umask */
+int set_user(const struct spec *s, const struct caps *c);
+/* child: args[0] resolved as execvp would, with the words podman maps to exit codes */
+int find_executable(const struct spec *s, char *out, size_t size);
+int apply_rlimits(const struct spec *s);
+/* Checks that fds 3..3+n-1 are open (they pass into the container). */
+int preserve_fds_check(int n);
+/* child, just before execve: fds 3..3+n-1 stay open, every later one closes */
+int preserve_fds_apply(int n);
+/* child, in the container's mount namespace: a pty whose slave becomes our
+ * stdio and controlling terminal (and /dev/console when console is set) */
+int tty_create(const struct spec *s, bool console, int *master);
 int send_fd(int sock, int fd, const char *payload);
 int recv_fd(int sock, char *buf, size_t size, int *fd);
 int console_socket_send(const char *path, int master);
@@ -484,5 +498,21 @@ int container_delete(const char *root, const char *id, bool force);
 int container_list(const char *root, bool json, bool quiet);
 int write_default_spec(const char *bundle);
 int parse_signal(const char *s);
+int write_pid_file(const char *path, pid_t pid);
+/* Foreground: forwards signals to pid, proxies the pty master if any, and
+ * returns the exit code to exit with (128+N for signal N). */
+int wait_container(pid_t pid, int master);
+
+/* ---- exec.c: a new process in a running container ---- */
+struct exec_opts {
+	const char *root, *id, *process, *console_socket, *pid_file, *cwd, *user;
+	bool tty, detach, no_new_privs;
+	int preserve_fds;
+	const char **env, **caps; /* --env K=V, --cap CAP, as given */
+	size_t nenv, ncaps;
+	char **args;               /* the command after the id; nargs 0: the config's */
+	size_t nargs;
+};
+int container_exec(const struct exec_opts *o);
 
 #endif

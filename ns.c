@@ -30,6 +30,9 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 #define NS_GET_NSTYPE 0xb703 /* _IO(0xb7, 0x3) */
 
 int ns_clone_flag(enum ns_type t)
@@ -120,7 +123,7 @@ static void send_msg(int fd, char kind, const char *text)
 	}
 }
 
-static int apply_rlimits(const struct spec *s)
+int apply_rlimits(const struct spec *s)
 {
 	for (size_t i = 0; i < s->nrlimits; i++) {
 		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
@@ -147,11 +150,9 @@ static int apply_sysctl(const struct spec *s)
 
 /* Without process.capabilities, root keeps root's capabilities and any
  * other user ends with none, as setresuid leaves them. */
-static int set_user(const struct init *in)
+int set_user(const struct spec *s, const struct caps *c)
 {
-	const struct spec *s = in->spec;
-
-	if (s->has_caps && caps_bound(&in->caps) < 0)
+	if (s->has_caps && caps_bound(c) < 0)
 		return -1;
 	if (setgroups(s->ngroups, s->groups) < 0)
 		return fail(errno, "process.user: setgroups");
@@ -159,7 +160,7 @@ static int set_user(const struct init *in)
 		return fail(errno, "process.user: setgid %u", (unsigned)s->gid);
 	if (setresuid(s->uid, s->uid, s->uid) < 0)
 		return fail(errno, "process.user: setuid %u", (unsigned)s->uid);
-	if (s->has_caps && caps_apply(&in->caps) < 0)
+	if (s->has_caps && caps_apply(c) < 0)
 		return -1;
 	if (s->umask >= 0)
 		umask(s->umask);
@@ -177,7 +178,7 @@ static const char *env_path(const struct spec *s)
 /* Finds args[0] the way execvp would, as the container's user, so that a
  * missing or unusable program fails `create` with the words podman and
  * docker map to exit codes 127 and 126. */
-static int find_executable(const struct spec *s, char *out, size_t size)
+int find_executable(const struct spec *s, char *out, size_t size)
 {
 	const char *name = s->args[0], *p;
 	struct stat st;
@@ -207,6 +208,33 @@ static int find_executable(const struct spec *s, char *out, size_t size)
 	if (denied)
 		return fail(EACCES, "exec: \"%s\"", name);
 	return failx("exec: \"%s\": executable file not found in $PATH", name);
+}
+
+int preserve_fds_check(int n)
+{
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return fail(errno, "--preserve-fds %d: fd %d", n, fd);
+	return 0;
+}
+
+/* As runc does: what the caller handed us beyond stdio and the preserved
+ * fds must not reach the container. */
+int preserve_fds_apply(int n)
+{
+	for (int fd = 3; fd < 3 + n; fd++) {
+		int flags = fcntl(fd, F_GETFD);
+		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+			return fail(errno, "--preserve-fds: fd %d", fd);
+	}
+	if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	for (int fd = 3 + n; fd < 1024; fd++) {
+		int flags = fcntl(fd, F_GETFD);
+		if (flags >= 0 && !(flags & FD_CLOEXEC))
+			fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+	}
+	return 0;
 }
 
 /* Asks the runtime to run its prestart and createRuntime hooks now, and
@@ -270,7 +298,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	if (rootfs_setup(in) < 0)
 		return -1;
 	if (s->terminal) {
-		if (tty_create(in, &master) < 0)
+		if (tty_create(s, true, &master) < 0)
 			return -1;
 		if (send_fd(in->sync_fd, master, "T") < 0)
 			return -1;
@@ -284,7 +312,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	if (seccomp_early(s, &in->caps) &&
 	    seccomp_install(&in->seccomp, in->listener_fd, s, in->st, ST_CREATING, 0) < 0)
 		return -1;
-	if (set_user(in) < 0)
+	if (set_user(s, &in->caps) < 0)
 		return -1;
 	if (chdir(s->cwd) < 0)
 		return fail(errno, "process.cwd %s", s->cwd);
@@ -360,6 +388,8 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	/* the last thing before execve, so that none of Grid's setup is filtered */
 	if (!seccomp_early(in->spec, &in->caps) &&
 	    seccomp_install(&in->seccomp, in->listener_fd, in->spec, in->st, ST_CREATED, host_pid) < 0)
+		start_failed(errfd);
+	if (preserve_fds_apply(in->preserve_fds) < 0)
 		start_failed(errfd);
 	execve(exe, (char *const *)in->spec->args, (char *const *)in->spec->env);
 	fprintf(stderr, "grid: exec %s: %s\n", exe, errtext(errno));

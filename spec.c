@@ -1216,6 +1216,42 @@ int spec_load(struct spec *s, const char *path)
 	return ret;
 }
 
+/* `exec --process FILE`: a process object replaces the config's process;
+ * the rest of s (namespaces, seccomp, ...) stays. */
+int spec_parse_process(struct spec *s, const char *text, size_t len, const char *what)
+{
+	struct json j;
+	struct pctx c = { &j, s };
+	int ret;
+
+	s->has_process = s->terminal = s->no_new_privileges = s->has_oom_score_adj = false;
+	s->has_caps = s->has_ioprio = s->has_scheduler = false;
+	s->console_height = s->console_width = 0;
+	s->uid = s->gid = 0;
+	s->umask = -1;
+	s->groups = NULL;
+	s->ngroups = s->nargs = s->nenv = s->nrlimits = 0;
+	s->args = s->env = NULL;
+	s->cwd = NULL;
+	s->rlimits = NULL;
+	for (int set = 0; set < CAP_SETS; set++) {
+		s->caps[set] = NULL;
+		s->ncaps[set] = 0;
+	}
+	s->apparmor_profile = s->selinux_label = NULL;
+	s->cpu_initial = s->cpu_final = NULL;
+	if (json_parse(&j, text, len, what) < 0)
+		return -1;
+	ret = f_process(&c, 0, "process");
+	json_free(&j);
+	if (ret < 0) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s: %s", what, last_error());
+		set_error_text(msg);
+	}
+	return ret;
+}
+
 void spec_free(struct spec *s)
 {
 	arena_free(&s->arena);

@@ -17,7 +17,7 @@
 
 #include "grid.h"
 
-int tty_create(struct init *in, int *master)
+int tty_create(const struct spec *s, bool console, int *master)
 {
 	char name[64];
 	int m, slave, n, unlock = 0;
@@ -36,16 +36,16 @@ int tty_create(struct init *in, int *master)
 		close(m);
 		return fail(errno, "open %s", name);
 	}
-	if (in->spec->console_height || in->spec->console_width) {
-		struct winsize ws = { .ws_row = in->spec->console_height, .ws_col = in->spec->console_width };
+	if (s->console_height || s->console_width) {
+		struct winsize ws = { .ws_row = s->console_height, .ws_col = s->console_width };
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
-	if (lstat("/dev/console", &st) < 0 && errno == ENOENT) {
+	if (console && lstat("/dev/console", &st) < 0 && errno == ENOENT) {
 		int fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
 	}
-	if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) {
+	if (console && mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) {
 		fail(errno, "bind %s on /dev/console", name);
 		goto bad;
 	}

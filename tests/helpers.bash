@@ -19,7 +19,7 @@ grid() {
 	fi
 	# A container that outlives this command keeps its stdio, which are the runtime's: if those
 	# were the pipe of bats' `run` or of $(...), the caller would wait for the container to exit.
-	# So give create and run --detach files of their own, and show what grid itself printed.
+	# So give create, run --detach and exec --detach files of their own, and show what grid itself printed.
 	local out rc=0
 	out=$(mktemp -p "$TMP" stdio.XXXXXX)
 	timeout -k 5 "$GRID_TIMEOUT" "$GRID_BIN" "$@" </dev/null >"$out.out" 2>"$out.err" || rc=$?
@@ -28,7 +28,7 @@ grid() {
 	return $rc
 }
 
-# spawns_detached ARGS...: is this `grid create` or `grid run --detach`?
+# spawns_detached ARGS...: is this `grid create`, `grid run --detach` or `grid exec --detach`?
 spawns_detached() {
 	local -a a=("$@")
 	local i=0 cmd=
@@ -44,7 +44,7 @@ spawns_detached() {
 	done
 	case $cmd in
 	create) return 0 ;;
-	run)
+	run | exec)
 		for ((; i < ${#a[@]}; i++)); do
 			case ${a[i]} in -d | --detach) return 0 ;; esac
 		done
