@@ -657,9 +657,6 @@ int wait_container(pid_t pid, int master)
 		}
 		copy_winsize(master);
 	}
-	/* it may have exited before SIGCHLD was blocked: that signal is lost */
-	if (waitpid(pid, &status, WNOHANG) == pid)
-		exited = true;
 	while (!exited || master >= 0) {
 		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { master, POLLIN, 0 }, { in_open ? 0 : -1, POLLIN, 0 } };
 		if (poll(p, 3, exited ? 100 : -1) < 0) {
