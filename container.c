@@ -702,6 +702,7 @@ int wait_container(pid_t pid, int master)
 
 int container_run(const struct create_opts *o)
 {
+	struct cgroup cg;
 	struct created c;
 	int code;
 
@@ -715,6 +716,8 @@ int container_run(const struct create_opts *o)
 		snprintf(msg, sizeof msg, "%s", last_error());
 		kill(c.pid, SIGKILL);
 		waitpid(c.pid, NULL, 0);
+		if (c.st.cgroup[0] && cgroup_load(&cg, c.st.cgroup) == 0)
+			cgroup_remove(&cg);
 		remove_tree(c.st.dir);
 		poststop_hooks(&c.spec, &c.st);
 		created_free(&c);

@@ -102,6 +102,23 @@ teardown() {
 		done
 		problems=1
 	fi
+	# the default cgroups of this test's roots: /grid/r-<hash of the root>
+	for root in "$GRID_ROOT" "${EXTRA_ROOTS[@]}"; do
+		local cg
+		for cg in /sys/fs/cgroup/*/grid/"$(root_key "$root")"; do
+			[ -d "$cg" ] || continue
+			for i in $(seq 20); do
+				[ -z "$(find "$cg" -mindepth 1 -type d 2>/dev/null)" ] && break
+				sleep 0.1
+			done
+			if [ -n "$(find "$cg" -mindepth 1 -type d 2>/dev/null)" ]; then
+				echo "teardown: cgroup left behind: $cg/$(ls "$cg" | grep -v '\.' | head -3 | tr '\n' ' ')" >&2
+				find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+				problems=1
+			fi
+			rmdir "$cg" 2>/dev/null
+		done
+	done
 	for root in "$GRID_ROOT" "${EXTRA_ROOTS[@]}"; do
 		if [ -d "$root" ] && [ -n "$(ls -A "$root")" ]; then
 			echo "teardown: $root not empty:" $(ls -A "$root") >&2
