@@ -331,7 +331,7 @@ static int create(const struct create_opts *o, struct created *c)
 		failx("--console-socket given but process.terminal is false");
 		goto bad;
 	}
-	in.layer = layer_choose(spec_annotation(&c->spec, LAYER_ANNOTATION));
+	in.layer = layer_choose(spec_annotation(&c->spec, LAYER_ANNOTATION), in.rootfs_src);
 	if (strcmp(in.layer, "overlay") && strcmp(in.layer, "aufs") && strcmp(in.layer, "none")) {
 		failx("annotation %s: \"%s\" is not auto, overlay, aufs or none", LAYER_ANNOTATION, in.layer);
 		goto bad;

@@ -1,12 +1,14 @@
 /* fs.c - small file and directory helpers: bounded reads, atomic writes,
- * mkdir -p, and a recursive remove that never follows links or crosses
- * into another mount. */
+ * mkdir -p, a recursive remove that never follows links or crosses into
+ * another mount, and a recursive copy (for tmpcopyup). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -215,4 +217,82 @@ int path_join(char *out, size_t size, const char *a, const char *b)
 	if (n < 0 || (size_t)n >= size)
 		return fail(ENAMETOOLONG, "path %s/%s", a, b);
 	return 0;
+}
+
+/* Copies the entry `name` of directory `from` (already stat'ed as `st`) into
+ * directory `to`, keeping its type, mode, owner and, for a directory, its
+ * contents. Links are copied as links, never followed. */
+static int copy_entry(int from, int to, const char *name, const struct stat *st, int depth)
+{
+	int ret = 0;
+
+	if (S_ISDIR(st->st_mode)) {
+		int s, d;
+		if (mkdirat(to, name, st->st_mode & 07777) < 0 && errno != EEXIST)
+			return fail(errno, "mkdir %s", name);
+		s = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		d = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		ret = s < 0 || d < 0 ? fail(errno, "open %s", name) : copy_tree_at(s, d, depth + 1);
+		if (s >= 0)
+			close(s);
+		if (d >= 0)
+			close(d);
+	} else if (S_ISREG(st->st_mode)) {
+		int s = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		int d = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 07777);
+		for (off_t left = st->st_size; ret == 0 && left > 0;) {
+			ssize_t n = s < 0 || d < 0 ? -1 : sendfile(d, s, NULL, left > (1 << 30) ? 1 << 30 : left);
+			if (n <= 0)
+				ret = fail(n < 0 ? errno : EIO, "copy %s", name);
+			left -= n;
+		}
+		if (s < 0 || d < 0)
+			ret = fail(errno, "open %s", name);
+		if (s >= 0)
+			close(s);
+		if (d >= 0)
+			close(d);
+	} else if (S_ISLNK(st->st_mode)) {
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(from, name, target, sizeof target - 1);
+		if (n < 0)
+			return fail(errno, "readlink %s", name);
+		target[n] = 0;
+		if (symlinkat(target, to, name) < 0)
+			return fail(errno, "symlink %s", name);
+	} else if (mknodat(to, name, st->st_mode, st->st_rdev) < 0) {
+		return fail(errno, "mknod %s", name);
+	}
+	if (ret == 0 && fchownat(to, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		ret = fail(errno, "chown %s", name);
+	if (ret == 0 && !S_ISLNK(st->st_mode) && fchmodat(to, name, st->st_mode & 07777, 0) < 0)
+		ret = fail(errno, "chmod %s", name);
+	return ret;
+}
+
+int copy_tree_at(int from, int to, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd, ret = 0;
+
+	if (depth > 64)
+		return failx("copy: directories nested deeper than 64 levels");
+	fd = dup(from);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return fail(errno, "read directory");
+	}
+	while (ret == 0 && (e = readdir(d))) {
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			ret = fail(errno, "stat %s", e->d_name);
+		else
+			ret = copy_entry(from, to, e->d_name, &st, depth);
+	}
+	closedir(d);
+	return ret;
 }

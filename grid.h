@@ -294,6 +294,7 @@ int write_file(const char *path, const char *data, size_t len, int flags, mode_t
 int mkdir_p(const char *path, mode_t mode);
 int remove_tree_at(int dirfd, const char *name);
 int remove_tree(const char *path);
+int copy_tree_at(int from, int to, int depth);
 int path_join(char *out, size_t size, const char *a, const char *b);
 
 /* ---- state.c: per-container records ---- */
@@ -413,7 +414,7 @@ int mounts_prepare(struct init *in);       /* parent: the layer and bind sources
 void mounts_release(struct init *in);
 int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
 int init_before_pivot(struct init *in);    /* child: the hooks' moment before pivot_root */
-const char *layer_choose(const char *annotation);
+const char *layer_choose(const char *annotation, const char *rootfs);
 /* child: the capability bounding set, groups, uid/gid, capabilities, umask */
 int set_user(const struct spec *s, const struct caps *c);
 /* child: args[0] resolved as execvp would, with the words podman maps to exit codes */

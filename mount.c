@@ -90,7 +90,7 @@ static const struct {
 /* The i-th option name Grid recognizes, NULL past the last (for `features`). */
 const char *mount_option_name(size_t i)
 {
-	static const char *const special[] = { "bind", "rbind", "idmap", "ridmap" };
+	static const char *const special[] = { "bind", "rbind", "idmap", "ridmap", "tmpcopyup" };
 
 	if (i < countof(special))
 		return special[i];
@@ -123,8 +123,10 @@ int mount_parse_options(struct arena *a, struct mount *m, const char **opts, siz
 			*(o[0] == 'r' ? &m->ridmap : &m->idmap) = true;
 			continue;
 		}
-		if (!strcmp(o, "tmpcopyup"))
-			return failx("tmpcopyup is not supported by grid");
+		if (!strcmp(o, "tmpcopyup")) {
+			m->tmpcopyup = true;
+			continue;
+		}
 		for (size_t k = 0; k < countof(recursive_flags) && !known; k++) {
 			if (!strcmp(o, recursive_flags[k].name)) {
 				m->attr_set = (m->attr_set & ~recursive_flags[k].mask) | recursive_flags[k].value;
@@ -591,6 +593,38 @@ static int mount_cgroup(const struct init *in, const struct mount *m, const char
 	return ret;
 }
 
+/* tmpcopyup: the new tmpfs starts with a copy of what the directory under it
+ * held (owner and mode of the directory included), as podman asks for /run
+ * and /tmp of a --read-only container. Returns -1 with errno set. */
+static int mount_copyup(const struct mount *m, const char *dest, unsigned long flags, const char *data)
+{
+	int under, top = -1, ret = -1;
+	struct stat st;
+
+	under = open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (under < 0 || fstat(under, &st) < 0)
+		goto out;
+	/* Writing the copy needs a writable mount: read-only is applied after. */
+	if (mount(m->source ? m->source : m->type, dest, m->type, flags & ~MS_RDONLY, data) < 0)
+		goto out;
+	top = open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (top < 0 || fchown(top, st.st_uid, st.st_gid) < 0 || fchmod(top, st.st_mode & 07777) < 0 ||
+	    copy_tree_at(under, top, 0) < 0 ||
+	    ((flags & MS_RDONLY) && mount(NULL, dest, NULL, MS_REMOUNT | flags, data) < 0)) {
+		int e = errno;
+		umount2(dest, MNT_DETACH);
+		errno = e;
+		goto out;
+	}
+	ret = 0;
+out:
+	if (under >= 0)
+		close(under);
+	if (top >= 0)
+		close(top);
+	return ret;
+}
+
 static int mount_one(const struct init *in, const char *root, const struct mount *m, int tree)
 {
 	char dest[PATH_MAX];
@@ -616,7 +650,8 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 		}
 		if (mkdir_p(dest, 0755) < 0)
 			return -1;
-		if (mount(m->source ? m->source : m->type, dest, m->type, flags, data) < 0)
+		if (m->tmpcopyup ? mount_copyup(m, dest, flags, data) < 0
+				 : mount(m->source ? m->source : m->type, dest, m->type, flags, data) < 0)
 			return fail(errno, "mount %s (%s) on %s", m->source ? m->source : "-", m->type,
 				    m->destination);
 	}
@@ -627,7 +662,24 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 
 /* ---- the write layer ---- */
 
-const char *layer_choose(const char *annotation)
+/* A rootfs that is itself the root of a writable mount was prepared for
+ * this container by its caller (podman, containerd and docker mount an
+ * overlay there): it is used as it is, so that the caller's storage sees
+ * the container's writes and keeps them across a restart, as with runc.
+ * A read-only mount (a squashfs image on flash) still gets a layer. */
+static bool caller_prepared(const char *rootfs)
+{
+	char parent[PATH_MAX + 4];
+	struct stat st, up;
+	struct statvfs vfs;
+
+	snprintf(parent, sizeof parent, "%s/..", rootfs);
+	if (stat(rootfs, &st) < 0 || stat(parent, &up) < 0 || st.st_dev == up.st_dev)
+		return false;
+	return statvfs(rootfs, &vfs) == 0 && !(vfs.f_flag & ST_RDONLY);
+}
+
+const char *layer_choose(const char *annotation, const char *rootfs)
 {
 	char *fs;
 	size_t len;
@@ -635,6 +687,8 @@ const char *layer_choose(const char *annotation)
 
 	if (annotation && strcmp(annotation, "auto") != 0)
 		return annotation;
+	if (caller_prepared(rootfs))
+		return "none";
 	if (read_file("/proc/filesystems", &fs, &len, 1 << 20) == 0) {
 		aufs = strstr(fs, "\taufs\n") != NULL;
 		free(fs);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "grid.h"
 #include "parse.h"
@@ -873,6 +874,11 @@ static int f_dev_mode(struct pctx *c, int v, const char *p) { cur_dev->has_mode 
 static int f_dev_uid(struct pctx *c, int v, const char *p) { cur_dev->has_uid = true; return u32_field(c, v, p, &cur_dev->uid); }
 static int f_dev_gid(struct pctx *c, int v, const char *p) { cur_dev->has_gid = true; return u32_field(c, v, p, &cur_dev->gid); }
 
+static unsigned dev_type_bits(char type)
+{
+	return type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+}
+
 static int e_device(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = {
@@ -890,6 +896,10 @@ static int e_device(struct pctx *c, int v, const char *path, size_t idx)
 		return failx("%s.type: required", path);
 	if (cur_dev->type != 'p' && (cur_dev->major < 0 || cur_dev->minor < 0))
 		return failx("%s: major and minor are required for type %c", path, cur_dev->type);
+	/* podman sends the file type too (S_IFCHR | 0600): accepted when it
+	 * matches the device's type, as runc and crun do. */
+	if (cur_dev->has_mode && (cur_dev->mode & S_IFMT) == dev_type_bits(cur_dev->type))
+		cur_dev->mode &= 07777u;
 	if (cur_dev->has_mode && (cur_dev->mode & ~07777u))
 		return failx("%s.fileMode: %u has bits beyond permissions (it is decimal: 438 is 0666)", path,
 			     cur_dev->mode);

@@ -240,17 +240,27 @@ userns_config() {
 	assert_nothing_left c1
 }
 
-@test "mount uidMappings without idmap option are refused; tmpcopyup is refused" {
+@test "mount uidMappings without idmap option are refused" {
 	mkdir "$TMP/shared"
 	update_config '.mounts += [{"destination": "/m", "source": ($tmp + "/shared"), "options": ["bind"],
 		"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
 		"gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}]'
 	run --separate-stderr grid create --bundle "$BUNDLE" c1
 	assert_error "idmap"
-	update_config 'del(.mounts[-1]) | .mounts += [{"destination": "/t", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]}]'
-	run --separate-stderr grid create --bundle "$BUNDLE" c1
-	assert_error "tmpcopyup"
 	assert_nothing_left c1
+}
+
+@test "tmpcopyup fills the tmpfs with what the rootfs had there; writes stay off the layer" {
+	mkdir -p "$BUNDLE/rootfs/seed/sub"
+	echo hello >"$BUNDLE/rootfs/seed/sub/f"
+	ln -s sub/f "$BUNDLE/rootfs/seed/l"
+	update_config '.mounts += [{"destination": "/seed", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "mode=755"]}]'
+	set_args sh -c 'cat /seed/l; echo new >/seed/n; grep " /seed " /proc/self/mountinfo | cut -d" " -f9'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = hello ]
+	[ "${lines[1]}" = tmpfs ]
+	[ ! -e "$BUNDLE/rootfs/seed/n" ]
 }
 
 @test "nosymfollow refuses to follow symlinks on the mount" {
