@@ -49,6 +49,20 @@ bench: grid
 	tools/bench-seccomp.sh $(CURDIR)/grid
 	tools/bench.sh --grid $(CURDIR)/grid $(if $(QUICK),--quick)
 
+# Fuzzing (libFuzzer, clang + libfuzzer-14-dev): the config.json/process/resources
+# parser and the state file parser, each for FUZZ_TIME seconds (tests/fuzz/run.sh).
+CC_FUZZ ?= clang
+FUZZ_TIME ?= 300
+FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -isystem build/inc -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
+	$(CC_FUZZ) $(FUZZ_FLAGS) tests/fuzz/fuzz_$*.c $(LIB_SRCS) -o $@
+
+fuzz-build: build/fuzz-config build/fuzz-state
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_TIME)
+
 deps:
 	@if ! dpkg -s $(DEPS_DEB) >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_DEB) >/dev/null; fi
@@ -64,4 +78,4 @@ check: deps
 clean:
 	rm -rf grid build
 
-.PHONY: all size unit deps demo check clean check-syscalls bench
+.PHONY: all size unit deps demo check clean check-syscalls bench fuzz fuzz-build
