@@ -314,8 +314,13 @@ int state_parse(struct state *st, const char *text, size_t len)
 			if (!have_version)
 				ret = failx("unknown state version %s", v);
 		} else if (!strcmp(line, "id")) {
-			have_id = !strcmp(v, st->id[0] ? st->id : v);
-			ret = copy_field(st->id, sizeof st->id, v, line);
+			/* the record of another id (a copied or edited file) is refused,
+			 * however often the line repeats (found by fuzzing) */
+			if (st->id[0] && strcmp(v, st->id))
+				ret = failx("state file is that of id \"%.64s\"", v);
+			else
+				ret = copy_field(st->id, sizeof st->id, v, line);
+			have_id = ret == 0;
 		} else if (!strcmp(line, "pid")) {
 			long p;
 			errno = 0;
