@@ -259,7 +259,10 @@ static void test_state_roundtrip(void)
 
 	static const char *bad[] = { "", "garbage", "version=2\nid=c1\npid=1\n", "version=1\nid=c1\n",
 				     "version=1\nid=c1\npid=abc\n", "version=1\nid=other\npid=1\n",
-				     "version=1\nid=c1\npid=1\nbundle=%zz\n" };
+				     "version=1\nid=c1\npid=1\nbundle=%zz\n",
+				     /* cut short: mid-line, or before required lines */
+				     "version=1\nid=c1\npid=1\nstarttime=5\ncreated=2026-01-0",
+				     "version=1\nid=c1\npid=1\n", "version=1\nid=c1\npid=\nstarttime=5\ncreated=x\n" };
 	for (size_t i = 0; i < countof(bad); i++) {
 		struct state c = { 0 };
 		strcpy(c.id, "c1");
