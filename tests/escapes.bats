@@ -176,3 +176,41 @@ fd_report='ls -l /proc/self/fd; echo "cwd $(readlink /proc/self/cwd)"'
 	run in_container c1 'ls -d /proc/[0-9]* | wc -l'
 	[ "$output" -le 5 ]
 }
+
+@test "CVE-2021-30465: a destination swapped for a symlink while mounting never mounts outside the rootfs" {
+	default_security
+	# a volume another container shares: it swaps /v/x between a directory and a symlink to a
+	# host directory (renameat2 RENAME_EXCHANGE, as fast as it can) while Grid mounts tmpfs
+	# on /v/x/s1 .. /v/x/s20
+	mkdir -p "$TMP/vol/x" "$TMP/outside"
+	ln -s "$TMP/outside" "$TMP/vol/x.alt"
+	update_config '.mounts += [{ "destination": "/v", "type": "bind", "source": ($tmp + "/vol"), "options": ["rbind"] }]
+		+ [range(1; 21) | { "destination": "/v/x/s\(.)", "type": "tmpfs", "source": "tmpfs", "options": ["size=8k"] }]'
+	# the program checks that all 20 are in its mount table
+	set_args sh -c '[ "$(grep -c " tmpfs .*size=8k" /proc/self/mountinfo)" -eq 20 ]'
+	timeout 120 python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+os.chdir(sys.argv[1])
+while True:
+    libc.syscall(316, -100, b"x", -100, b"x.alt", 2)  # renameat2(RENAME_EXCHANGE)
+' "$TMP/vol" &
+	racer=$!
+	ok=0
+	for i in $(seq 30); do
+		rc=0
+		grid run --bundle "$BUNDLE" "c$i" >/dev/null 2>"$TMP/err" || rc=$?
+		# a run either mounted all 20 inside the rootfs (its program checks) or failed cleanly
+		if [ "$rc" -eq 0 ]; then
+			ok=$((ok + 1))
+		else
+			[ "$rc" -eq 1 ] && grep -q "^grid: " "$TMP/err" || cat "$TMP/err"
+		fi
+		[ -z "$(ls -A "$TMP/outside")" ] || break
+	done
+	kill "$racer"
+	wait "$racer" || true
+	echo "$ok of 30 runs succeeded; host directory: $(ls -A "$TMP/outside" | tr "\n" " ")"
+	[ -z "$(ls -A "$TMP/outside")" ]
+	[ "$ok" -gt 0 ]
+}
