@@ -1,7 +1,7 @@
 # Grid: one static binary built with musl; unit tests with glibc + ASan/UBSan.
 CC_MUSL ?= musl-gcc
 CC_HOST ?= gcc
-SRCS = grid.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c
+SRCS = grid.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c fault.c inroot.c
 LIB_SRCS = $(filter-out grid.c,$(SRCS))
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 WARN = -Wall -Wextra -Werror -Wno-format-truncation
@@ -49,6 +49,20 @@ bench: grid
 	tools/bench-seccomp.sh $(CURDIR)/grid
 	tools/bench.sh --grid $(CURDIR)/grid $(if $(QUICK),--quick)
 
+# Fuzzing (libFuzzer, clang + libfuzzer-14-dev): the config.json/process/resources
+# parser and the state file parser, each for FUZZ_TIME seconds (tests/fuzz/run.sh).
+CC_FUZZ ?= clang
+FUZZ_TIME ?= 300
+FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -isystem build/inc -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
+	$(CC_FUZZ) $(FUZZ_FLAGS) tests/fuzz/fuzz_$*.c $(LIB_SRCS) -o $@
+
+fuzz-build: build/fuzz-config build/fuzz-state
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_TIME)
+
 deps:
 	@if ! dpkg -s $(DEPS_DEB) >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_DEB) >/dev/null; fi
@@ -64,4 +78,4 @@ check: deps
 clean:
 	rm -rf grid build
 
-.PHONY: all size unit deps demo check clean check-syscalls bench
+.PHONY: all size unit deps demo check clean check-syscalls bench fuzz fuzz-build

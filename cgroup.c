@@ -291,26 +291,36 @@ static int make_dirs(const struct hier *h, const char *dir, int *made)
 	char buf[PATH_MAX];
 	size_t base = strlen(h->mount);
 
-	*made = 0;
-	snprintf(buf, sizeof buf, "%s", dir);
-	for (char *p = buf + base + 1;; p++) {
-		if (*p == '/' || *p == 0) {
-			char c = *p;
-			*p = 0;
-			if (mkdir(buf, 0755) == 0)
-				(*made)++;
-			else if (errno != EEXIST)
-				return fail(errno, "create cgroup %s", buf);
-			/* every level, made now or by a create running alongside that
-			 * has not filled it yet: an empty cpuset admits no task */
-			if ((h->ctrls & (1u << CG_CPUSET)) && !h->v2 && copy_parent_cpuset(buf) < 0)
-				return fail(errno, "cgroup %s: copy the parent's cpuset", buf);
-			*p = c;
-			if (!c)
-				break;
+	/* a delete running alongside removes a shared level (/grid/r-<hash>)
+	 * it found empty, between our mkdir of it and of the next: start over
+	 * (found by the load tests) */
+	for (int tries = 0;; tries++) {
+		int e = 0;
+		*made = 0;
+		snprintf(buf, sizeof buf, "%s", dir);
+		for (char *p = buf + base + 1; !e; p++) {
+			if (*p == '/' || *p == 0) {
+				char c = *p;
+				*p = 0;
+				if (mkdir(buf, 0755) == 0)
+					(*made)++;
+				else if (errno != EEXIST)
+					e = errno;
+				/* every level, made now or by a create running alongside that
+				 * has not filled it yet: an empty cpuset admits no task */
+				if (!e && (h->ctrls & (1u << CG_CPUSET)) && !h->v2 && copy_parent_cpuset(buf) < 0)
+					e = errno ? errno : EIO;
+				if (e)
+					break;
+				*p = c;
+				if (!c)
+					return 0;
+			}
 		}
+		if (e != ENOENT || tries >= 100)
+			return fail(e, "create cgroup %s", buf);
+		clear_error();
 	}
-	return 0;
 }
 
 static int remove_dir(const char *dir, int levels)

@@ -351,6 +351,7 @@ static int create(const struct create_opts *o, struct created *c)
 	if (state_new(&c->st, o->root, o->id) < 0)
 		goto bad;
 	have_dir = true;
+	fault_point("create: state directory made");
 	in.st = &c->st;
 	snprintf(c->st.bundle, sizeof c->st.bundle, "%s", bundle);
 	snprintf(c->st.rootfs, sizeof c->st.rootfs, "%s/rootfs", c->st.dir);
@@ -360,6 +361,7 @@ static int create(const struct create_opts *o, struct created *c)
 	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
 	    mounts_prepare(&in) < 0)
 		goto bad;
+	fault_point("create: state files and mounts prepared");
 	if (cgroups_disabled) {
 		if (c->spec.res.set)
 			warn("linux.resources: ignored, --cgroup-manager is disabled");
@@ -368,6 +370,9 @@ static int create(const struct create_opts *o, struct created *c)
 			goto bad;
 		have_cgroup = true;
 		snprintf(c->st.cgroup, sizeof c->st.cgroup, "%s", in.cg.path);
+		if (cgroup_record_write(&c->st, in.cg.path) < 0)
+			goto bad;
+		fault_point("create: cgroup made");
 	}
 	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0) {
@@ -394,6 +399,7 @@ static int create(const struct create_opts *o, struct created *c)
 	c->pid = ns_spawn(&in);
 	if (c->pid < 0)
 		goto bad;
+	fault_point("create: init spawned");
 	close(sv[1]);
 	sv[1] = -1;
 	close(fifo);
@@ -407,6 +413,7 @@ static int create(const struct create_opts *o, struct created *c)
 	c->st.pid = c->pid;
 	if (wait_ready(sv[0], &c->master, &c->spec, &c->st) < 0)
 		goto bad;
+	fault_point("create: init ready");
 	if (have_cgroup && cgroup_apply_devices(&in.cg, &c->spec.res) < 0)
 		goto bad;
 	if (proc_starttime(c->pid, &c->st.starttime, NULL) < 0) {
@@ -429,6 +436,7 @@ static int create(const struct create_opts *o, struct created *c)
 	}
 	if (state_write(&c->st) < 0)
 		goto bad;
+	fault_point("create: state written");
 	if (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0)
 		goto bad;
 	/* the record exists: the init may stop watching for our death; it learns
@@ -439,6 +447,7 @@ static int create(const struct create_opts *o, struct created *c)
 		goto bad;
 	}
 	close(sv[0]);
+	fault_point("create: init told to wait for start");
 	return 0;
 bad:
 	{
@@ -558,6 +567,7 @@ static int release_init(const struct state *st)
 		close(fd);
 		return fail(e, "start container \"%s\"", st->id);
 	}
+	fault_point("start: init released");
 	p.fd = fd;
 	p.events = 0;
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
@@ -565,6 +575,7 @@ static int release_init(const struct state *st)
 	close(fd);
 	if (unlink(path) < 0)
 		return fail(errno, "unlink %s", path);
+	fault_point("start: exec.fifo removed");
 	return start_error(st);
 }
 
@@ -577,6 +588,7 @@ int container_start(const char *root, const char *id)
 
 	if (state_open(&st, root, id, true) < 0)
 		return -1;
+	fault_point("start: locked");
 	s = state_status(&st);
 	if (s != ST_CREATED)
 		ret = failx("cannot start container \"%s\": it is %s, not created", id, status_name(s));
@@ -791,8 +803,12 @@ int container_list(const char *root, bool json, bool quiet)
 		struct state st;
 		if (e->d_name[0] == '.' || id_valid(e->d_name) < 0)
 			continue;
-		if (state_open(&st, root, e->d_name, false) < 0)
+		if (state_open(&st, root, e->d_name, false) < 0) {
+			/* not listed, but not hidden either: delete --force cleans it up */
+			warn("%s (delete --force %s removes it)", last_error(), e->d_name);
+			clear_error();
 			continue;
+		}
 		if (quiet) {
 			buf_printf(&b, "%s\n", st.id);
 		} else if (json) {
@@ -970,7 +986,14 @@ int container_delete(const char *root, const char *id, bool force)
 			return -1;
 		/* a record we cannot read: force still cleans up what is there */
 		warn("%s", last_error());
+		clear_error();
+		st.cgroup[0] = 0; /* from a torn record: not to be trusted */
 	}
+	fault_point("delete: locked");
+	/* a create killed before its state file, or a state file lost or torn:
+	 * the container's processes are still found through its cgroup */
+	if (force)
+		cgroup_record_find(&st, root);
 	s = state_status(&st);
 	if (s != ST_STOPPED && !force) {
 		ret = failx("cannot delete container \"%s\" that is %s: stop it first or use --force", id,
@@ -983,6 +1006,7 @@ int container_delete(const char *root, const char *id, bool force)
 		if (s == ST_PAUSED && cgroup_load(&cg, st.cgroup) == 0)
 			cgroup_freeze(&cg, false); /* a frozen init cannot die */
 		wait_gone(&st);
+		fault_point("delete: init killed");
 	}
 	/* whatever else is left in the cgroup goes with it */
 	if (st.cgroup[0] && (cgroup_load(&cg, st.cgroup) < 0 || cgroup_remove(&cg) < 0)) {
@@ -990,6 +1014,7 @@ int container_delete(const char *root, const char *id, bool force)
 		state_close(&st);
 		return ret;
 	}
+	fault_point("delete: cgroup removed");
 	/* read before the directory goes: the hooks of create time */
 	if (hooks_load(&hooks, &st) < 0) {
 		warn("poststop hooks not run: %s", last_error());

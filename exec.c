@@ -376,6 +376,9 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	close(x->sync[0]);
 	close(x->st.lockfd);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* until the exec, /proc/PID/exe is Grid's binary: the container's
+	 * processes must not open it (CVE-2019-5736), nor our fds */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (set_affinity(x->spec.cpu_initial, "process.execCPUAffinity.initial") < 0 ||
 	    (x->cg.path[0] && cgroup_join(&x->cg) < 0) || process_apply(&x->spec) < 0 ||
 	    set_oom_score_adj(&x->spec) < 0 || join_namespaces(x) < 0)

@@ -477,6 +477,16 @@ bool seccomp_early(const struct spec *s, const struct caps *c);
 int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s, const struct state *st,
 		    enum status status, pid_t pid);
 
+/* ---- inroot.c: mount destinations opened race-free inside the rootfs ---- */
+bool inroot_supported(void);               /* openat2 exists */
+int inroot_open(int rootfd, const char *dest, bool file);
+int inroot_mounted(int rootfd, const char *dest, int fd);
+
+/* ---- fault.c: fault injection (GRID_FAULT_STEP) and the cgroup record ---- */
+void fault_point(const char *name);
+int cgroup_record_write(const struct state *st, const char *path);
+void cgroup_record_find(struct state *st, const char *root);
+
 /* ---- container.c: the operations the command line calls ---- */
 extern bool cgroups_disabled; /* --cgroup-manager disabled */
 struct create_opts {

@@ -283,6 +283,7 @@ struct mount_attr_arg {
 #define OPEN_TREE_CLONE_FLAG 1
 #define AT_RECURSIVE_FLAG 0x8000
 #define MOVE_MOUNT_EMPTY_PATH_FLAG 0x4 /* MOVE_MOUNT_F_EMPTY_PATH */
+#define MOVE_MOUNT_T_EMPTY_PATH_FLAG 0x40
 
 static int set_recursive_attrs(const struct mount *m, const char *dest)
 {
@@ -486,19 +487,67 @@ void mounts_release(struct init *in)
 	in->layer_fd = in->rootfs_dir_fd = -1;
 }
 
-static int mount_bind(const struct mount *m, const char *dest, int tree)
+/* Where a mount goes. With openat2 (Linux 5.6) the destination is opened
+ * inside the rootfs (inroot.c) and the mount calls name it as
+ * /proc/self/fd/N, so that no path is resolved twice; once mounted, `path`
+ * names the new mount's root the same way. Without, `path` is what
+ * resolve_in_root computed. */
+struct target {
+	const char *dest;     /* as config.json says */
+	int rootfd, fd, top;  /* -1: none */
+	char path[PATH_MAX];
+};
+
+static int target_open(struct target *t, int rootfd, const char *root, const char *dest, bool file)
 {
-	struct stat st;
+	t->dest = dest;
+	t->rootfd = rootfd;
+	t->fd = t->top = -1;
+	if (rootfd < 0) {
+		if (resolve_in_root(root, dest, t->path, sizeof t->path) < 0)
+			return -1;
+		return file ? make_mount_point(t->path, true) : mkdir_p(t->path, 0755);
+	}
+	t->fd = inroot_open(rootfd, dest, file);
+	if (t->fd < 0)
+		return -1;
+	snprintf(t->path, sizeof t->path, "/proc/self/fd/%d", t->fd);
+	return 0;
+}
+
+/* The first mount is on t: from now on t->path names it. */
+static int target_mounted(struct target *t)
+{
+	if (t->fd < 0 || t->top >= 0)
+		return 0;
+	t->top = inroot_mounted(t->rootfd, t->dest, t->fd);
+	if (t->top < 0)
+		return -1;
+	snprintf(t->path, sizeof t->path, "/proc/self/fd/%d", t->top);
+	return 0;
+}
+
+static void target_close(struct target *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->top >= 0)
+		close(t->top);
+	t->fd = t->top = -1;
+}
+
+static int mount_bind(const struct mount *m, struct target *t, int tree)
+{
 	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 
-	if (fstat(tree, &st) < 0)
-		return fail(errno, "mount %s", m->destination);
-	if (make_mount_point(dest, !S_ISDIR(st.st_mode)) < 0)
-		return -1;
-	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, dest, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
+	/* move_mount does not follow the /proc/self/fd link: give it the fd */
+	if ((t->fd >= 0 ? syscall(SYS_move_mount, tree, "", t->fd, "", MOVE_MOUNT_EMPTY_PATH_FLAG | MOVE_MOUNT_T_EMPTY_PATH_FLAG)
+			: syscall(SYS_move_mount, tree, "", AT_FDCWD, t->path, MOVE_MOUNT_EMPTY_PATH_FLAG)) < 0)
 		return fail(errno, "bind mount %s on %s", m->source, m->destination);
+	if (target_mounted(t) < 0)
+		return -1;
 	if (extra || m->clear)
-		return remount_bind(dest, extra, m->clear);
+		return remount_bind(t->path, extra, m->clear);
 	return 0;
 }
 
@@ -520,8 +569,9 @@ static int split_fields(char *line, char **f, int max)
 /* type "cgroup": on a cgroup2 host mount cgroup2 (the cgroup namespace limits
  * it); on v1 and hybrid hosts a tmpfs with each hierarchy's cgroup of this
  * container bound under it, as runc does. */
-static int mount_cgroup(const struct init *in, const struct mount *m, const char *dest)
+static int mount_cgroup(const struct init *in, const struct mount *m, struct target *t)
 {
+	const char *dest = t->path;
 	struct statfs sf;
 	char *info, *save = NULL;
 	size_t len;
@@ -533,10 +583,13 @@ static int mount_cgroup(const struct init *in, const struct mount *m, const char
 	if (statfs("/sys/fs/cgroup", &sf) == 0 && (unsigned long)sf.f_type == CGROUP2_MAGIC) {
 		if (mount("cgroup2", dest, "cgroup2", m->flags, NULL) < 0)
 			return fail(errno, "mount cgroup2 on %s", m->destination);
-		return 0;
+		return target_mounted(t);
 	}
 	if (mount("tmpfs", dest, "tmpfs", flags, "mode=755") < 0)
 		return fail(errno, "mount tmpfs on %s", m->destination);
+	if (target_mounted(t) < 0)
+		return -1;
+	dest = t->path;
 	if (read_file("/proc/self/mountinfo", &info, &len, 4 << 20) < 0)
 		return -1;
 	for (char *line = strtok_r(info, "\n", &save); line && ret == 0; line = strtok_r(NULL, "\n", &save)) {
@@ -596,23 +649,26 @@ static int mount_cgroup(const struct init *in, const struct mount *m, const char
 /* tmpcopyup: the new tmpfs starts with a copy of what the directory under it
  * held (owner and mode of the directory included), as podman asks for /run
  * and /tmp of a --read-only container. Returns -1 with errno set. */
-static int mount_copyup(const struct mount *m, const char *dest, unsigned long flags, const char *data)
+static int mount_copyup(const struct mount *m, struct target *t, unsigned long flags, const char *data)
 {
 	int under, top = -1, ret = -1;
 	struct stat st;
 
-	under = open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* t->path was resolved inside the rootfs already (it may be a /proc/self/fd link) */
+	under = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (under < 0 || fstat(under, &st) < 0)
 		goto out;
 	/* Writing the copy needs a writable mount: read-only is applied after. */
-	if (mount(m->source ? m->source : m->type, dest, m->type, flags & ~MS_RDONLY, data) < 0)
+	if (mount(m->source ? m->source : m->type, t->path, m->type, flags & ~MS_RDONLY, data) < 0)
 		goto out;
-	top = open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (target_mounted(t) < 0)
+		return close(under), -1;
+	top = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0 || fchown(top, st.st_uid, st.st_gid) < 0 || fchmod(top, st.st_mode & 07777) < 0 ||
 	    copy_tree_at(under, top, 0) < 0 ||
-	    ((flags & MS_RDONLY) && mount(NULL, dest, NULL, MS_REMOUNT | flags, data) < 0)) {
+	    ((flags & MS_RDONLY) && mount(NULL, t->path, NULL, MS_REMOUNT | flags, data) < 0)) {
 		int e = errno;
-		umount2(dest, MNT_DETACH);
+		umount2(t->path, MNT_DETACH);
 		errno = e;
 		goto out;
 	}
@@ -625,19 +681,36 @@ out:
 	return ret;
 }
 
-static int mount_one(const struct init *in, const char *root, const struct mount *m, int tree)
+static int mount_on(const struct init *in, struct target *t, const struct mount *m, int tree);
+
+static int mount_one(const struct init *in, int rootfd, const char *root, const struct mount *m, int tree)
 {
-	char dest[PATH_MAX];
+	struct target t;
+	struct stat st;
+	int ret;
+
+	if (m->bind && fstat(tree, &st) < 0)
+		return fail(errno, "mount %s", m->destination);
+	if (target_open(&t, rootfd, root, m->destination, m->bind && !S_ISDIR(st.st_mode)) < 0) {
+		target_close(&t);
+		return failx("mount destination %s: %s", m->destination, last_error());
+	}
+	ret = mount_on(in, &t, m, tree);
+	target_close(&t);
+	return ret;
+}
+
+static int mount_on(const struct init *in, struct target *t, const struct mount *m, int tree)
+{
+	const char *dest = t->path;
 	unsigned long flags = m->flags;
 
-	if (resolve_in_root(root, m->destination, dest, sizeof dest) < 0)
-		return fail(errno, "mount destination %s", m->destination);
-	debug("mount %s (%s) on %s", m->source ? m->source : "-", m->type ? m->type : "bind", dest);
+	debug("mount %s (%s) on %s (%s)", m->source ? m->source : "-", m->type ? m->type : "bind", m->destination, dest);
 	if (m->bind) {
-		if (mount_bind(m, dest, tree) < 0)
+		if (mount_bind(m, t, tree) < 0)
 			return -1;
 	} else if (!strcmp(m->type, "cgroup")) {
-		if (mount_cgroup(in, m, dest) < 0)
+		if (mount_cgroup(in, m, t) < 0)
 			return -1;
 	} else {
 		char *data = m->data, labeled[4096];
@@ -648,13 +721,14 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 				 in->spec->mount_label);
 			data = labeled;
 		}
-		if (mkdir_p(dest, 0755) < 0)
-			return -1;
-		if (m->tmpcopyup ? mount_copyup(m, dest, flags, data) < 0
+		if (m->tmpcopyup ? mount_copyup(m, t, flags, data) < 0
 				 : mount(m->source ? m->source : m->type, dest, m->type, flags, data) < 0)
 			return fail(errno, "mount %s (%s) on %s", m->source ? m->source : "-", m->type,
 				    m->destination);
+		if (target_mounted(t) < 0)
+			return -1;
 	}
+	dest = t->path;
 	if (m->propagation && mount(NULL, dest, NULL, m->propagation, NULL) < 0)
 		return fail(errno, "set propagation of %s", m->destination);
 	return set_recursive_attrs(m, dest);
@@ -888,6 +962,7 @@ int rootfs_setup(struct init *in)
 	const char *root = ".";
 	unsigned long prop = s->rootfs_propagation;
 	char cwd[PATH_MAX];
+	int rootfd = -1;
 
 	/* nothing we mount may propagate to the host */
 	if (mount(NULL, "/", NULL, MS_REC | ((prop & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE),
@@ -901,9 +976,22 @@ int rootfs_setup(struct init *in)
 	}
 	if (attach_layer(in) < 0)
 		return -1;
+	/* the rootfs is ".": mount destinations are opened under it (see inroot.c) */
+	if (inroot_supported()) {
+		rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			return fail(errno, "open the rootfs");
+	} else {
+		debug("no openat2 (Linux < 5.6): mount destinations are resolved by path");
+	}
 	for (size_t i = 0; i < s->nmounts; i++)
-		if (mount_one(in, root, &s->mounts[i], in->mount_fd[i]) < 0)
+		if (mount_one(in, rootfd, root, &s->mounts[i], in->mount_fd[i]) < 0) {
+			if (rootfd >= 0)
+				close(rootfd);
 			return -1;
+		}
+	if (rootfd >= 0)
+		close(rootfd);
 	if (default_devices(root) < 0)
 		return -1;
 	for (size_t i = 0; i < s->ndevices; i++)

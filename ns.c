@@ -359,10 +359,23 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	/* the state directory's lock belongs to the runtime, not to us */
 	if (in->st->lockfd >= 0)
 		close(in->st->lockfd);
+	/* no process of the container may reach us through /proc/1 (exe is
+	 * Grid's binary, CVE-2019-5736; fds and cwd were host paths): only a
+	 * ptracer with CAP_SYS_PTRACE in the host's user namespace may. With a
+	 * user namespace, /proc/self must stay ours until setup is done. */
+	if (!in->stage2)
+		prctl(PR_SET_DUMPABLE, 0);
 	if (init_prepare(in, exe, sizeof exe) < 0) {
 		send_msg(in->sync_fd, 'E', last_error());
 		_exit(1);
 	}
+	prctl(PR_SET_DUMPABLE, 0);
+	/* the host's directories and mounts we set up from go before anything
+	 * of the container's can run */
+	mounts_release(in);
+	if (in->sync_parent >= 0)
+		close(in->sync_parent); /* the runtime's end: not ours to hold */
+	in->sync_parent = -1;
 	prctl(PR_SET_PDEATHSIG, 0);
 	send_msg(in->sync_fd, 'K', "");
 	/* "G" and our pid as the runtime sees it */

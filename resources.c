@@ -550,6 +550,9 @@ static int m_rdma(struct pctx *c, int k, int v, const char *path)
 	rdma_has_h = rdma_has_o = false;
 	if (str_field(c, k, path, &dev) < 0 || walk_object(c, v, path, f, countof(f)) < 0)
 		return -1;
+	/* a long device name must not push n past a (found by fuzzing) */
+	if (strlen(dev) > 64)
+		return failx("%s: device name \"%.20s...\" too long", path, dev);
 	n = snprintf(a, sizeof a, "%s", dev);
 	if (rdma_has_h)
 		n += snprintf(a + n, sizeof a - n, " hca_handle=%u", rdma_handles);

@@ -82,12 +82,51 @@ void child_path(char *out, size_t size, const char *path, const char *name)
 	snprintf(out, size, "%s%s%s", path, *path ? "." : "", name);
 }
 
+static const char *key_text; /* for cmp_keys: qsort has no context argument */
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const jsmntok_t *x = *(const jsmntok_t *const *)a, *y = *(const jsmntok_t *const *)b;
+	int lx = x->end - x->start, ly = y->end - y->start;
+	int r = memcmp(key_text + x->start, key_text + y->start, lx < ly ? lx : ly);
+
+	return r ? r : lx - ly;
+}
+
+/* A key twice in one object is refused: readers disagree on which one
+ * counts (first or last), which a hostile config could play on. Keys are
+ * compared as written, in O(n log n) however many there are. */
+static int no_duplicate_keys(struct pctx *c, int i, const char *path)
+{
+	int n = tok(c, i)->size, k = i + 1, ret = 0;
+	const jsmntok_t **keys;
+
+	if (n < 2)
+		return 0;
+	keys = malloc(n * sizeof *keys);
+	if (!keys)
+		return fail(ENOMEM, "%s", path);
+	for (int x = 0; x < n; x++, k = json_skip(c->j, k + 1))
+		keys[x] = tok(c, k);
+	key_text = c->j->text;
+	qsort(keys, n, sizeof *keys, cmp_keys);
+	for (int x = 1; x < n && ret == 0; x++)
+		if (!cmp_keys(&keys[x - 1], &keys[x]))
+			ret = failx("%s: duplicate key \"%.*s\"", *path ? path : "config",
+				    keys[x]->end - keys[x]->start > 64 ? 64 : keys[x]->end - keys[x]->start,
+				    c->j->text + keys[x]->start);
+	free(keys);
+	return ret;
+}
+
 int walk_object(struct pctx *c, int i, const char *path, const struct field *f, size_t nf)
 {
 	int k = i + 1;
 
 	if (tok(c, i)->type != JSMN_OBJECT)
 		return failx("%s: expected an object", *path ? path : "config");
+	if (no_duplicate_keys(c, i, path) < 0)
+		return -1;
 	for (int n = 0; n < tok(c, i)->size; n++) {
 		int v = k + 1;
 		for (size_t x = 0; x < nf; x++) {
@@ -126,6 +165,8 @@ int walk_map(struct pctx *c, int i, const char *path, map_fn fn)
 
 	if (tok(c, i)->type != JSMN_OBJECT)
 		return failx("%s: expected an object", path);
+	if (no_duplicate_keys(c, i, path) < 0)
+		return -1;
 	for (int n = 0; n < tok(c, i)->size; n++) {
 		char sub[256];
 		snprintf(sub, sizeof sub, "%s.%.*s", path, tok(c, k)->end - tok(c, k)->start,
@@ -892,6 +933,10 @@ static int e_device(struct pctx *c, int v, const char *path, size_t idx)
 		return -1;
 	if (!cur_dev->path || cur_dev->path[0] != '/')
 		return failx("%s.path: required, an absolute path", path);
+	/* anywhere in the rootfs (a fifo in /run is fine), resolved inside it;
+	 * but a ".." has no use there except to try to leave it */
+	if (strstr(cur_dev->path, "/../") || !strcmp(cur_dev->path + strlen(cur_dev->path) - 3, "/.."))
+		return failx("%s.path: %s: \"..\" is not allowed", path, cur_dev->path);
 	if (!cur_dev->type)
 		return failx("%s.type: required", path);
 	if (cur_dev->type != 'p' && (cur_dev->major < 0 || cur_dev->minor < 0))

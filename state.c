@@ -287,13 +287,17 @@ static int add_annotation(struct state *st, char *kv)
 int state_parse(struct state *st, const char *text, size_t len)
 {
 	char *copy = strndup(text, len), *line, *save = NULL;
-	bool have_id = false, have_pid = false, have_version = false;
+	bool have_id = false, have_pid = false, have_version = false, have_start = false, have_created = false;
 	int ret = 0;
 
 	if (!copy)
 		return fail(ENOMEM, "state");
 	if (memchr(text, 0, len))
 		ret = failx("state file contains a NUL byte");
+	/* Grid ends every line: a file cut short (by hand, a full disk before
+	 * atomic writes, a copy) is refused rather than half read */
+	else if (len && text[len - 1] != '\n')
+		ret = failx("state file is truncated (no final newline)");
 	for (line = strtok_r(copy, "\n", &save); line && ret == 0; line = strtok_r(NULL, "\n", &save)) {
 		char *v = strchr(line, '='), *end;
 		if (!v) {
@@ -314,21 +318,27 @@ int state_parse(struct state *st, const char *text, size_t len)
 			if (!have_version)
 				ret = failx("unknown state version %s", v);
 		} else if (!strcmp(line, "id")) {
-			have_id = !strcmp(v, st->id[0] ? st->id : v);
-			ret = copy_field(st->id, sizeof st->id, v, line);
+			/* the record of another id (a copied or edited file) is refused,
+			 * however often the line repeats (found by fuzzing) */
+			if (st->id[0] && strcmp(v, st->id))
+				ret = failx("state file is that of id \"%.64s\"", v);
+			else
+				ret = copy_field(st->id, sizeof st->id, v, line);
+			have_id = ret == 0;
 		} else if (!strcmp(line, "pid")) {
 			long p;
 			errno = 0;
 			p = strtol(v, &end, 10);
-			if (errno || *end || p < 0 || p > 0x3fffffff)
+			if (errno || *end || !*v || p < 0 || p > 0x3fffffff)
 				ret = failx("bad pid %s", v);
 			st->pid = p;
 			have_pid = true;
 		} else if (!strcmp(line, "starttime")) {
 			errno = 0;
 			st->starttime = strtoull(v, &end, 10);
-			if (errno || *end)
+			if (errno || *end || !*v)
 				ret = failx("bad starttime %s", v);
+			have_start = true;
 		} else if (!strcmp(line, "bundle")) {
 			ret = copy_field(st->bundle, sizeof st->bundle, v, line);
 		} else if (!strcmp(line, "rootfs")) {
@@ -339,11 +349,12 @@ int state_parse(struct state *st, const char *text, size_t len)
 			ret = copy_field(st->cgroup, sizeof st->cgroup, v, line);
 		} else if (!strcmp(line, "created")) {
 			ret = copy_field(st->created, sizeof st->created, v, line);
+			have_created = true;
 		}
 		/* unknown keys: written by a newer Grid, ignored */
 	}
 	free(copy);
-	if (ret == 0 && (!have_version || !have_id || !have_pid))
+	if (ret == 0 && (!have_version || !have_id || !have_pid || !have_start || !have_created))
 		ret = failx("state file is incomplete");
 	return ret;
 }

@@ -175,6 +175,17 @@ static void test_bad_configs(void)
 		ok(parse_fails_with(cases[i].json, cases[i].words), "refused: %s", cases[i].what);
 }
 
+/* Inputs the fuzzer (make fuzz) found crashing, kept as regressions. */
+static void test_fuzz_regressions(void)
+{
+	char json[512];
+
+	/* an rdma device name longer than its 128-byte buffer overflowed it */
+	snprintf(json, sizeof json, "{\"ociVersion\":\"1.0.0\",\"linux\":{\"resources\":{\"rdma\":{\"%0200d\":"
+		 "{\"hcaHandles\":1,\"hcaObjects\":2}}}}}", 0);
+	ok(parse_fails_with(json, "too long"), "rdma device name of 200 characters refused");
+}
+
 static void test_deep_and_big(void)
 {
 	size_t depth = 100000, n = 0;
@@ -248,11 +259,22 @@ static void test_state_roundtrip(void)
 
 	static const char *bad[] = { "", "garbage", "version=2\nid=c1\npid=1\n", "version=1\nid=c1\n",
 				     "version=1\nid=c1\npid=abc\n", "version=1\nid=other\npid=1\n",
-				     "version=1\nid=c1\npid=1\nbundle=%zz\n" };
+				     "version=1\nid=c1\npid=1\nbundle=%zz\n",
+				     /* cut short: mid-line, or before required lines */
+				     "version=1\nid=c1\npid=1\nstarttime=5\ncreated=2026-01-0",
+				     "version=1\nid=c1\npid=1\n", "version=1\nid=c1\npid=\nstarttime=5\ncreated=x\n" };
 	for (size_t i = 0; i < countof(bad); i++) {
 		struct state c = { 0 };
 		strcpy(c.id, "c1");
 		ok(state_parse(&c, bad[i], strlen(bad[i])) < 0, "corrupt state #%zu refused", i);
+		state_close(&c);
+	}
+	{
+		/* found by fuzzing: a repeated id line made another id's record acceptable */
+		struct state c = { .lockfd = -1 };
+		const char *t = "version=1\nid=zc1\npid=1\nid=zc1\n";
+		strcpy(c.id, "c1");
+		ok(state_parse(&c, t, strlen(t)) < 0 && !strcmp(c.id, "c1"), "state of another id refused, even repeated");
 		state_close(&c);
 	}
 	{
@@ -697,6 +719,7 @@ int main(void)
 	test_full_config();
 	test_bad_configs();
 	test_deep_and_big();
+	test_fuzz_regressions();
 	test_json_output();
 	test_ids();
 	test_state_roundtrip();

@@ -1,0 +1,184 @@
+/* inroot.c - paths inside the container's rootfs, resolved race-free for
+ * mounting (CVE-2021-30465 and friends). A mount destination is opened with
+ * openat2(RESOLVE_IN_ROOT), so that symlinks and ".." resolve with the rootfs
+ * as "/", missing components are made with mkdirat on directories opened
+ * that way, and the mount goes on the opened inode through /proc/self/fd/N:
+ * a process that swaps a component for a symlink between our check and the
+ * mount cannot redirect it outside the rootfs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#define RESOLVE_NO_MAGICLINKS_FLAG 0x02
+#define RESOLVE_IN_ROOT_FLAG 0x10
+
+struct open_how_arg {
+	uint64_t flags, mode, resolve;
+};
+
+/* O_PATH of `path` under rootfd, or -1 with errno. */
+static int open_in(int rootfd, const char *path, int flags)
+{
+	struct open_how_arg how = { .flags = flags | O_CLOEXEC,
+				    .resolve = RESOLVE_IN_ROOT_FLAG | RESOLVE_NO_MAGICLINKS_FLAG };
+	int fd;
+
+	do
+		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+	while (fd < 0 && errno == EAGAIN);
+	return fd;
+}
+
+bool inroot_supported(void)
+{
+	int fd = open_in(AT_FDCWD, "/", O_PATH);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 || errno != ENOSYS;
+}
+
+/* The prefix of `path` made of its first `n` components, into out. */
+static void prefix(const char *path, size_t n, char *out, size_t size, const char **last)
+{
+	const char *p = path, *start = path;
+	size_t k = 0;
+
+	while (*p == '/')
+		p++;
+	for (; k < n; k++) {
+		start = p;
+		p = strchrnul(p, '/');
+		while (*p == '/')
+			p++;
+	}
+	snprintf(out, size, "/%.*s", (int)(p - path), path);
+	*last = start;
+}
+
+static size_t count_components(const char *path)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		n++;
+		p = strchrnul(p, '/');
+	}
+	return n;
+}
+
+/* Opens `path` inside rootfd (O_PATH), making what is missing: directories,
+ * and the last component as an empty file when `file`. A dangling symlink is
+ * followed inside the rootfs and its target made, as a container would see it. */
+int inroot_open(int rootfd, const char *dest, bool file)
+{
+	char path[PATH_MAX], part[PATH_MAX], link[PATH_MAX];
+	int links = 0;
+
+	if (snprintf(path, sizeof path, "%s", dest) >= (int)sizeof path)
+		return fail(ENAMETOOLONG, "%s", dest);
+restart:;
+	size_t n = count_components(path);
+	int fd = open_in(rootfd, path, O_PATH);
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : fail(errno, "open %s in the rootfs", dest);
+	for (size_t i = 1; i <= n; i++) {
+		const char *comp, *rest;
+		char name[NAME_MAX + 1], parent[PATH_MAX];
+		int pfd, ret;
+		struct stat st;
+
+		prefix(path, i, part, sizeof part, &comp);
+		fd = open_in(rootfd, part, O_PATH);
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		if (errno != ENOENT)
+			return fail(errno, "open %s in the rootfs", part);
+		/* part's parent exists: make the component in it */
+		snprintf(name, sizeof name, "%.*s", (int)(strchrnul(comp, '/') - comp), comp);
+		rest = comp + strlen(name); /* "" or "/..." */
+		prefix(path, i - 1, parent, sizeof parent, &comp);
+		pfd = open_in(rootfd, parent, O_PATH | O_DIRECTORY);
+		if (pfd < 0)
+			return fail(errno, "open %s in the rootfs", parent);
+		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+			ssize_t len = readlinkat(pfd, name, link, sizeof link - 1);
+			close(pfd);
+			if (len < 0 || ++links > 40)
+				return fail(len < 0 ? errno : ELOOP, "%s", dest);
+			link[len] = 0;
+			/* the rest of the path, now under the link's target */
+			if (snprintf(part, sizeof part, "%s/%s%s", link[0] == '/' ? "" : parent, link, rest) >=
+			    (int)sizeof part)
+				return fail(ENAMETOOLONG, "%s", dest);
+			snprintf(path, sizeof path, "%s", part);
+			goto restart;
+		}
+		if (i == n && file) {
+			ret = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (ret >= 0)
+				close(ret);
+		} else {
+			ret = mkdirat(pfd, name, 0755);
+		}
+		close(pfd);
+		if (ret < 0 && errno != EEXIST)
+			return fail(errno, "create %s in the rootfs", part);
+	}
+	fd = open_in(rootfd, path, O_PATH);
+	return fd >= 0 ? fd : fail(errno, "open %s in the rootfs", dest);
+}
+
+/* The mount id of an open file, from /proc/self/fdinfo. */
+static int mnt_id(int fd, long *out)
+{
+	char path[64], *text, *p;
+	size_t len;
+
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	if (read_file(path, &text, &len, 4096) < 0)
+		return -1;
+	p = strstr(text, "mnt_id:");
+	*out = p ? strtol(p + 7, NULL, 10) : -1;
+	free(text);
+	return p ? 0 : failx("%s: no mnt_id", path);
+}
+
+/* After a mount on fd (the covered inode): the new mount's root, found by
+ * resolving `dest` again inside rootfd; refused if what is there now is not
+ * a different mount (someone swapped the path meanwhile). */
+int inroot_mounted(int rootfd, const char *dest, int fd)
+{
+	long before, after;
+	int top = open_in(rootfd, dest, O_PATH);
+
+	if (top < 0)
+		return fail(errno, "open %s in the rootfs after mounting", dest);
+	if (mnt_id(fd, &before) < 0 || mnt_id(top, &after) < 0) {
+		close(top);
+		return -1;
+	}
+	if (before == after) {
+		close(top);
+		return failx("mount destination %s changed while mounting", dest);
+	}
+	return top;
+}
