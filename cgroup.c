@@ -291,6 +291,7 @@ static int make_dirs(const struct hier *h, const char *dir, int *made)
 {
 	char buf[PATH_MAX];
 	size_t base = strlen(h->mount);
+	int tries = 0;
 
 	*made = 0;
 	snprintf(buf, sizeof buf, "%s", dir);
@@ -298,10 +299,18 @@ static int make_dirs(const struct hier *h, const char *dir, int *made)
 		if (*p == '/' || *p == 0) {
 			char c = *p;
 			*p = 0;
-			if (mkdir(buf, 0755) == 0)
+			if (mkdir(buf, 0755) == 0) {
 				(*made)++;
-			else if (errno != EEXIST)
+			} else if (errno == ENOENT && *made == 0 && ++tries < 50) {
+				/* a delete alongside removed an empty parent level
+				 * (/grid/r-*) between our mkdirs: start again */
+				*p = c;
+				snprintf(buf, sizeof buf, "%s", dir);
+				p = buf + base;
+				continue;
+			} else if (errno != EEXIST) {
 				return fail(errno, "create cgroup %s", buf);
+			}
 			/* every level, made now or by a create running alongside that
 			 * has not filled it yet: an empty cpuset admits no task */
 			if ((h->ctrls & (1u << CG_CPUSET)) && !h->v2 && copy_parent_cpuset(buf) < 0)
