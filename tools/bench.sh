@@ -52,6 +52,7 @@ if [ -z "${GRID_BENCH_INNER:-}" ]; then
 	fi
 	musl-gcc -static -Os -Wall -Wextra -Werror -s -o "$OUT/floor" "$here/tools/bench-floor.c" || die "cannot build the floor"
 	musl-gcc -static -Os -Wall -Wextra -Werror -s -o "$OUT/icount" "$here/tools/bench-icount.c" || die "cannot build bench-icount"
+	musl-gcc -static -Os -Wall -Wextra -Werror -s -o "$OUT/maxrss" "$here/tools/bench-maxrss.c" || die "cannot build bench-maxrss"
 	# Everything runs in a private mount namespace: the cgroup change below
 	# and every mount die with it.
 	GRID_BENCH_INNER=1 exec unshare -m --propagation private "$BASH" "$0" "${args[@]}"
@@ -61,6 +62,7 @@ fi
 exec 3>&2
 FLOOR=$OUT/floor
 ICOUNT=$OUT/icount
+MAXRSS=$OUT/maxrss
 if [ $QUICK = 1 ]; then
 	N_RUN=8 N_SPLIT=5 N_BATCH=20 N_RSS=3 N_GROW=3 LEVELS="0 10 50" N_ENV=1000 N_TMPFS=200 N_CFG=4
 else
@@ -108,11 +110,18 @@ trap cleanup EXIT
 
 # Watchdog: a runtime command of ours alive for more than 30 s is hung (Grid's
 # `run` has been seen to sleep in poll on its signalfd next to its exited,
-# unreaped child); kill it by pid and report it, so the bench goes on.
+# unreaped child); kill it by pid and report it, so the bench goes on. Only a
+# command the bench itself started counts: the init of a created container
+# (reparented, ppid 1) keeps its runtime's command line and lives on by design,
+# and a command under bench-icount is single-stepped, slow by design.
 (
 	while sleep 5; do
-		ps -eo pid=,etimes=,args= | awk -v w="$W/root/" '$2 > 30 && index($0, w) && $3 !~ /bash|xargs/ { print }' |
-			while read -r pid et cmd; do
+		ps -eo pid=,ppid=,etimes=,args= | awk -v w="$W/root/" -v ic="$ICOUNT" '
+			{ pid[NR] = $1; ppid[NR] = $2; line[NR] = $0; if ($4 == ic) stepped[$1] = 1 }
+			END { for (i = 1; i <= NR; i++) { split(line[i], f, " ")
+				if (f[3] > 30 && ppid[i] != 1 && !(pid[i] in stepped) && !(ppid[i] in stepped) &&
+				    index(line[i], w) && f[4] !~ /bash|xargs/) { sub(/^ *[0-9]+ +/, "", line[i]); print pid[i], line[i] } } }' |
+			while read -r pid _ et cmd; do
 				kill -KILL "$pid" 2>/dev/null && echo "$cmd" >>"$W/hung"
 			done
 	done
@@ -289,7 +298,11 @@ for v in $VARIANTS; do
 		done
 		for rt in $(rotate $i "${PEERS[@]}"); do
 			newid
-			R "$rt" create --bundle "$(bundle "$rt" "$v")" "$ID" </dev/null >/dev/null 2>>"$W/stderr" || { fail leftover "$v" "$rt"; continue; }
+			# the runtime alone (run's figure includes the container's program):
+			# create under a static launcher whose own RSS is ~100 KB
+			"$MAXRSS" "$(bin_of "$rt")" --root "$W/root/$rt" create --bundle "$(bundle "$rt" "$v")" "$ID" \
+				</dev/null >/dev/null 2>"$W/maxrss" || { fail leftover "$v" "$rt"; continue; }
+			rec peak-rss-create "$v" "$rt" "$(tail -1 "$W/maxrss")" KB
 			pid=$(R "$rt" state "$ID" | jq -r .pid)
 			note_cg "$pid"
 			# the init and all its descendants
@@ -454,6 +467,7 @@ awk -F, '
 	echo
 	echo "peak-rss: /usr/bin/time reports the maximum over the runtime process and the children it waited for; Linux"
 	echo "keeps maxrss across exec, so /usr/bin/time's own pre-exec RSS ($(awk -F, '$1 == "peak-rss" && $3 == "floor" {print $4; exit}' "$RAW") KB, the floor's figure) is a lower bound: below it nothing shows."
+	echo "peak-rss-create: the runtime's create alone, under tools/bench-maxrss.c (static, ~100 KB of its own)."
 	echo "instr-*: user-space instructions, single-stepped (tools/bench-icount.c): the runtime and its forks up to the"
 	echo "container program's exec; runc not counted (too slow to step)."
 	if [ -s "$W/hung" ]; then
