@@ -57,87 +57,87 @@ static void has_word(const char *list, const char *word, const char *sep, bool *
 	}
 }
 
-/* mountinfo: "id parent maj:min root mountpoint opts ... - fstype source super" */
-static int sscanf_fields(const char *line, char *root, size_t rs, char *mnt, size_t ms)
+/* Copies the space-terminated word at p into out[size]; the end of the word,
+ * or NULL if it does not fit. */
+static const char *word(const char *p, char *out, size_t size)
 {
-	const char *p = line;
+	size_t n = strcspn(p, " ");
 
-	for (int i = 0; i < 3; i++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return -1;
-		p++;
+	if (n >= size)
+		return NULL;
+	memcpy(out, p, n);
+	out[n] = 0;
+	return p + n;
+}
+
+/* One mountinfo line, "id parent maj:min root mountpoint opts ... - fstype
+ * source super", if it is a cgroup hierarchy. Lines of other filesystems are
+ * skipped before anything is copied: a host has dozens of them. */
+static void add_hier(struct layout *l, const char *line)
+{
+	const char *dash = strstr(line, " - "), *p = line, *super;
+	char root[256], mnt[256];
+	struct hier *h;
+	bool v2;
+
+	if (!dash || strncmp(dash + 3, "cgroup", 6) || (dash[9] != ' ' && strncmp(dash + 9, "2 ", 2)) ||
+	    l->n == (int)countof(l->h))
+		return;
+	v2 = dash[9] == '2';
+	super = strchr(dash + 10 + v2, ' '); /* after the source */
+	for (int i = 0; i < 3 && p; i++)
+		p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+	if (!super || !p || !(p = word(p, root, sizeof root)) || !word(p + 1, mnt, sizeof mnt))
+		return;
+	super++;
+	h = &l->h[l->n];
+	memset(h, 0, sizeof *h);
+	memcpy(h->mount, mnt, sizeof mnt);
+	memcpy(h->root, root, sizeof root);
+	h->v2 = v2;
+	if (h->v2) {
+		if (l->v2 >= 0)
+			return; /* the first v2 mount is the one */
+		l->v2 = l->n;
+	} else {
+		for (int c = 0; c < CG_COUNT; c++) {
+			bool yes;
+			if (!v1_names[c])
+				continue;
+			has_word(super, v1_names[c], ",", &yes);
+			if (yes && l->of[c] < 0) {
+				h->ctrls |= 1u << c;
+				l->of[c] = l->n;
+			}
+		}
+		if (!h->ctrls)
+			return; /* a named hierarchy (name=systemd): not ours to manage */
 	}
-	size_t n = strcspn(p, " ");
-	if (n >= rs)
-		return -1;
-	snprintf(root, rs, "%.*s", (int)n, p);
-	p += n + 1;
-	n = strcspn(p, " ");
-	if (n >= ms)
-		return -1;
-	snprintf(mnt, ms, "%.*s", (int)n, p);
-	return 0;
+	l->n++;
 }
 
-static int sscanf_dash(const char *p, char *fstype, size_t fs, char *super, size_t ss)
+/* The host's layout, read once per process: every command asks several
+ * times (create, join, devices, status, remove), and it does not change
+ * under a running command. */
+static int read_layout(const struct layout **out)
 {
-	size_t n = strcspn(p, " ");
-
-	if (n >= fs)
-		return -1;
-	snprintf(fstype, fs, "%.*s", (int)n, p);
-	p = strchr(p + n + 1, ' '); /* skip the source */
-	if (!p)
-		return -1;
-	snprintf(super, ss, "%s", p + 1);
-	return 0;
-}
-
-static int read_layout(struct layout *l)
-{
+	static struct layout cache;
+	static bool have;
+	struct layout *l = &cache;
 	char *info, *save = NULL;
 	size_t len;
 
+	*out = l;
+	if (have)
+		return 0;
 	memset(l, 0, sizeof *l);
 	l->v2 = -1;
 	for (int c = 0; c < CG_COUNT; c++)
 		l->of[c] = -1;
 	if (read_file("/proc/self/mountinfo", &info, &len, 4 << 20) < 0)
 		return -1;
-	for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *dash = strstr(line, " - "), root[256], mnt[256], fstype[16], super[512];
-		struct hier *h;
-		if (!dash || l->n == (int)countof(l->h) ||
-		    sscanf_fields(line, root, sizeof root, mnt, sizeof mnt) < 0 ||
-		    sscanf_dash(dash + 3, fstype, sizeof fstype, super, sizeof super) < 0)
-			continue;
-		if (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2"))
-			continue;
-		h = &l->h[l->n];
-		snprintf(h->mount, sizeof h->mount, "%s", mnt);
-		snprintf(h->root, sizeof h->root, "%s", root);
-		h->v2 = !strcmp(fstype, "cgroup2");
-		if (h->v2) {
-			if (l->v2 >= 0)
-				continue; /* the first v2 mount is the one */
-			l->v2 = l->n;
-		} else {
-			for (int c = 0; c < CG_COUNT; c++) {
-				bool yes;
-				if (!v1_names[c])
-					continue;
-				has_word(super, v1_names[c], ",", &yes);
-				if (yes && l->of[c] < 0) {
-					h->ctrls |= 1u << c;
-					l->of[c] = l->n;
-				}
-			}
-			if (!h->ctrls)
-				continue; /* a named hierarchy (name=systemd): not ours to manage */
-		}
-		l->n++;
-	}
+	for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		add_hier(l, line);
 	free(info);
 	if (l->v2 >= 0) {
 		char path[300], *ctl;
@@ -156,6 +156,7 @@ static int read_layout(struct layout *l)
 			free(ctl);
 		}
 	}
+	have = true;
 	return 0;
 }
 
@@ -231,7 +232,7 @@ static bool is_default_path(const char *path)
 
 int cgroup_resolve(const char *config_path, const char *id, const char *root, char *out, size_t size)
 {
-	struct layout l;
+	const struct layout *l;
 	char own[PATH_MAX];
 
 	if (!config_path || !*config_path) {
@@ -245,9 +246,9 @@ int cgroup_resolve(const char *config_path, const char *id, const char *root, ch
 	/* relative: under the runtime's own cgroup (of the first hierarchy) */
 	if (read_layout(&l) < 0)
 		return -1;
-	if (l.n == 0)
+	if (l->n == 0)
 		return failx("linux.cgroupsPath: no cgroup filesystem is mounted");
-	if (own_cgroup(&l.h[0], own, sizeof own) < 0)
+	if (own_cgroup(&l->h[0], own, sizeof own) < 0)
 		return -1;
 	snprintf(out, size, "%s/%s", strcmp(own, "/") ? own : "", config_path);
 	return 0;
@@ -503,16 +504,16 @@ static size_t swap_goes_first(const struct layout *l, const struct cgroup *cg, c
 
 int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r)
 {
-	struct layout l;
+	const struct layout *l;
 	size_t first;
 
 	if (read_layout(&l) < 0)
 		return -1;
-	first = swap_goes_first(&l, cg, r);
-	if (first < r->nw && apply_write(&l, cg, &r->w[first]) < 0)
+	first = swap_goes_first(l, cg, r);
+	if (first < r->nw && apply_write(l, cg, &r->w[first]) < 0)
 		return -1;
 	for (size_t i = 0; i < r->nw; i++)
-		if (i != first && apply_write(&l, cg, &r->w[i]) < 0)
+		if (i != first && apply_write(l, cg, &r->w[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -521,17 +522,17 @@ int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r)
  * nodes (as runc does), or the rules could forbid their mknod. */
 int cgroup_apply_devices(const struct cgroup *cg, const struct resources *r)
 {
-	struct layout l;
+	const struct layout *l;
 
 	if (!r->has_devices || !cg->path[0])
 		return 0;
 	if (read_layout(&l) < 0)
 		return -1;
 	{
-		if (l.of[CG_DEVICES] >= 0)
-			return apply_devices_v1(cg->dir[l.of[CG_DEVICES]], r);
-		if (l.v2 >= 0)
-			return devices_bpf_attach(cg->dir[l.v2], r);
+		if (l->of[CG_DEVICES] >= 0)
+			return apply_devices_v1(cg->dir[l->of[CG_DEVICES]], r);
+		if (l->v2 >= 0)
+			return devices_bpf_attach(cg->dir[l->v2], r);
 		return failx("linux.resources.devices: no devices controller and no cgroup v2 on this host");
 	}
 }
@@ -545,26 +546,26 @@ int cgroup_apply(const struct cgroup *cg, const struct resources *r)
 
 int cgroup_load(struct cgroup *cg, const char *path)
 {
-	struct layout l;
+	const struct layout *l;
 
 	memset(cg, 0, sizeof *cg);
 	snprintf(cg->path, sizeof cg->path, "%s", path);
 	if (read_layout(&l) < 0)
 		return -1;
-	cg->n = l.n;
-	for (int i = 0; i < l.n; i++)
-		hier_dir(&l.h[i], path, cg->dir[i], sizeof cg->dir[i]);
-	cg->v2 = l.v2;
-	cg->freezer = l.of[CG_FREEZER];
+	cg->n = l->n;
+	for (int i = 0; i < l->n; i++)
+		hier_dir(&l->h[i], path, cg->dir[i], sizeof cg->dir[i]);
+	cg->v2 = l->v2;
+	cg->freezer = l->of[CG_FREEZER];
 	/* our default /grid/<id>: the /grid level goes too when it is left empty */
-	for (int i = 0; i < l.n; i++)
+	for (int i = 0; i < l->n; i++)
 		cg->made[i] = !is_default_path(path) ? 1 : strncmp(path, "/grid/r-", 8) ? 2 : 3;
 	return 0;
 }
 
 int cgroup_create(const struct spec *s, const char *id, const char *root, struct cgroup *cg)
 {
-	struct layout l;
+	const struct layout *l;
 	char path[PATH_MAX];
 	unsigned v2_need = 0;
 
@@ -572,7 +573,7 @@ int cgroup_create(const struct spec *s, const char *id, const char *root, struct
 	if (cgroup_resolve(s->cgroups_path, id, root, path, sizeof path) < 0 || cgroup_load(cg, path) < 0 ||
 	    read_layout(&l) < 0)
 		return -1;
-	if (l.n == 0) {
+	if (l->n == 0) {
 		if (s->res.set)
 			return failx("linux.resources: no cgroup filesystem is mounted on this host (mount cgroup2 on "
 				     "/sys/fs/cgroup, or use --cgroup-manager disabled)");
@@ -583,12 +584,12 @@ int cgroup_create(const struct spec *s, const char *id, const char *root, struct
 		const struct cg_write *w = &s->res.w[i];
 		int c = w->ctrl == CG_UNIFIED ? unified_ctrl(w->file[1]) : (int)w->ctrl;
 		/* a unified key like hugetlb.2MB.max needs its controller delegated too */
-		if (c >= 0 && l.v2 >= 0 && (l.h[l.v2].ctrls & (1u << c)))
+		if (c >= 0 && l->v2 >= 0 && (l->h[l->v2].ctrls & (1u << c)))
 			v2_need |= 1u << c;
 	}
 	cg->fresh = true;
-	for (int i = 0; i < l.n; i++) {
-		if (make_dirs(&l.h[i], cg->dir[i], &cg->made[i]) < 0)
+	for (int i = 0; i < l->n; i++) {
+		if (make_dirs(&l->h[i], cg->dir[i], &cg->made[i]) < 0)
 			goto bad;
 		if (cg->made[i] == 0 && !s->cgroups_path) {
 			failx("cgroup %s exists already: is a container with this id left from a crashed grid? "
@@ -598,7 +599,7 @@ int cgroup_create(const struct spec *s, const char *id, const char *root, struct
 		if (cg->made[i] == 0)
 			debug("cgroup %s existed already: it will be shared", cg->dir[i]);
 	}
-	if (v2_need && enable_v2(&l.h[l.v2], cg->dir[l.v2], v2_need) < 0)
+	if (v2_need && enable_v2(&l->h[l->v2], cg->dir[l->v2], v2_need) < 0)
 		goto bad;
 	if (s->res.set && cgroup_apply_limits(cg, &s->res) < 0)
 		goto bad;
@@ -775,21 +776,21 @@ static long long read_key(const char *dir, const char *file, const char *key)
 
 void cgroup_stats_json(const struct cgroup *cg, struct buf *b)
 {
-	struct layout l;
+	const struct layout *l;
 	long long cpu = -1, mem = -1, limit = -1, pids = -1, pids_max = -1;
 
 	if (cg->path[0] && read_layout(&l) == 0) {
 		int h;
-		if ((h = l.of[CG_CPU]) >= 0)
-			cpu = l.h[h].v2 ? read_key(cg->dir[h], "cpu.stat", "usage_usec") * 1000
+		if ((h = l->of[CG_CPU]) >= 0)
+			cpu = l->h[h].v2 ? read_key(cg->dir[h], "cpu.stat", "usage_usec") * 1000
 					: read_num(cg->dir[h], "cpuacct.usage");
-		if (cpu < 0 && (h = l.of[CG_CPUACCT]) >= 0)
+		if (cpu < 0 && (h = l->of[CG_CPUACCT]) >= 0)
 			cpu = read_num(cg->dir[h], "cpuacct.usage");
-		if ((h = l.of[CG_MEMORY]) >= 0) {
-			mem = read_num(cg->dir[h], l.h[h].v2 ? "memory.current" : "memory.usage_in_bytes");
-			limit = read_num(cg->dir[h], l.h[h].v2 ? "memory.max" : "memory.limit_in_bytes");
+		if ((h = l->of[CG_MEMORY]) >= 0) {
+			mem = read_num(cg->dir[h], l->h[h].v2 ? "memory.current" : "memory.usage_in_bytes");
+			limit = read_num(cg->dir[h], l->h[h].v2 ? "memory.max" : "memory.limit_in_bytes");
 		}
-		if ((h = l.of[CG_PIDS]) >= 0) {
+		if ((h = l->of[CG_PIDS]) >= 0) {
 			pids = read_num(cg->dir[h], "pids.current");
 			pids_max = read_num(cg->dir[h], "pids.max");
 		}
@@ -802,15 +803,15 @@ void cgroup_stats_json(const struct cgroup *cg, struct buf *b)
 /* How many processes the OOM killer killed in the cgroup (0 when unknown). */
 long long cgroup_oom_kills(const struct cgroup *cg)
 {
-	struct layout l;
+	const struct layout *l;
 	long long n;
 	int h;
 
-	if (!cg->path[0] || read_layout(&l) < 0 || (h = l.of[CG_MEMORY]) < 0) {
+	if (!cg->path[0] || read_layout(&l) < 0 || (h = l->of[CG_MEMORY]) < 0) {
 		clear_error();
 		return 0;
 	}
-	n = read_key(cg->dir[h], l.h[h].v2 ? "memory.events" : "memory.oom_control", "oom_kill");
+	n = read_key(cg->dir[h], l->h[h].v2 ? "memory.events" : "memory.oom_control", "oom_kill");
 	return n < 0 ? 0 : n;
 }
 

@@ -148,16 +148,20 @@ static int arch_index(const char *name)
 
 static int name_cmp(const void *key, const void *elem)
 {
-	return strcmp(key, ((const struct syscall_name *)elem)->name);
+	return strcmp(key, syscall_text + ((const struct syscall_name *)elem)->name);
 }
 
 static int lookup(const char *name, int arch, uint32_t *nr)
 {
 	const struct syscall_name *s = bsearch(name, syscall_names, countof(syscall_names), sizeof *s, name_cmp);
+	uint32_t v;
 
-	if (!s || s->nr[arch] < 0)
+	if (!s || s->nr[arch] == SC_NONE)
 		return -1;
-	*nr = s->nr[arch] + (arch == SC_X32 ? X32_SYSCALL_BIT : 0);
+	v = s->nr[arch];
+	if (v >= SC_ARM_PRIVATE)
+		v = 0xf0000 + (v - SC_ARM_PRIVATE);
+	*nr = v + (arch == SC_X32 ? X32_SYSCALL_BIT : 0);
 	return 0;
 }
 

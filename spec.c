@@ -77,9 +77,38 @@ bool is_null(struct pctx *c, int i)
 	return tok(c, i)->type == JSMN_PRIMITIVE && c->j->text[tok(c, i)->start] == 'n';
 }
 
+/* Field paths for error messages ("process.env[3]"), built for every field
+ * and element parsed: plain copies, not snprintf (a tenth of a run's
+ * instructions went there). Truncated to size - 1 as snprintf would. */
+static void path_cat(char *out, size_t size, const char *path, const char *sep, const char *name, size_t n)
+{
+	size_t len = 0;
+	const char *parts[3] = { path, sep, name };
+	size_t lens[3] = { strlen(path), strlen(sep), n };
+
+	for (int i = 0; i < 3; i++) {
+		size_t k = lens[i] < size - 1 - len ? lens[i] : size - 1 - len;
+		memcpy(out + len, parts[i], k);
+		len += k;
+	}
+	out[len] = 0;
+}
+
 void child_path(char *out, size_t size, const char *path, const char *name)
 {
-	snprintf(out, size, "%s%s%s", path, *path ? "." : "", name);
+	path_cat(out, size, path, *path ? "." : "", name, strlen(name));
+}
+
+static void index_path(char *out, size_t size, const char *path, int i)
+{
+	char num[16], *p = num + sizeof num;
+
+	*--p = 0;
+	*--p = ']';
+	do
+		*--p = '0' + i % 10;
+	while ((i /= 10) > 0);
+	path_cat(out, size, path, "[", p, num + sizeof num - 1 - p);
 }
 
 static const char *key_text; /* for cmp_keys: qsort has no context argument */
@@ -150,7 +179,7 @@ int walk_array(struct pctx *c, int i, const char *path, elem_fn fn)
 		return failx("%s: expected an array", path);
 	for (int n = 0; n < tok(c, i)->size; n++) {
 		char sub[256];
-		snprintf(sub, sizeof sub, "%s[%d]", path, n);
+		index_path(sub, sizeof sub, path, n);
 		if (fn(c, k, sub, n) < 0)
 			return -1;
 		k = json_skip(c->j, k);
@@ -169,8 +198,8 @@ int walk_map(struct pctx *c, int i, const char *path, map_fn fn)
 		return -1;
 	for (int n = 0; n < tok(c, i)->size; n++) {
 		char sub[256];
-		snprintf(sub, sizeof sub, "%s.%.*s", path, tok(c, k)->end - tok(c, k)->start,
-			 c->j->text + tok(c, k)->start);
+		path_cat(sub, sizeof sub, path, ".", c->j->text + tok(c, k)->start,
+			 tok(c, k)->end - tok(c, k)->start);
 		if (fn(c, k, k + 1, sub) < 0)
 			return -1;
 		k = json_skip(c->j, k + 1);
@@ -195,7 +224,7 @@ int str_array(struct pctx *c, int v, const char *path, const char ***out, size_t
 		return -1;
 	for (int x = 0, k = v + 1; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
 		char sub[256];
-		snprintf(sub, sizeof sub, "%s[%d]", path, x);
+		index_path(sub, sizeof sub, path, x);
 		if (str_field(c, k, sub, &arr[x]) < 0)
 			return -1;
 	}
@@ -312,7 +341,7 @@ static int f_gids(struct pctx *c, int v, const char *path)
 		return -1;
 	for (int x = 0, k = v + 1; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
 		char sub[256];
-		snprintf(sub, sizeof sub, "%s[%d]", path, x);
+		index_path(sub, sizeof sub, path, x);
 		if (u32_field(c, k, sub, &s->groups[x]) < 0)
 			return -1;
 	}
@@ -626,7 +655,7 @@ static int id_maps(struct pctx *c, int v, const char *path, struct id_map **out,
 		return -1;
 	for (int x = 0; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
 		char sub[256];
-		snprintf(sub, sizeof sub, "%s[%d]", path, x);
+		index_path(sub, sizeof sub, path, x);
 		cur_map = &maps[x];
 		if (walk_object(c, k, sub, f, countof(f)) < 0)
 			return -1;

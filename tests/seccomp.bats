@@ -10,9 +10,16 @@ seccomp() {
 	update_config ".linux.seccomp = $1"
 }
 
-# The x86_64 names of syscalls.h (the test runs where grid was built).
+# "number name" of every x86_64 syscall in syscalls.h (the test runs where grid
+# was built); its lines are "\t{ OFFSET, { X86_64, X32, ... } }, /* name */".
+x86_64_syscalls() {
+	awk '/^\t\{ [0-9]+, \{ / { split($0, f, /[{,]/); nr = f[4]; gsub(/ /, "", nr)
+		if (nr != "SC_NONE") print nr + 0, $(NF - 1) }' "$REPO/syscalls.h"
+}
+
+# The x86_64 names of syscalls.h.
 all_syscalls() {
-	awk -F'"' '/^\t\{ "/ { split($3, n, /[{,]/); if (n[3] + 0 >= 0) print $2 }' "$REPO/syscalls.h"
+	x86_64_syscalls | cut -d' ' -f2
 }
 
 @test "a denied syscall returns the configured errnoRet" {
@@ -166,7 +173,7 @@ chmod_rule() {
 	seccomp "$(jq -n -c --argjson n "$names" '{defaultAction: "SCMP_ACT_ERRNO",
 		syscalls: [$n[] | {names: [.], action: "SCMP_ACT_ALLOW"}]}')"
 	# the highest number: the end of a chain sorted by number
-	last=$(awk -F'"' '/^\t\{ "/ { split($3, n, /[{,]/); if (n[3] + 0 >= 0) print n[3] + 0, $2 }' "$REPO/syscalls.h" |
+	last=$(x86_64_syscalls |
 		head -300 | sort -n | tail -1 | cut -d' ' -f2)
 	run --separate-stderr grid debug seccomp --bundle "$BUNDLE" --syscall "$last"
 	[ "$status" -eq 0 ]

@@ -40,8 +40,8 @@ if [ -z "${GRID_BENCH_INNER:-}" ]; then
 	need=()
 	command -v runc >/dev/null || need+=(runc)
 	command -v crun >/dev/null || need+=(crun)
-	command -v valgrind >/dev/null || need+=(valgrind)
 	command -v jq >/dev/null || need+=(jq)
+	command -v strace >/dev/null || need+=(strace)
 	command -v musl-gcc >/dev/null || need+=(musl-tools)
 	[ -x /usr/bin/time ] || need+=(time)
 	[ -x /bin/busybox ] || need+=(busybox-static)
@@ -51,6 +51,8 @@ if [ -z "${GRID_BENCH_INNER:-}" ]; then
 			die "apt-get install ${need[*]} failed"
 	fi
 	musl-gcc -static -Os -Wall -Wextra -Werror -s -o "$OUT/floor" "$here/tools/bench-floor.c" || die "cannot build the floor"
+	musl-gcc -static -Os -Wall -Wextra -Werror -s -o "$OUT/icount" "$here/tools/bench-icount.c" || die "cannot build bench-icount"
+	musl-gcc -static -Os -Wall -Wextra -Werror -s -o "$OUT/maxrss" "$here/tools/bench-maxrss.c" || die "cannot build bench-maxrss"
 	# Everything runs in a private mount namespace: the cgroup change below
 	# and every mount die with it.
 	GRID_BENCH_INNER=1 exec unshare -m --propagation private "$BASH" "$0" "${args[@]}"
@@ -59,6 +61,8 @@ fi
 # ---- inside the private mount namespace ------------------------------------
 exec 3>&2
 FLOOR=$OUT/floor
+ICOUNT=$OUT/icount
+MAXRSS=$OUT/maxrss
 if [ $QUICK = 1 ]; then
 	N_RUN=8 N_SPLIT=5 N_BATCH=20 N_RSS=3 N_GROW=3 LEVELS="0 10 50" N_ENV=1000 N_TMPFS=200 N_CFG=4
 else
@@ -106,11 +110,18 @@ trap cleanup EXIT
 
 # Watchdog: a runtime command of ours alive for more than 30 s is hung (Grid's
 # `run` has been seen to sleep in poll on its signalfd next to its exited,
-# unreaped child); kill it by pid and report it, so the bench goes on.
+# unreaped child); kill it by pid and report it, so the bench goes on. Only a
+# command the bench itself started counts: the init of a created container
+# (reparented, ppid 1) keeps its runtime's command line and lives on by design,
+# and a command under bench-icount is single-stepped, slow by design.
 (
 	while sleep 5; do
-		ps -eo pid=,etimes=,args= | awk -v w="$W/root/" '$2 > 30 && index($0, w) && $3 !~ /bash|xargs/ { print }' |
-			while read -r pid et cmd; do
+		ps -eo pid=,ppid=,etimes=,args= | awk -v w="$W/root/" -v ic="$ICOUNT" '
+			{ pid[NR] = $1; ppid[NR] = $2; line[NR] = $0; if ($4 == ic) stepped[$1] = 1 }
+			END { for (i = 1; i <= NR; i++) { split(line[i], f, " ")
+				if (f[3] > 30 && ppid[i] != 1 && !(pid[i] in stepped) && !(ppid[i] in stepped) &&
+				    index(line[i], w) && f[4] !~ /bash|xargs/) { sub(/^ *[0-9]+ +/, "", line[i]); print pid[i], line[i] } } }' |
+			while read -r pid _ et cmd; do
 				kill -KILL "$pid" 2>/dev/null && echo "$cmd" >>"$W/hung"
 			done
 	done
@@ -287,7 +298,11 @@ for v in $VARIANTS; do
 		done
 		for rt in $(rotate $i "${PEERS[@]}"); do
 			newid
-			R "$rt" create --bundle "$(bundle "$rt" "$v")" "$ID" </dev/null >/dev/null 2>>"$W/stderr" || { fail leftover "$v" "$rt"; continue; }
+			# the runtime alone (run's figure includes the container's program):
+			# create under a static launcher whose own RSS is ~100 KB
+			"$MAXRSS" "$(bin_of "$rt")" --root "$W/root/$rt" create --bundle "$(bundle "$rt" "$v")" "$ID" \
+				</dev/null >/dev/null 2>"$W/maxrss" || { fail leftover "$v" "$rt"; continue; }
+			rec peak-rss-create "$v" "$rt" "$(tail -1 "$W/maxrss")" KB
 			pid=$(R "$rt" state "$ID" | jq -r .pid)
 			note_cg "$pid"
 			# the init and all its descendants
@@ -321,38 +336,54 @@ for rt in grid crun runc floor; do
 	rec shared-libs - "$rt" "$n" n
 done
 
-# ---- 6. user-space instructions (cachegrind) -------------------------------------------
-# Only the runtime process and what it forks (valgrind follows fork; not exec). Valgrind
-# 3.19 knows neither the new mount API (fsopen, open_tree: Grid) nor crun's re-exec of
-# itself from a memfd, nor runc's init; a run that fails under valgrind is recorded with
-# complete=0 and counts only up to the failure.
-cg() { # FIGURE VARIANT RT CMD...
-	local f=$1 v=$2 rt=$3
+# ---- 6. user-space instructions (single-stepped) -----------------------------------------
+# tools/bench-icount.c single-steps the runtime and every process it forks with
+# ptrace, until a process execs inside another mount namespace (the container's
+# program). This VM has no hardware counters, and valgrind 3.19 fails Grid's
+# fsopen/open_tree (ENOSYS), crun's re-exec from a memfd and runc's init, so
+# cachegrind cannot count any of them to the end; stepping runs the real binaries
+# unchanged. It costs ~30 us a step here: runc (tens of millions) is left out,
+# crun only with the full run, the net variant only.
+ic() { # FIGURE VARIANT RT CMD...
+	local f=$1 v=$2 rt=$3 out
 	shift 3
-	rm -f "$W"/cg.*
-	valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$W/cg.%p" "$@" </dev/null >/dev/null 2>"$W/vg.log"
-	local rc=$?
-	local ir
-	ir=$(cat "$W"/cg.* 2>/dev/null | awk '/^summary:/ {s += $2} END {print s + 0}')
-	rec "$f" "$v" "$rt" "$ir" Ir
-	rec "$f-complete" "$v" "$rt" $((rc == 0)) bool
+	out=$("$ICOUNT" "$@" 2>&1 >/dev/null </dev/null | tail -1)
+	case $out in
+	instructions*) rec "$f" "$v" "$rt" "$(echo "$out" | awk '{print $2}')" instr ;;
+	*) fail "$f" "$v" "$rt" ;;
+	esac
 }
-for v in $VARIANTS; do
-	section "cachegrind ($v)"
-	for rt in "${RTS[@]}"; do
-		if [ $rt = floor ]; then
-			if [ $v = nonet ]; then cg instr-run $v floor "$FLOOR" "$ROOTFS" --no-net; else cg instr-run $v floor "$FLOOR" "$ROOTFS"; fi
-			continue
-		fi
+section "instructions of run, state, list (single-stepped; net)"
+IC_RTS="grid grid-nolayer floor"
+[ $QUICK = 1 ] || IC_RTS="$IC_RTS crun"
+for rt in $IC_RTS; do
+	if [ $rt = floor ]; then
+		ic instr-run net floor "$FLOOR" "$ROOTFS"
+		continue
+	fi
+	newid
+	ic instr-run net $rt "$(bin_of $rt)" --root "$W/root/$rt" run --bundle "$(bundle $rt net)" "$ID"
+	R "$rt" delete --force "$ID" >/dev/null 2>&1
+	[ $rt = grid-nolayer ] && continue
+	newid
+	R "$rt" create --bundle "$(bundle $rt net)" "$ID" </dev/null >/dev/null 2>>"$W/stderr"
+	ic instr-state net $rt "$(bin_of $rt)" --root "$W/root/$rt" state "$ID"
+	ic instr-list net $rt "$(bin_of $rt)" --root "$W/root/$rt" list
+	R "$rt" delete --force "$ID" >/dev/null 2>&1
+done
+
+# syscalls of one run, every process up to the container program's exec and after
+# (strace -f -c: the kernel's own work is the same for all runtimes)
+section "syscalls of run (strace -f -c; net)"
+for rt in "${RTS[@]}"; do
+	if [ $rt = floor ]; then
+		set -- "$FLOOR" "$ROOTFS"
+	else
 		newid
-		cg instr-run $v $rt "$(bin_of $rt)" --root "$W/root/$rt" run --bundle "$(bundle $rt $v)" "$ID"
-		R "$rt" delete --force "$ID" >/dev/null 2>&1
-		newid
-		R "$rt" create --bundle "$(bundle $rt $v)" "$ID" </dev/null >/dev/null 2>>"$W/stderr"
-		cg instr-state $v $rt "$(bin_of $rt)" --root "$W/root/$rt" state "$ID"
-		cg instr-list $v $rt "$(bin_of $rt)" --root "$W/root/$rt" list
-		R "$rt" delete --force "$ID" >/dev/null 2>&1
-	done
+		set -- "$(bin_of $rt)" --root "$W/root/$rt" run --bundle "$(bundle $rt net)" "$ID"
+	fi
+	strace -f -c -o "$W/strace" "$@" </dev/null >/dev/null 2>>"$W/stderr" || fail syscalls-run net $rt
+	rec syscalls-run net $rt "$(awk '$NF == "total" { print $4 + 0 }' "$W/strace")" n
 done
 
 # ---- 7. cost growth: existing containers, 1000 env vars, 200 tmpfs mounts ---------------
@@ -436,12 +467,9 @@ awk -F, '
 	echo
 	echo "peak-rss: /usr/bin/time reports the maximum over the runtime process and the children it waited for; Linux"
 	echo "keeps maxrss across exec, so /usr/bin/time's own pre-exec RSS ($(awk -F, '$1 == "peak-rss" && $3 == "floor" {print $4; exit}' "$RAW") KB, the floor's figure) is a lower bound: below it nothing shows."
-	echo "instr-*: valgrind cachegrind of the runtime process (and its forks; exec not followed)."
-	if grep -q -- '-complete,' "$RAW"; then
-		echo
-		echo "cachegrind runs that did not complete under valgrind (Ir counted only up to the failure):"
-		awk -F, '$1 ~ /-complete$/ && $4 == 0 { printf "  %s %s %s\n", substr($1, 1, length($1) - 9), $2, $3 }' "$RAW" | sort -u
-	fi
+	echo "peak-rss-create: the runtime's create alone, under tools/bench-maxrss.c (static, ~100 KB of its own)."
+	echo "instr-*: user-space instructions, single-stepped (tools/bench-icount.c): the runtime and its forks up to the"
+	echo "container program's exec; runc not counted (too slow to step)."
 	if [ -s "$W/hung" ]; then
 		echo
 		echo "hung commands killed by the watchdog after 30 s: $(wc -l <"$W/hung")"
