@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/statfs.h>
@@ -451,7 +452,8 @@ static int layer_dirs(const struct init *in, char *upper, char *work, size_t siz
 		*tmpfs = layer_tmpfs(in, what);
 		if (*tmpfs < 0)
 			return -1;
-		snprintf(dir, sizeof dir, "/proc/self/fd/%d", *tmpfs);
+		/* where layer_mount_tmpfs attaches it */
+		snprintf(dir, sizeof dir, "%s/upper", in->st->dir);
 	} else if (place[0] != '/' || strpbrk(place, ",:\\")) {
 		return failx("%s %s: expected tmpfs or an absolute directory without ',', ':' or '\\'", what, place);
 	} else {
@@ -468,27 +470,16 @@ static int layer_dirs(const struct init *in, char *upper, char *work, size_t siz
 	return 0;
 }
 
-/* The write layer as a detached mount. */
-static int layer_prepare(const struct init *in)
+/* The overlay (or aufs) over the bundle's rootfs, as a detached mount. */
+static int layer_mount(const struct init *in, const char *upper, const char *work)
 {
-	const char *lower = in->rootfs_src, *dir = in->st->dir;
-	char upper[PATH_MAX], work[PATH_MAX], br[3 * PATH_MAX];
-	int fs, mnt = -1, tmpfs = -1;
+	const char *lower = in->rootfs_src;
+	char br[3 * PATH_MAX];
+	int fs, mnt = -1;
 
-	if (!strcmp(in->layer, "none")) {
-		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_RECURSIVE_FLAG);
-		return mnt < 0 ? fail(errno, "bind %s", lower) : mnt;
-	}
-	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
-		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
-			     lower, in->layer);
-	if (layer_dirs(in, upper, work, sizeof upper, &tmpfs) < 0)
-		return -1;
 	fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC_FLAG);
-	if (fs < 0) {
-		fail(errno, "mount the %s layer: fsopen", in->layer);
-		goto out_tmpfs;
-	}
+	if (fs < 0)
+		return fail(errno, "mount the %s layer: fsopen", in->layer);
 	snprintf(br, sizeof br, "%s=rw:%s=ro", upper, lower);
 	if (!strcmp(in->layer, "aufs") ? fs_set(fs, "br", br, "mount aufs") < 0
 				      : (fs_set(fs, "lowerdir", lower, "mount overlay") < 0 ||
@@ -504,9 +495,80 @@ static int layer_prepare(const struct init *in)
 		fail(errno, "mount %s: fsmount", in->layer);
 out:
 	close(fs);
-out_tmpfs:
-	if (tmpfs >= 0)
-		close(tmpfs); /* the layer keeps it */
+	return mnt;
+}
+
+/* The layer over a detached tmpfs. Kernels before 6.15 refuse an upper
+ * directory on a mount outside the caller's mount namespace, so a child
+ * attaches the tmpfs on <dir>/upper in a private namespace of its own, makes
+ * the layer there and sends it back: the host never sees the tmpfs. */
+static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper, const char *work)
+{
+	char where[PATH_MAX], msg[1024];
+	int sv[2], mnt = -1, n = -1;
+	pid_t pid;
+
+	snprintf(where, sizeof where, "%s/upper", in->st->dir);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return fail(errno, "write layer on tmpfs: socketpair");
+	pid = fork();
+	if (pid < 0) {
+		fail(errno, "write layer on tmpfs: fork");
+		goto out;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		if (unshare(CLONE_NEWNS) < 0)
+			fail(errno, "write layer on tmpfs: unshare the mount namespace");
+		else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			fail(errno, "write layer on tmpfs: make / private");
+		else if (syscall(SYS_move_mount, tmpfs, "", AT_FDCWD, where, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
+			fail(errno, "write layer on tmpfs: attach it on %s", where);
+		else
+			mnt = layer_mount(in, upper, work);
+		if (mnt >= 0) {
+			send_fd(sv[1], mnt, "K");
+		} else {
+			snprintf(msg, sizeof msg, "E%s", last_error());
+			send(sv[1], msg, strlen(msg), MSG_NOSIGNAL);
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	sv[1] = -1;
+	n = recv_fd(sv[0], msg, sizeof msg, &mnt);
+	if (n > 0 && msg[0] == 'E')
+		set_error_text(msg + 1);
+	else if (n <= 0 || mnt < 0)
+		failx("write layer on tmpfs: the helper process died");
+	waitpid(pid, NULL, 0);
+out:
+	close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	return n > 0 && msg[0] == 'K' ? mnt : -1;
+}
+
+/* The write layer as a detached mount. */
+static int layer_prepare(const struct init *in)
+{
+	const char *lower = in->rootfs_src, *dir = in->st->dir;
+	char upper[PATH_MAX], work[PATH_MAX];
+	int mnt, tmpfs = -1;
+
+	if (!strcmp(in->layer, "none")) {
+		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_RECURSIVE_FLAG);
+		return mnt < 0 ? fail(errno, "bind %s", lower) : mnt;
+	}
+	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
+		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
+			     lower, in->layer);
+	if (layer_dirs(in, upper, work, sizeof upper, &tmpfs) < 0)
+		return -1;
+	if (tmpfs < 0)
+		return layer_mount(in, upper, work);
+	mnt = layer_mount_tmpfs(in, tmpfs, upper, work);
+	close(tmpfs); /* the layer keeps it */
 	return mnt;
 }
 

@@ -20,10 +20,10 @@ guest() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! grep -q '^not ok' <<<"$output"
-	# both phases ran every test: 11 from the initramfs, 12 after switch_root
-	[ "$(grep -c "^ok .* $arch initramfs: " <<<"$output")" -eq 11 ]
-	[ "$(grep -c "^ok .* $arch tmpfs: " <<<"$output")" -eq 12 ]
-	grep -q '^# guest done: 23 tests, 0 failed' <<<"$output"
+	# both phases ran every test: 12 from the initramfs, 13 after switch_root
+	[ "$(grep -c "^ok .* $arch initramfs: " <<<"$output")" -eq 12 ]
+	[ "$(grep -c "^ok .* $arch tmpfs: " <<<"$output")" -eq 13 ]
+	grep -q '^# guest done: 25 tests, 0 failed' <<<"$output"
 }
 
 @test "x86_64 guest: container lifecycle from the initramfs and after switch_root" {

@@ -25,6 +25,17 @@ installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
+# the kernels and busyboxes of the QEMU guests are arm64/armhf packages too
+added=""
+for a in arm64 armhf; do
+	dpkg --print-foreign-architectures | grep -qx $a && continue
+	[ "$(id -u)" -eq 0 ] || { echo "toolchain/install.sh: dpkg --add-architecture $a needs root" >&2; exit 1; }
+	dpkg --add-architecture $a
+	added=1
+done
+export DEBIAN_FRONTEND=noninteractive
+[ -n "$added" ] && apt-get update -qq >/dev/null
+
 missing=()
 for p in $pkgs; do
 	installed "$p" || missing+=("$p")
@@ -35,13 +46,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "toolchain/install.sh: missing ${missing[*]}; run as root to install them" >&2
 	exit 1
 fi
-added=""
-for a in arm64 armhf; do
-	dpkg --print-foreign-architectures | grep -qx $a || { dpkg --add-architecture $a; added=1; }
-done
-export DEBIAN_FRONTEND=noninteractive
 echo "toolchain/install.sh: installing ${missing[*]}"
-if [ -n "$added" ] || ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
 	apt-get update -qq >/dev/null
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
