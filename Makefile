@@ -80,7 +80,91 @@ demo: deps grid
 check: deps
 	tests/run
 
+# ---- embedded targets (toolchain/, README "Embedded targets") ----
+# make cross: a static grid for each of CROSS_ARCHES in build/cross/ARCH/grid;
+# make ARCH=aarch64: one of them. Toolchains come from Debian 12 packages
+# (toolchain/install.sh); riscv64's musl is built once from Debian's source
+# package into build/toolchain (a cache).
+CROSS_ARCHES = x86_64 aarch64 armhf riscv64
+RISCV_MUSL = $(CURDIR)/build/toolchain/riscv64-musl
+cross_cc_x86_64 = musl-gcc
+cross_cc_aarch64 = aarch64-linux-musl-gcc
+cross_cc_armhf = arm-linux-musleabihf-gcc
+cross_cc_riscv64 = $(RISCV_MUSL)/bin/musl-gcc
+# kernel uapi headers of the arch (the musl specs use -nostdinc): only linux/, asm/, asm-generic/
+uapi_x86_64 = /usr/include /usr/include/x86_64-linux-gnu
+uapi_aarch64 = /usr/aarch64-linux-gnu/include
+uapi_armhf = /usr/arm-linux-gnueabihf/include
+uapi_riscv64 = /usr/riscv64-linux-gnu/include
+qemu_aarch64 = qemu-aarch64-static
+qemu_armhf = qemu-arm-static
+qemu_riscv64 = qemu-riscv64-static
+
+.SECONDARY: $(foreach a,$(CROSS_ARCHES),build/uapi/$(a)/.done)
+
+# ARCH may also be spelled as the kernel and Debian do (arm64, arm, amd64)
+arch_alias_arm64 = aarch64
+arch_alias_arm = armhf
+arch_alias_amd64 = x86_64
+GRID_ARCH = $(or $(arch_alias_$(ARCH)),$(ARCH))
+ifneq ($(ARCH),)
+ifeq ($(filter $(GRID_ARCH),$(CROSS_ARCHES)),)
+$(error ARCH=$(ARCH): not one of $(CROSS_ARCHES))
+endif
+all: build/cross/$(GRID_ARCH)/grid
+endif
+
+cross: $(foreach a,$(CROSS_ARCHES),build/cross/$(a)/grid)
+	@for a in $(CROSS_ARCHES); do tools/check-static.sh build/cross/$$a/grid $$a || exit 1; done
+
+toolchain: build/toolchain/.cross-installed
+build/toolchain/.cross-installed: toolchain/install.sh
+	toolchain/install.sh cross
+	mkdir -p build/toolchain && touch $@
+
+$(RISCV_MUSL)/bin/musl-gcc: toolchain/musl-riscv64.sh | build/toolchain/.cross-installed
+	toolchain/musl-riscv64.sh $(RISCV_MUSL)
+
+build/cross/riscv64/grid build/cross/riscv64/unit: | $(RISCV_MUSL)/bin/musl-gcc
+
+build/uapi/%/.done: | build/toolchain/.cross-installed
+	rm -rf build/uapi/$* && mkdir -p build/uapi/$*
+	for d in $(uapi_$*); do for h in linux asm asm-generic; do \
+		if [ -d $$d/$$h ]; then ln -sfn $$d/$$h build/uapi/$*/$$h; fi; done; done
+	@for h in linux asm asm-generic; do [ -e build/uapi/$*/$$h ] || { echo "no $$h headers for $*"; exit 1; }; done
+	touch $@
+
+build/cross/%/grid: $(SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h build/uapi/%/.done \
+		| build/toolchain/.cross-installed
+	@mkdir -p $(@D)
+	$(cross_cc_$*) $(GRID_CFLAGS) -isystem build/uapi/$* $(SRCS) -o $@ $(LDFLAGS_STATIC)
+	@echo "build/cross/$*/grid: $$(stat -c %s $@) bytes"
+
+# The unit tests of each foreign build, plain static (no sanitizers), run under qemu-user-static.
+build/cross/%/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h build/uapi/%/.done \
+		| build/toolchain/.cross-installed
+	@mkdir -p $(@D)
+	$(cross_cc_$*) -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc -isystem build/uapi/$* \
+		-DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) -o $@ -static
+
+# TAP, each line's name prefixed with its arch.
+unit-cross: $(foreach a,$(filter-out x86_64,$(CROSS_ARCHES)),build/cross/$(a)/unit)
+	@toolchain/install.sh qemu
+	@rc=0; for a in $(filter-out x86_64,$(CROSS_ARCHES)); do \
+		$(MAKE) -s --no-print-directory unit-cross-one A=$$a || rc=1; done; exit $$rc
+unit-cross-one:
+	@$(qemu_$(A)) build/cross/$(A)/unit > build/cross/$(A)/unit.tap; rc=$$?; \
+		sed -E 's/^(not )?ok ([0-9]+) - /\1ok \2 - $(A): /' build/cross/$(A)/unit.tap; exit $$rc
+
+# Boots Debian 12 kernels under qemu-system (aarch64, armhf, x86_64) with an
+# initramfs holding busybox, grid and a bundle; each guest prints one TAP line
+# per lifecycle test (tests/qemu/). Kernels, busybox and initramfs are cached in build/qemu.
+QEMU_ARCHES ?= x86_64 aarch64 armhf
+check-qemu: $(foreach a,$(QEMU_ARCHES),build/cross/$(a)/grid)
+	@toolchain/install.sh qemu
+	@rc=0; for a in $(QEMU_ARCHES); do tests/qemu/boot.sh $$a build/cross/$$a/grid || rc=1; done; exit $$rc
+
 clean:
 	rm -rf grid build
 
-.PHONY: all size unit deps demo check clean check-syscalls bench fuzz fuzz-build
+.PHONY: all size unit deps demo check clean check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu

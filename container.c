@@ -479,7 +479,7 @@ bad:
 		ns_close_paths(&in);
 		seccomp_release(&in);
 		if (have_dir) {
-			remove_tree(c->st.dir);
+			state_remove(&c->st);
 			/* once the init existed, a failed create (a failing hook,
 			 * runtime.md lifecycle steps 3-5) ends as delete would */
 			if (c->pid > 0)
@@ -730,7 +730,7 @@ int container_run(const struct create_opts *o)
 		waitpid(c.pid, NULL, 0);
 		if (c.st.cgroup[0] && cgroup_load(&cg, c.st.cgroup) == 0)
 			cgroup_remove(&cg);
-		remove_tree(c.st.dir);
+		state_remove(&c.st);
 		poststop_hooks(&c.spec, &c.st);
 		created_free(&c);
 		set_error_text(msg);
@@ -1020,7 +1020,7 @@ int container_delete(const char *root, const char *id, bool force)
 		warn("poststop hooks not run: %s", last_error());
 		clear_error();
 	}
-	ret = remove_tree(st.dir);
+	ret = state_remove(&st);
 	if (ret == 0)
 		poststop_hooks(&hooks, &st);
 	spec_free(&hooks);

@@ -422,6 +422,7 @@ static void print_usage(void)
 	       "  --log FILE            also write errors and warnings to FILE\n"
 	       "  --log-format FORMAT   text or json\n"
 	       "  --debug               log debug messages\n"
+	       "  --layer-upper PLACE   where write layers go: tmpfs, or a directory (default: the state directory)\n"
 	       "  --version, --help\n\nrun 'grid help COMMAND' for a command's options.\n");
 }
 
@@ -492,6 +493,7 @@ int main(int argc, char **argv)
 		{ "version", 'v', OPT_FLAG, &version }, { "help", 'h', OPT_FLAG, &help },
 		{ "cgroup-manager", 0, OPT_STRING, &g.cgroup_manager },
 		{ "systemd-cgroup", 0, OPT_FLAG, &g.systemd_cgroup },
+		{ "layer-upper", 0, OPT_STRING, &layer_upper_option },
 	};
 	const struct command *c;
 	int i, ret;

@@ -307,6 +307,7 @@ struct state {
 	char layer[16];      /* overlay | aufs | none */
 	char created[40];    /* RFC 3339 */
 	char cgroup[1024];   /* its cgroup path; empty: none */
+	char boot[40];       /* the boot id when created; empty: unknown */
 	pid_t pid;
 	unsigned long long starttime;
 	bool started;
@@ -322,6 +323,7 @@ int state_new(struct state *st, const char *root, const char *id);
 int state_open(struct state *st, const char *root, const char *id, bool lock);
 int state_set_annotations(struct state *st, const char *const *keys, const char *const *values, size_t n);
 int state_write(const struct state *st);
+int state_remove(const struct state *st); /* the directory and the layer it links to */
 int state_parse(struct state *st, const char *text, size_t len);
 char *state_format(const struct state *st, size_t *len);
 void state_close(struct state *st);
@@ -489,6 +491,8 @@ void cgroup_record_find(struct state *st, const char *root);
 
 /* ---- container.c: the operations the command line calls ---- */
 extern bool cgroups_disabled; /* --cgroup-manager disabled */
+#define UPPER_ANNOTATION "org.grid.layer.upper"
+extern const char *layer_upper_option; /* --layer-upper (mount.c): where write layers go by default */
 struct create_opts {
 	const char *root, *id, *bundle, *pid_file, *console_socket;
 	bool no_pivot, detach, keep;

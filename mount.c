@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/statfs.h>
@@ -365,25 +366,123 @@ static int fs_set(int fs, const char *key, const char *value, const char *what)
 	return 0;
 }
 
-/* The write layer as a detached mount. */
-static int layer_prepare(const struct init *in)
+/* ---- where the layer's upper and work directories live ----
+ * By default in the state directory (<root>/<id>/upper, work). The annotation
+ * org.grid.layer.upper, or else --layer-upper, moves them: "tmpfs" gives the
+ * container a tmpfs of its own, reachable only through the layer and gone
+ * with it (volatile, nothing to clean); a directory DIR (a writable partition)
+ * holds them in DIR/<id>/, linked from <root>/<id>/layer for delete. */
+
+const char *layer_upper_option;
+
+/* A directory like the state directory's `name` (owner, mode) at dfd/path. */
+static int copy_dir(int sdfd, const char *name, int dfd, const char *path, const char *shown)
 {
-	const char *lower = in->rootfs_src, *dir = in->st->dir;
-	char upper[PATH_MAX], work[PATH_MAX], br[3 * PATH_MAX];
+	struct stat sb;
+
+	if (fstatat(sdfd, name, &sb, 0) < 0)
+		return fail(errno, "stat the state directory's %s", name);
+	if (mkdirat(dfd, path, 0700) < 0)
+		return fail(errno, "mkdir %s", shown);
+	if (fchownat(dfd, path, sb.st_uid, sb.st_gid, 0) < 0 || fchmodat(dfd, path, sb.st_mode & 07777, 0) < 0)
+		return fail(errno, "set owner and mode of %s", shown);
+	return 0;
+}
+
+/* A fresh tmpfs as a detached mount holding upper/ and work/; returns its fd. */
+static int layer_tmpfs(const struct init *in, const char *what)
+{
+	int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC_FLAG), mnt = -1;
+
+	if (fs < 0)
+		return fail(errno, "%s tmpfs: fsopen", what);
+	if (fs_set(fs, "mode", "0755", what) < 0)
+		goto out;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_CMD, NULL, NULL, 0) < 0) {
+		fail(errno, "%s tmpfs: mount", what);
+		goto out;
+	}
+	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC_FLAG, 0);
+	if (mnt < 0) {
+		fail(errno, "%s tmpfs: fsmount", what);
+		goto out;
+	}
+	if (copy_dir(in->st->lockfd, "upper", mnt, "upper", "the layer's tmpfs upper") < 0 ||
+	    copy_dir(in->st->lockfd, "work", mnt, "work", "the layer's tmpfs work") < 0) {
+		close(mnt);
+		mnt = -1;
+	}
+out:
+	close(fs);
+	return mnt;
+}
+
+/* DIR/<id>/{upper,work}; the link <root>/<id>/layer comes first, so that a
+ * create cut short (a power cut) still leaves delete the way to it. */
+static int layer_dir(const struct init *in, const char *place, char *dir, size_t size)
+{
+	const struct state *st = in->st;
+
+	if (path_join(dir, size, place, st->id) < 0 || mkdir_p(place, 0711) < 0)
+		return -1;
+	if (symlinkat(dir, st->lockfd, "layer") < 0)
+		return fail(errno, "symlink %s/layer", st->dir);
+	if (mkdir(dir, 0711) < 0) {
+		int e = errno;
+		unlinkat(st->lockfd, "layer", 0);
+		if (e == EEXIST)
+			return failx("write layer %s exists already (the same id under another --root?)", dir);
+		return fail(e, "mkdir %s", dir);
+	}
+	return 0;
+}
+
+/* Fills upper and work; *tmpfs: the tmpfs holding them, or -1. */
+static int layer_dirs(const struct init *in, char *upper, char *work, size_t size, int *tmpfs)
+{
+	const char *place = spec_annotation(in->spec, UPPER_ANNOTATION), *what = "annotation " UPPER_ANNOTATION;
+	char dir[PATH_MAX];
+	bool own_dir = false;
+
+	*tmpfs = -1;
+	if (!place) {
+		place = layer_upper_option;
+		what = "--layer-upper";
+	}
+	if (!place || !*place) {
+		snprintf(dir, sizeof dir, "%s", in->st->dir);
+	} else if (!strcmp(place, "tmpfs")) {
+		*tmpfs = layer_tmpfs(in, what);
+		if (*tmpfs < 0)
+			return -1;
+		/* where layer_mount_tmpfs attaches it */
+		snprintf(dir, sizeof dir, "%s/upper", in->st->dir);
+	} else if (place[0] != '/' || strpbrk(place, ",:\\")) {
+		return failx("%s %s: expected tmpfs or an absolute directory without ',', ':' or '\\'", what, place);
+	} else {
+		if (layer_dir(in, place, dir, sizeof dir) < 0)
+			return -1;
+		own_dir = true;
+	}
+	snprintf(upper, size, "%s/upper", dir);
+	snprintf(work, size, "%s/work", dir);
+	if (own_dir && (copy_dir(in->st->lockfd, "upper", AT_FDCWD, upper, upper) < 0 ||
+			copy_dir(in->st->lockfd, "work", AT_FDCWD, work, work) < 0))
+		return -1;
+	debug("write layer: upper %s (%s)", upper, place && *place ? place : "state directory");
+	return 0;
+}
+
+/* The overlay (or aufs) over the bundle's rootfs, as a detached mount. */
+static int layer_mount(const struct init *in, const char *upper, const char *work)
+{
+	const char *lower = in->rootfs_src;
+	char br[3 * PATH_MAX];
 	int fs, mnt = -1;
 
-	if (!strcmp(in->layer, "none")) {
-		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_RECURSIVE_FLAG);
-		return mnt < 0 ? fail(errno, "bind %s", lower) : mnt;
-	}
-	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
-		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
-			     lower, in->layer);
 	fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC_FLAG);
 	if (fs < 0)
 		return fail(errno, "mount the %s layer: fsopen", in->layer);
-	snprintf(upper, sizeof upper, "%s/upper", dir);
-	snprintf(work, sizeof work, "%s/work", dir);
 	snprintf(br, sizeof br, "%s=rw:%s=ro", upper, lower);
 	if (!strcmp(in->layer, "aufs") ? fs_set(fs, "br", br, "mount aufs") < 0
 				      : (fs_set(fs, "lowerdir", lower, "mount overlay") < 0 ||
@@ -399,6 +498,80 @@ static int layer_prepare(const struct init *in)
 		fail(errno, "mount %s: fsmount", in->layer);
 out:
 	close(fs);
+	return mnt;
+}
+
+/* The layer over a detached tmpfs. Kernels before 6.15 refuse an upper
+ * directory on a mount outside the caller's mount namespace, so a child
+ * attaches the tmpfs on <dir>/upper in a private namespace of its own, makes
+ * the layer there and sends it back: the host never sees the tmpfs. */
+static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper, const char *work)
+{
+	char where[PATH_MAX], msg[1024];
+	int sv[2], mnt = -1, n = -1;
+	pid_t pid;
+
+	snprintf(where, sizeof where, "%s/upper", in->st->dir);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return fail(errno, "write layer on tmpfs: socketpair");
+	pid = fork();
+	if (pid < 0) {
+		fail(errno, "write layer on tmpfs: fork");
+		goto out;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		if (unshare(CLONE_NEWNS) < 0)
+			fail(errno, "write layer on tmpfs: unshare the mount namespace");
+		else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			fail(errno, "write layer on tmpfs: make / private");
+		else if (syscall(SYS_move_mount, tmpfs, "", AT_FDCWD, where, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
+			fail(errno, "write layer on tmpfs: attach it on %s", where);
+		else
+			mnt = layer_mount(in, upper, work);
+		if (mnt >= 0) {
+			send_fd(sv[1], mnt, "K");
+		} else {
+			snprintf(msg, sizeof msg, "E%s", last_error());
+			send(sv[1], msg, strlen(msg), MSG_NOSIGNAL);
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	sv[1] = -1;
+	n = recv_fd(sv[0], msg, sizeof msg, &mnt);
+	if (n > 0 && msg[0] == 'E')
+		set_error_text(msg + 1);
+	else if (n <= 0 || mnt < 0)
+		failx("write layer on tmpfs: the helper process died");
+	waitpid(pid, NULL, 0);
+out:
+	close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	return n > 0 && msg[0] == 'K' ? mnt : -1;
+}
+
+/* The write layer as a detached mount. */
+static int layer_prepare(const struct init *in)
+{
+	const char *lower = in->rootfs_src, *dir = in->st->dir;
+	char upper[PATH_MAX], work[PATH_MAX];
+	int mnt, tmpfs = -1;
+
+	if (!strcmp(in->layer, "none")) {
+		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_RECURSIVE_FLAG);
+		return mnt < 0 ? fail(errno, "bind %s", lower) : mnt;
+	}
+	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
+		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
+			     lower, in->layer);
+	if (layer_dirs(in, upper, work, sizeof upper, &tmpfs) < 0)
+		return -1;
+	if (tmpfs < 0)
+		return layer_mount(in, upper, work);
+	mnt = layer_mount_tmpfs(in, tmpfs, upper, work);
+	close(tmpfs); /* the layer keeps it */
 	return mnt;
 }
 

@@ -1,7 +1,8 @@
 /* state.c - what Grid remembers about a container between commands:
  * <root>/<id>/state, a small fixed key=value text file written atomically,
- * the flock that serializes commands on one id, id validation, and the
- * container's status derived from the kernel (pid alive, same start time). */
+ * the flock that serializes commands on one id, id validation, the
+ * container's status derived from the kernel (same boot, pid alive, same
+ * start time), and removing a record with its write layer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,9 +50,31 @@ int state_root(const char *root)
 		return failx("--root %s: must be an absolute path", root);
 	if (strlen(root) > 1024)
 		return failx("--root: longer than 1024 characters");
-	if (mkdir_p(root, 0711) < 0)
-		return -1;
+	/* boards may have no /run, or a read-only one: say what to do about it */
+	if (mkdir_p(root, 0711) < 0) {
+		char why[512];
+		snprintf(why, sizeof why, "%s", last_error());
+		return failx("cannot create the state root %s (%s): choose a writable directory with --root DIR or GRID_ROOT",
+			     root, why);
+	}
 	return 0;
+}
+
+/* This boot's id: a pid and its start time repeat across the boots of a
+ * board, the boot id does not. Empty if the kernel does not tell. */
+static void boot_id(char *out, size_t size)
+{
+	char *text;
+	size_t len;
+
+	out[0] = 0;
+	if (read_file("/proc/sys/kernel/random/boot_id", &text, &len, 64) < 0) {
+		clear_error();
+		return;
+	}
+	text[strcspn(text, "\n")] = 0;
+	snprintf(out, size, "%s", text);
+	free(text);
 }
 
 int state_dir(char *out, size_t size, const char *root, const char *id)
@@ -103,6 +126,7 @@ int state_new(struct state *st, const char *root, const char *id)
 		return -1;
 	}
 	rfc3339_now(st->created, sizeof st->created, true);
+	boot_id(st->boot, sizeof st->boot);
 	return 0;
 }
 
@@ -131,6 +155,12 @@ int state_open(struct state *st, const char *root, const char *id, bool lock)
 		if (errno == ENOENT)
 			return 0; /* a create that never finished: status creating */
 		return -1;
+	}
+	if (len == 0) {
+		/* records are not fsynced: a power cut can leave one empty, as if
+		 * the create had never finished (see write_file_atomic) */
+		free(text);
+		return 0;
 	}
 	ret = state_parse(st, text, len);
 	free(text);
@@ -194,6 +224,8 @@ char *state_format(const struct state *st, size_t *len)
 	put_kv(&b, "created", st->created);
 	if (st->cgroup[0])
 		put_kv(&b, "cgroup", st->cgroup);
+	if (st->boot[0])
+		put_kv(&b, "boot", st->boot);
 	for (size_t i = 0; i < st->nann; i++) {
 		buf_puts(&b, "annotation=");
 		put_escaped(&b, st->ann_keys[i], true);
@@ -350,6 +382,8 @@ int state_parse(struct state *st, const char *text, size_t len)
 		} else if (!strcmp(line, "created")) {
 			ret = copy_field(st->created, sizeof st->created, v, line);
 			have_created = true;
+		} else if (!strcmp(line, "boot")) {
+			ret = copy_field(st->boot, sizeof st->boot, v, line);
 		}
 		/* unknown keys: written by a newer Grid, ignored */
 	}
@@ -393,13 +427,34 @@ int proc_starttime(pid_t pid, unsigned long long *out, char *pstate)
 	return 0;
 }
 
+/* A directory without a record is a create in progress, whose runtime holds
+ * the lock, or one that died (killed, power cut): then nobody holds it. */
+static bool create_abandoned(const struct state *st)
+{
+	int fd;
+	bool free_lock;
+
+	if (st->lockfd >= 0)
+		return true; /* we hold the lock: no create can be running */
+	fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	free_lock = flock(fd, LOCK_SH | LOCK_NB) == 0;
+	close(fd);
+	return free_lock;
+}
+
 enum status state_status(const struct state *st)
 {
 	unsigned long long start;
-	char pstate, fifo[4200];
+	char pstate, fifo[4200], boot[40];
 
 	if (st->pid <= 0)
-		return ST_CREATING;
+		return create_abandoned(st) ? ST_STOPPED : ST_CREATING;
+	/* recorded in another boot: its pid may belong to anyone now */
+	boot_id(boot, sizeof boot);
+	if (st->boot[0] && boot[0] && strcmp(st->boot, boot))
+		return ST_STOPPED;
 	if (proc_starttime(st->pid, &start, &pstate) < 0 || start != st->starttime ||
 	    pstate == 'Z' || pstate == 'X')
 		return ST_STOPPED;
@@ -412,4 +467,27 @@ enum status state_status(const struct state *st)
 			return ST_PAUSED;
 	}
 	return ST_RUNNING;
+}
+
+/* ---- removal ---- */
+
+/* The record and its write layer: <dir>/layer, when present, is a symlink to
+ * the layer's own directory elsewhere (org.grid.layer.upper, --layer-upper),
+ * made before that directory, so a create cut short leaves nothing unnamed. */
+int state_remove(const struct state *st)
+{
+	char target[4096], *base;
+	int dfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ssize_t n = dfd < 0 ? -1 : readlinkat(dfd, "layer", target, sizeof target - 1);
+
+	if (dfd >= 0)
+		close(dfd);
+	if (n > 0) {
+		target[n] = 0;
+		base = strrchr(target, '/');
+		/* only ever a directory named after this container */
+		if (target[0] == '/' && base && !strcmp(base + 1, st->id) && remove_tree(target) < 0)
+			return -1;
+	}
+	return remove_tree(st->dir);
 }

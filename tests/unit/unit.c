@@ -242,6 +242,7 @@ static void test_state_roundtrip(void)
 	strcpy(a.rootfs, "/run/grid/c1/rootfs");
 	strcpy(a.layer, "overlay");
 	strcpy(a.created, "2026-01-01T00:00:00.000000000Z");
+	strcpy(a.boot, "5f0c3a52-8d1e-4a8e-9a57-1c0d6f3e2b7a");
 	ok(state_set_annotations(&a, keys, values, 3) == 0, "annotations set");
 	text = state_format(&a, &len);
 	ok(strchr(text, '\n') && !strstr(text, "with\nnewline"), "values with newlines are escaped");
@@ -249,7 +250,7 @@ static void test_state_roundtrip(void)
 	ok(state_parse(&b, text, len) == 0, "state parses back");
 	same = b.pid == a.pid && b.starttime == a.starttime && !strcmp(b.bundle, a.bundle) &&
 	       !strcmp(b.rootfs, a.rootfs) && !strcmp(b.layer, a.layer) && !strcmp(b.created, a.created) &&
-	       b.nann == 3;
+	       !strcmp(b.boot, a.boot) && b.nann == 3;
 	for (size_t i = 0; same && i < 3; i++)
 		same = !strcmp(b.ann_keys[i], keys[i]) && !strcmp(b.ann_values[i], values[i]);
 	ok(same, "state round trip keeps every field");
