@@ -301,6 +301,25 @@ struct created {
 	int master; /* the pty master, when kept for the foreground proxy */
 };
 
+/* Socket activation, as runc does: when a service manager handed us sockets
+ * (LISTEN_FDS=N, LISTEN_PID ours), fds 3..3+N-1 go into the container with
+ * LISTEN_FDS=N and LISTEN_PID=1, and --preserve-fds counts the fds after them. */
+static int socket_activation(struct spec *s, int *preserve)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	char kv[32];
+	int n;
+
+	if (!fds || !pid || atoi(pid) != getpid() || (n = atoi(fds)) <= 0)
+		return 0;
+	snprintf(kv, sizeof kv, "LISTEN_FDS=%d", n);
+	if (spec_set_env(s, arena_strndup(&s->arena, kv, strlen(kv))) < 0 ||
+	    spec_set_env(s, "LISTEN_PID=1") < 0)
+		return -1;
+	*preserve += n;
+	return 0;
+}
+
 static int create(const struct create_opts *o, struct created *c)
 {
 	struct init in = { 0 };
@@ -312,7 +331,7 @@ static int create(const struct create_opts *o, struct created *c)
 	c->pid = -1;
 	c->master = -1;
 	c->st.lockfd = -1;
-	if (id_valid(o->id) < 0 || preserve_fds_check(o->preserve_fds) < 0)
+	if (id_valid(o->id) < 0)
 		return -1;
 	if (load_bundle(o->bundle ? o->bundle : ".", bundle, &c->spec, in.rootfs_src) < 0)
 		return -1;
@@ -320,6 +339,8 @@ static int create(const struct create_opts *o, struct created *c)
 	in.spec = &c->spec;
 	in.no_pivot = o->no_pivot;
 	in.preserve_fds = o->preserve_fds;
+	if (socket_activation(&c->spec, &in.preserve_fds) < 0 || preserve_fds_check(in.preserve_fds) < 0)
+		goto bad;
 	for (int t = 0; t < NS_COUNT; t++)
 		in.ns_fd[t] = -1;
 	in.start_err_fd = in.layer_fd = in.rootfs_dir_fd = in.listener_fd = -1;

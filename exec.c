@@ -66,27 +66,6 @@ static int load_process(struct exec_ctx *x)
 	return ret;
 }
 
-/* --env K=V replaces K if the config sets it, else is added */
-static int set_env(struct spec *s, const char *kv)
-{
-	size_t klen = strcspn(kv, "=");
-	const char **env;
-
-	for (size_t i = 0; i < s->nenv; i++)
-		if (!strncmp(s->env[i], kv, klen) && s->env[i][klen] == '=') {
-			s->env[i] = kv;
-			return 0;
-		}
-	env = arena_alloc(&s->arena, (s->nenv + 2) * sizeof *env);
-	if (!env)
-		return -1;
-	if (s->nenv)
-		memcpy(env, s->env, s->nenv * sizeof *env);
-	env[s->nenv++] = kv;
-	s->env = env;
-	return 0;
-}
-
 static int add_cap(struct spec *s, int set, const char *cap)
 {
 	const char **caps = arena_alloc(&s->arena, (s->ncaps[set] + 2) * sizeof *caps);
@@ -155,7 +134,7 @@ static int apply_flags(struct spec *s, const struct exec_opts *o)
 		s->cwd = o->cwd;
 	}
 	for (size_t i = 0; i < o->nenv; i++)
-		if (set_env(s, o->env[i]) < 0)
+		if (spec_set_env(s, o->env[i]) < 0)
 			return -1;
 	if (o->no_new_privs)
 		s->no_new_privileges = true;

@@ -1341,6 +1341,29 @@ void spec_free(struct spec *s)
 	arena_free(&s->arena);
 }
 
+/* K=V replaces K if the process's env sets it, else is added; kv must live
+ * as long as s (exec's --env, socket activation). */
+int spec_set_env(struct spec *s, const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+	const char **env;
+
+	for (size_t i = 0; i < s->nenv; i++)
+		if (!strncmp(s->env[i], kv, klen) && s->env[i][klen] == '=') {
+			s->env[i] = kv;
+			return 0;
+		}
+	env = arena_alloc(&s->arena, (s->nenv + 2) * sizeof *env);
+	if (!env)
+		return -1;
+	if (s->nenv)
+		memcpy(env, s->env, s->nenv * sizeof *env);
+	env[s->nenv++] = kv;
+	env[s->nenv] = NULL;
+	s->env = env;
+	return 0;
+}
+
 const char *spec_annotation(const struct spec *s, const char *key)
 {
 	for (size_t i = 0; i < s->nannotations; i++)

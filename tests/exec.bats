@@ -185,6 +185,24 @@ process_json() {
 	[ "$output" = end ]
 }
 
+@test "socket activation: LISTEN_FDS fds pass in first with LISTEN_FDS and LISTEN_PID=1; --preserve-fds counts after them" {
+	echo sock-a >"$TMP/a"
+	echo sock-b >"$TMP/b"
+	echo extra >"$TMP/c"
+	set_args sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3; cat <&4; cat <&5; test -e /proc/self/fd/6 && echo has6; echo end'
+	# LISTEN_PID must be grid's own pid, as a service manager sets it: sh execs grid
+	run --separate-stderr timeout 60 sh -c 'LISTEN_FDS=2 LISTEN_PID=$$ exec "$0" run --preserve-fds 1 --bundle "$1" c1' \
+		"$GRID_BIN" "$BUNDLE" 3<"$TMP/a" 4<"$TMP/b" 5<"$TMP/c" 6<"$TMP/c"
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "2 1 sock-a sock-b extra end" ]
+	# sockets meant for another process (LISTEN_PID not grid's) are not taken
+	set_args sh -c 'echo "[$LISTEN_FDS]"; test -e /proc/self/fd/3 && echo has3; echo end'
+	run --separate-stderr timeout 60 sh -c 'LISTEN_FDS=1 LISTEN_PID=1 exec "$0" run --bundle "$1" c1' \
+		"$GRID_BIN" "$BUNDLE" 3<"$TMP/a"
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "[] end" ]
+}
+
 @test "--preserve-fds with an fd that is not open is refused" {
 	start_sleeper
 	run --separate-stderr grid exec --preserve-fds 5 c1 true
