@@ -15,40 +15,61 @@ if [ ! -x "$busybox" ]; then
 	echo "$0: $busybox not found: apt-get install busybox-static" >&2
 	exit 1
 fi
-if ! "$busybox" --list >/dev/null 2>&1; then
-	echo "$0: $busybox does not list its applets" >&2
-	exit 1
-fi
-# A dynamically linked busybox would not run inside the container.
-if command -v file >/dev/null 2>&1 && ! file -L "$busybox" | grep -qE 'statically linked|static-pie linked'; then
-	echo "$0: $busybox is not statically linked: apt-get install busybox-static" >&2
-	exit 1
-fi
-
 rootfs=$dir/rootfs
-mkdir -p "$rootfs"
-for d in bin sbin usr usr/bin usr/sbin proc sys dev tmp etc root home run var var/tmp; do
-	mkdir -p "$rootfs/$d"
-done
-chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
-chmod 0700 "$rootfs/root"
+# GRID_BUNDLE_CACHE=DIR (tests/run sets it): the rootfs is built once per busybox into DIR and
+# copied from there; making the applet links one by one is most of a test's set-up time.
+cache=
+[ -n "${GRID_BUNDLE_CACHE:-}" ] && cache=$GRID_BUNDLE_CACHE/$(printf '%s' "$busybox" | tr / _)
 
-cp "$busybox" "$rootfs/bin/busybox"
-chmod 0755 "$rootfs/bin/busybox"
-# Every applet as a relative symlink in /bin (PATH also lists /sbin and /usr/*, which stay empty).
-for applet in $("$busybox" --list); do
-	case $applet in
-	busybox | */* | '') continue ;;
-	esac
-	[ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"
-done
-# The tests rely on these; fail loudly if this busybox lacks one.
-for applet in sh echo cat hostname id env pwd sleep true false ls mount ps touch grep stat readlink; do
-	if [ ! -e "$rootfs/bin/$applet" ]; then
-		echo "$0: busybox has no applet $applet" >&2
+build_rootfs() {
+	if ! "$busybox" --list >/dev/null 2>&1; then
+		echo "$0: $busybox does not list its applets" >&2
 		exit 1
 	fi
-done
+	# A dynamically linked busybox would not run inside the container.
+	if command -v file >/dev/null 2>&1 && ! file -L "$busybox" | grep -qE 'statically linked|static-pie linked'; then
+		echo "$0: $busybox is not statically linked: apt-get install busybox-static" >&2
+		exit 1
+	fi
+
+	mkdir -p "$rootfs"
+	for d in bin sbin usr usr/bin usr/sbin proc sys dev tmp etc root home run var var/tmp; do
+		mkdir -p "$rootfs/$d"
+	done
+	chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
+	chmod 0700 "$rootfs/root"
+
+	cp "$busybox" "$rootfs/bin/busybox"
+	chmod 0755 "$rootfs/bin/busybox"
+	# Every applet as a relative symlink in /bin (PATH also lists /sbin and /usr/*, which stay empty).
+	for applet in $("$busybox" --list); do
+		case $applet in
+		busybox | */* | '') continue ;;
+		esac
+		[ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"
+	done
+	# The tests rely on these; fail loudly if this busybox lacks one.
+	for applet in sh echo cat hostname id env pwd sleep true false ls mount ps touch grep stat readlink; do
+		if [ ! -e "$rootfs/bin/$applet" ]; then
+			echo "$0: busybox has no applet $applet" >&2
+			exit 1
+		fi
+	done
+}
+
+if [ -n "$cache" ] && [ -d "$cache/rootfs" ]; then
+	mkdir -p "$rootfs"
+	cp -a "$cache/rootfs/." "$rootfs/"
+else
+	build_rootfs
+	if [ -n "$cache" ]; then
+		# published whole or not at all: a concurrent mkbundle may be doing the same
+		mkdir -p "$GRID_BUNDLE_CACHE"
+		tmp=$(mktemp -d "$cache.XXXXXX")
+		cp -a "$rootfs" "$tmp/rootfs"
+		mv -T "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"
+	fi
+fi
 
 cat >"$rootfs/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/bin/sh
