@@ -200,7 +200,7 @@ static int f_cpu_shares(struct pctx *c, int v, const char *p)
 
 	if (u64(c, v, p, &x) < 0)
 		return -1;
-	if (update_mode && x == 0)
+	if (x == 0) /* unset, as runc and crun read it: docker sends "shares": 0 at create */
 		return 0;
 	if (x < 2 || x > 262144)
 		return failx("%s: %llu is outside [2, 262144]", p, (unsigned long long)x);
