@@ -887,11 +887,11 @@ int rootfs_setup(struct init *in)
 	const struct spec *s = in->spec;
 	const char *root = ".";
 	unsigned long prop = s->rootfs_propagation;
+	unsigned long away = (prop & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE;
 	char cwd[PATH_MAX];
 
 	/* nothing we mount may propagate to the host */
-	if (mount(NULL, "/", NULL, MS_REC | ((prop & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE),
-		  NULL) < 0) {
+	if (mount(NULL, "/", NULL, MS_REC | away, NULL) < 0) {
 		/* In a chroot whose directory is not a mount point the mount that
 		 * holds it cannot be named, so neither made private: any mount we
 		 * made could propagate back to the host. */
@@ -901,6 +901,11 @@ int rootfs_setup(struct init *in)
 	}
 	if (attach_layer(in) < 0)
 		return -1;
+	/* A caller's rootfs cloned from a shared mount (docker's data-root is
+	 * shared) is a peer of the host's: mounts made on it would show up on
+	 * the host, and pivot_root refuses a shared root (EINVAL). */
+	if (mount(NULL, ".", NULL, MS_REC | away, NULL) < 0)
+		return fail(errno, "make %s private", in->st->rootfs);
 	for (size_t i = 0; i < s->nmounts; i++)
 		if (mount_one(in, root, &s->mounts[i], in->mount_fd[i]) < 0)
 			return -1;
