@@ -625,6 +625,13 @@ out:
 	return ret;
 }
 
+/* How the container's mounts are cut off from the host's: slave, or private
+ * when rootfsPropagation asks for private or unbindable. */
+static unsigned long away_from_host(const struct spec *s)
+{
+	return (s->rootfs_propagation & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE;
+}
+
 static int mount_one(const struct init *in, const char *root, const struct mount *m, int tree)
 {
 	char dest[PATH_MAX];
@@ -634,8 +641,12 @@ static int mount_one(const struct init *in, const char *root, const struct mount
 		return fail(errno, "mount destination %s", m->destination);
 	debug("mount %s (%s) on %s", m->source ? m->source : "-", m->type ? m->type : "bind", dest);
 	if (m->bind) {
+		/* the source was cloned in the host's namespace: a peer of a
+		 * shared host mount until made slave (or private) like / */
 		if (mount_bind(m, dest, tree) < 0)
 			return -1;
+		if (mount(NULL, dest, NULL, MS_REC | away_from_host(in->spec), NULL) < 0)
+			return fail(errno, "make the bind mount on %s private", m->destination);
 	} else if (!strcmp(m->type, "cgroup")) {
 		if (mount_cgroup(in, m, dest) < 0)
 			return -1;
@@ -886,8 +897,7 @@ int rootfs_setup(struct init *in)
 {
 	const struct spec *s = in->spec;
 	const char *root = ".";
-	unsigned long prop = s->rootfs_propagation;
-	unsigned long away = (prop & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE;
+	unsigned long away = away_from_host(s);
 	char cwd[PATH_MAX];
 
 	/* nothing we mount may propagate to the host */

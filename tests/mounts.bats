@@ -197,3 +197,20 @@ load helpers
 	[[ "$output" == *mnt* ]]
 	[ -z "$leaked" ]
 }
+
+@test "a bind mount from a shared host mount does not carry the container's mounts back to the host" {
+	mkdir -p "$TMP/shared"
+	mount -t tmpfs tmpfs "$TMP/shared"
+	mount --make-shared "$TMP/shared"
+	mkdir "$TMP/shared/src"
+	update_config '.mounts += [{"destination": "/data", "type": "bind", "source": ($tmp + "/shared"), "options": ["rbind"]},
+			{"destination": "/data/src", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args sh -c 'grep -c " /data/src " /proc/self/mountinfo'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	local leaked
+	leaked=$(awk -v d="$TMP/shared/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo)
+	umount -R "$TMP/shared"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[ -z "$leaked" ]
+}
