@@ -120,6 +120,14 @@ counter() {
 	fi
 }
 
+@test "cpu: shares 0 at create means unset, as docker sends it and runc reads it" {
+	[ -d $CG/cpu ] || skip "no v1 cpu hierarchy"
+	set_resources '{"cpu": {"shares": 0}, "blockIO": {"weight": 0}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	[ "$(cgread "$ID" cpu cpu.shares)" = 1024 ]
+}
+
 @test "cpu: shares, quota, period, burst, cpus and mems reach the cpu and cpuset cgroups" {
 	[ -d $CG/cpu ] && [ -d $CG/cpuset ] || skip "no v1 cpu and cpuset hierarchies"
 	local burst=
