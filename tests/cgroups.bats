@@ -450,6 +450,19 @@ counter() {
 	[ "$(cgread "$ID" cpu cpu.cfs_period_us)" = 100000 ]
 }
 
+@test "update --resources - with only a new swap total (docker update --memory-swap) keeps the limit" {
+	[ -e $CG/memory/memory.memsw.limit_in_bytes ] || skip "no v1 memory+swap accounting"
+	set_resources '{"memory": {"limit": 67108864, "swap": 134217728}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	grid update --resources - "$ID" <<-'JSON'
+	{"memory": {"limit": 0, "reservation": 0, "swap": 268435456, "kernel": 0},
+	 "cpu": {"shares": 0, "quota": 0, "period": 0}, "blockIO": {"weight": 0}}
+	JSON
+	[ "$(cgread "$ID" memory memory.memsw.limit_in_bytes)" = 268435456 ]
+	[ "$(cgread "$ID" memory memory.limit_in_bytes)" = 67108864 ]
+}
+
 @test "update to a memory limit below usage fails clearly and keeps the old limit" {
 	set_resources '{"memory": {"limit": 67108864}}'
 	set_args sh -c 'x=$(head -c 8000000 /dev/zero | tr "\0" a); sleep 100'
