@@ -22,7 +22,11 @@ build/inc/jsmn.h:
 	@test -f /usr/include/jsmn.h || { echo "missing /usr/include/jsmn.h: apt-get install libjsmn-dev (or make deps)"; exit 1; }
 	mkdir -p build/inc && ln -sf /usr/include/jsmn.h $@
 
-grid: $(SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
+# the commit --version prints: rebuilt when HEAD moves, even if no source changed
+build/commit: FORCE
+	@mkdir -p build && echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' > $@
+
+grid: $(SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h build/commit
 	$(CC_MUSL) $(GRID_CFLAGS) $(SRCS) -o $@ $(LDFLAGS_STATIC)
 	@echo "grid: $$(stat -c %s $@) bytes, static"
 
@@ -167,4 +171,6 @@ check-qemu: $(foreach a,$(QEMU_ARCHES),build/cross/$(a)/grid)
 clean:
 	rm -rf grid build
 
-.PHONY: all size unit deps demo check clean check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu
+FORCE:
+
+.PHONY: FORCE all size unit deps demo check clean check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu

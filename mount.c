@@ -854,6 +854,13 @@ out:
 	return ret;
 }
 
+/* How the container's mounts are cut off from the host's: slave, or private
+ * when rootfsPropagation asks for private or unbindable. */
+static unsigned long away_from_host(const struct spec *s)
+{
+	return (s->rootfs_propagation & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE;
+}
+
 static int mount_on(const struct init *in, struct target *t, const struct mount *m, int tree);
 
 static int mount_one(const struct init *in, int rootfd, const char *root, const struct mount *m, int tree)
@@ -880,8 +887,12 @@ static int mount_on(const struct init *in, struct target *t, const struct mount 
 
 	debug("mount %s (%s) on %s (%s)", m->source ? m->source : "-", m->type ? m->type : "bind", m->destination, dest);
 	if (m->bind) {
+		/* the source was cloned in the host's namespace: a peer of a
+		 * shared host mount until made slave (or private) like / */
 		if (mount_bind(m, t, tree) < 0)
 			return -1;
+		if (mount(NULL, t->path, NULL, MS_REC | away_from_host(in->spec), NULL) < 0)
+			return fail(errno, "make the bind mount on %s private", m->destination);
 	} else if (!strcmp(m->type, "cgroup")) {
 		if (mount_cgroup(in, m, t) < 0)
 			return -1;
@@ -1133,13 +1144,12 @@ int rootfs_setup(struct init *in)
 {
 	const struct spec *s = in->spec;
 	const char *root = ".";
-	unsigned long prop = s->rootfs_propagation;
+	unsigned long away = away_from_host(s);
 	char cwd[PATH_MAX];
 	int rootfd = -1;
 
 	/* nothing we mount may propagate to the host */
-	if (mount(NULL, "/", NULL, MS_REC | ((prop & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE),
-		  NULL) < 0) {
+	if (mount(NULL, "/", NULL, MS_REC | away, NULL) < 0) {
 		/* In a chroot whose directory is not a mount point the mount that
 		 * holds it cannot be named, so neither made private: any mount we
 		 * made could propagate back to the host. */
@@ -1149,6 +1159,11 @@ int rootfs_setup(struct init *in)
 	}
 	if (attach_layer(in) < 0)
 		return -1;
+	/* A caller's rootfs cloned from a shared mount (docker's data-root is
+	 * shared) is a peer of the host's: mounts made on it would show up on
+	 * the host, and pivot_root refuses a shared root (EINVAL). */
+	if (mount(NULL, ".", NULL, MS_REC | away, NULL) < 0)
+		return fail(errno, "make %s private", in->st->rootfs);
 	/* the rootfs is ".": mount destinations are opened under it (see inroot.c) */
 	if (inroot_supported()) {
 		rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);

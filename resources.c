@@ -129,6 +129,8 @@ static int mem_swap_write(struct pctx *c)
 		strcpy(b, "max");
 	else if (mem_has_limit && mem_limit >= 0)
 		num(b, mem_swap - mem_limit);
+	else if (update_mode) /* `docker update --memory-swap` alone: v1 needs only the total */
+		return add(c, mem_swap_field, CG_MEMORY, "memory.memsw.limit_in_bytes", a, NULL, NULL, false);
 	else
 		return failx("%s: needs memory.limit on cgroup v2 hosts too; set both", mem_swap_field);
 	return add(c, mem_swap_field, CG_MEMORY, "memory.memsw.limit_in_bytes", a, "memory.swap.max", b, false);
@@ -200,7 +202,7 @@ static int f_cpu_shares(struct pctx *c, int v, const char *p)
 
 	if (u64(c, v, p, &x) < 0)
 		return -1;
-	if (update_mode && x == 0)
+	if (x == 0) /* unset, as runc and crun read it: docker sends "shares": 0 at create */
 		return 0;
 	if (x < 2 || x > 262144)
 		return failx("%s: %llu is outside [2, 262144]", p, (unsigned long long)x);

@@ -120,6 +120,14 @@ counter() {
 	fi
 }
 
+@test "cpu: shares 0 at create means unset, as docker sends it and runc reads it" {
+	[ -d $CG/cpu ] || skip "no v1 cpu hierarchy"
+	set_resources '{"cpu": {"shares": 0}, "blockIO": {"weight": 0}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	[ "$(cgread "$ID" cpu cpu.shares)" = 1024 ]
+}
+
 @test "cpu: shares, quota, period, burst, cpus and mems reach the cpu and cpuset cgroups" {
 	[ -d $CG/cpu ] && [ -d $CG/cpuset ] || skip "no v1 cpu and cpuset hierarchies"
 	local burst=
@@ -440,6 +448,19 @@ counter() {
 	[ "$(cgread "$ID" cpu cpu.shares)" = 512 ]
 	[ "$(cgread "$ID" cpu cpu.cfs_quota_us)" = 50000 ]
 	[ "$(cgread "$ID" cpu cpu.cfs_period_us)" = 100000 ]
+}
+
+@test "update --resources - with only a new swap total (docker update --memory-swap) keeps the limit" {
+	[ -e $CG/memory/memory.memsw.limit_in_bytes ] || skip "no v1 memory+swap accounting"
+	set_resources '{"memory": {"limit": 67108864, "swap": 134217728}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	grid update --resources - "$ID" <<-'JSON'
+	{"memory": {"limit": 0, "reservation": 0, "swap": 268435456, "kernel": 0},
+	 "cpu": {"shares": 0, "quota": 0, "period": 0}, "blockIO": {"weight": 0}}
+	JSON
+	[ "$(cgread "$ID" memory memory.memsw.limit_in_bytes)" = 268435456 ]
+	[ "$(cgread "$ID" memory memory.limit_in_bytes)" = 67108864 ]
 }
 
 @test "update to a memory limit below usage fails clearly and keeps the old limit" {

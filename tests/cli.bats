@@ -8,6 +8,11 @@ load helpers
 	[ "$status" -eq 0 ]
 	[[ "$output" == *grid* ]]
 	[[ "$output" =~ [0-9]+\.[0-9]+ ]]
+	# exactly the three lines dockerd parses (docker info shows the commit)
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" =~ ^grid\ version\ [0-9]+\.[0-9]+ ]]
+	[[ "${lines[1]}" =~ ^commit:\ ([0-9a-f]{7,40}|unknown)$ ]]
+	[ "${lines[2]}" = "spec: 1.3.0" ]
 }
 
 @test "--help lists the commands and the default root" {

@@ -179,3 +179,38 @@ load helpers
 	[ "$status" -eq 0 ]
 	[[ "$output" != shared:* ]]
 }
+
+@test "a caller's rootfs on a shared mount (docker's data-root is shared) runs, and its mounts stay inside" {
+	mkdir "$TMP/shared"
+	mount -t tmpfs tmpfs "$TMP/shared"
+	mount --make-shared "$TMP/shared"
+	cp -a "$BUNDLE/rootfs/." "$TMP/shared/"
+	update_config '.root.path = $tmp + "/shared"'
+	set_args sh -c 'awk "\$5 == \"/\" { print \$7 }" /proc/self/mountinfo; ls /proc/self/ns'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	# the host's view of that mount gained nothing from the container (its /proc, /dev, ...)
+	local leaked
+	leaked=$(awk -v d="$TMP/shared/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo)
+	umount -R "$TMP/shared"
+	[ "$status" -eq 0 ]
+	[[ "$output" != shared:* ]]
+	[[ "$output" == *mnt* ]]
+	[ -z "$leaked" ]
+}
+
+@test "a bind mount from a shared host mount does not carry the container's mounts back to the host" {
+	mkdir -p "$TMP/shared"
+	mount -t tmpfs tmpfs "$TMP/shared"
+	mount --make-shared "$TMP/shared"
+	mkdir "$TMP/shared/src"
+	update_config '.mounts += [{"destination": "/data", "type": "bind", "source": ($tmp + "/shared"), "options": ["rbind"]},
+			{"destination": "/data/src", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args sh -c 'grep -c " /data/src " /proc/self/mountinfo'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	local leaked
+	leaked=$(awk -v d="$TMP/shared/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo)
+	umount -R "$TMP/shared"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	[ -z "$leaked" ]
+}
