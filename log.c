@@ -144,8 +144,12 @@ void warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "grid: warning: %s\n", msg);
-	log_line("warning", msg);
+	/* with --log, as runc: a client hands us the container's stdio, and a
+	 * warning there would end up in the container's output (docker logs) */
+	if (log_fd >= 0)
+		log_line("warning", msg);
+	else
+		fprintf(stderr, "grid: warning: %s\n", msg);
 }
 
 void debug(const char *fmt, ...)

@@ -197,6 +197,18 @@ load helpers
 	grep -q "does not exist" "$TMP/log"
 }
 
+@test "with --log, warnings go to the log only: the container's stdio is not the runtime's" {
+	# an ambient capability that is not also inheritable is dropped with a warning
+	update_config '.process.capabilities.ambient = ["CAP_CHOWN"] | .process.capabilities.inheritable = []'
+	set_args true
+	run --separate-stderr grid --log "$TMP/log" --log-format json run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *warning* ]]
+	jq -e 'select(.level == "warning") | .msg | test("ambient")' "$TMP/log"
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[[ "$stderr" == *"warning: process.capabilities.ambient"* ]]
+}
+
 @test "--debug does not break create" {
 	set_args sleep 100
 	run grid --debug --log "$TMP/log" create --bundle "$BUNDLE" c1
