@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			seccomp_prog_free(&p);
 		if (s.has_caps)
 			caps_resolve(&s, &c);
-		if (spec_parse_process(&s, text, size, "process.json") == 0 && s.nargs && !s.args[s.nargs])
+		if (spec_parse_process(&s, text, size, "process.json") == 0 && s.nargs && s.args[s.nargs])
 			abort(); /* args must stay NULL-terminated */
 		spec_free(&s);
 	}
