@@ -835,7 +835,7 @@ static int mount_copyup(const struct mount *m, struct target *t, unsigned long f
 	if (mount(m->source ? m->source : m->type, t->path, m->type, flags & ~MS_RDONLY, data) < 0)
 		goto out;
 	if (target_mounted(t) < 0)
-		return close(under), -1;
+		goto out;
 	top = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0 || fchown(top, st.st_uid, st.st_gid) < 0 || fchmod(top, st.st_mode & 07777) < 0 ||
 	    copy_tree_at(under, top, 0) < 0 ||
