@@ -40,7 +40,8 @@ build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/js
 		-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		-DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) -o $@
 
-SHARED ?= $(abspath ../shared)
+# the spec's good and bad sample configs (copied from the OCI runtime-spec repository, v1.3.0)
+SHARED ?= $(CURDIR)/tests/unit/spec
 unit: build/unit
 	./build/unit
 
