@@ -6,7 +6,8 @@
 
 load helpers
 
-SPEC=$REPO/../shared/oci-runtime-spec
+# the spec's schemas and sample configs, copied into the repository (v1.3.0)
+SPEC=$REPO/tests/unit/spec/oci-runtime-spec
 
 userns_config() {
 	update_config '.linux.namespaces += [{"type": "user"}]
