@@ -287,7 +287,7 @@ wait_ready() {
 	run bash -c 'echo from-stdin | timeout 60 ctr -a "$1" -n "$2" task exec --fifo-dir "$CD/fifo" --exec-id e4 "$3" cat' _ "$CD/c.sock" "$NS" "$ID"
 	[ "$output" = from-stdin ]
 	command -v script >/dev/null || skip "script (bsdutils) is missing"
-	run script -qec "timeout 60 ctr -a $CD/c.sock -n $NS task exec --fifo-dir $CD/fifo -t --exec-id e5 $ID sh -c 'tty; exit 4'" /dev/null </dev/null
+	run script -qec "timeout --foreground 60 ctr -a $CD/c.sock -n $NS task exec --fifo-dir $CD/fifo -t --exec-id e5 $ID sh -c 'tty; exit 4'" /dev/null </dev/null
 	[ "$status" -eq 4 ]
 	[[ $output == *"/dev/pts/"* ]]
 }
@@ -400,7 +400,7 @@ run" ]
 
 @test "containerd: run -t gets a pty and its exit status" {
 	command -v script >/dev/null || skip "script (bsdutils) is missing"
-	run script -qec "timeout 60 ctr -a $CD/c.sock -n $NS run -t --rm --runc-binary $E2E_RT --runc-root $CD/runc --fifo-dir $CD/fifo localhost/busybox:latest $ID sh -c 'tty; exit 3'" /dev/null </dev/null
+	run script -qec "timeout --foreground 60 ctr -a $CD/c.sock -n $NS run -t --rm --runc-binary $E2E_RT --runc-root $CD/runc --fifo-dir $CD/fifo localhost/busybox:latest $ID sh -c 'tty; exit 3'" /dev/null </dev/null
 	[ "$status" -eq 3 ]
 	[[ $output == *"/dev/pts/0"* ]]
 }
