@@ -15,7 +15,7 @@
 #include "../../grid.h"
 
 #ifndef SHARED_DIR
-#define SHARED_DIR "../shared"
+#define SHARED_DIR "tests/unit/spec"
 #endif
 
 static int n_test, n_fail;
