@@ -1,6 +1,7 @@
 /* grid.c - the command line: global flags in runc's conventions, one small
  * table of options per command, and one call into container.c per command.
  * Errors are printed here, once (log.c). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,6 +499,10 @@ int main(int argc, char **argv)
 	const struct command *c;
 	int i, ret;
 
+	/* A caller that ignores SIGCHLD (its disposition survives exec) would have
+	 * the kernel reap our children for us: `run`, `exec` and the hooks would
+	 * then wait for an exit status that never comes. */
+	signal(SIGCHLD, SIG_DFL);
 	g.root = env_root && *env_root ? env_root : "/run/grid";
 	/* global options stop at the command name */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {

@@ -302,6 +302,16 @@ load helpers
 	assert_nothing_left c1
 }
 
+@test "run reports the exit status when its caller ignores SIGCHLD" {
+	# an ignored SIGCHLD survives exec; with it the kernel would reap the init
+	# before run could read its status, and run used to wait forever
+	set_args sh -c 'exit 7'
+	run --separate-stderr timeout -k 5 "$GRID_TIMEOUT" perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' \
+		"$GRID_BIN" run --bundle "$BUNDLE" c1
+	[ "$status" -eq 7 ]
+	assert_nothing_left c1
+}
+
 @test "run --keep leaves a stopped container" {
 	set_args true
 	run --separate-stderr grid run --keep --bundle "$BUNDLE" c1
