@@ -27,7 +27,41 @@
 
 #include "grid.h"
 #include "parse.h"
+
+/* The number columns of syscalls.h this build keeps: those of the ABIs a kernel
+ * of its own architecture runs, since seccomp_data.arch can name no other
+ * (about 3 KB of the binary). -DSC_ALL_ARCHES, as the unit tests build, keeps
+ * all six, so that one host can test every table. An architecture whose column
+ * is left out is one "without a table" (COL < 0) below. */
+#if defined(SC_ALL_ARCHES)
+enum { COL_X86_64, COL_X32, COL_I386, COL_AARCH64, COL_ARM, COL_RISCV64, SC_COLS };
+#define SC(n, x86_64, x32, i386, aarch64, arm, riscv64) { n, { x86_64, x32, i386, aarch64, arm, riscv64 } }
+#elif defined(__x86_64__) || defined(__i386__)
+enum { COL_X86_64, COL_X32, COL_I386, SC_COLS, COL_AARCH64 = -1, COL_ARM = -1, COL_RISCV64 = -1 };
+#define SC(n, x86_64, x32, i386, aarch64, arm, riscv64) { n, { x86_64, x32, i386 } }
+#elif defined(__aarch64__) || defined(__arm__)
+enum { COL_AARCH64, COL_ARM, SC_COLS, COL_X86_64 = -1, COL_X32 = -1, COL_I386 = -1, COL_RISCV64 = -1 };
+#define SC(n, x86_64, x32, i386, aarch64, arm, riscv64) { n, { aarch64, arm } }
+#elif defined(__riscv) && __riscv_xlen == 64
+enum { COL_RISCV64, SC_COLS, COL_X86_64 = -1, COL_X32 = -1, COL_I386 = -1, COL_AARCH64 = -1, COL_ARM = -1 };
+#define SC(n, x86_64, x32, i386, aarch64, arm, riscv64) { n, { riscv64 } }
+#else
+#error "seccomp.c: no syscall table for this architecture"
+#endif
+
+struct syscall_name {
+	uint16_t name;            /* offset in syscall_text */
+	uint16_t nr[SC_COLS];
+};
+
 #include "syscalls.h"
+
+static const signed char sc_col[SC_ARCHES] = {
+	[SC_X86_64] = COL_X86_64, [SC_X32] = COL_X32, [SC_I386] = COL_I386,
+	[SC_AARCH64] = COL_AARCH64, [SC_ARM] = COL_ARM, [SC_RISCV64] = COL_RISCV64,
+};
+/* an arch_names entry: the architecture if this build has its column, else -1 */
+#define TABLE(a) (COL_##a >= 0 ? SC_##a : -1)
 
 /* ---- kernel constants (musl has no linux/seccomp.h, linux/filter.h) ---- */
 
@@ -96,15 +130,15 @@ static const char *const flag_names[] = {
 static const unsigned flag_values[] = { FLAG_TSYNC, FLAG_LOG, FLAG_SPEC_ALLOW, FLAG_WAIT_KILLABLE_RECV };
 
 /* Every SCMP_ARCH_* the spec lists; those without a table (-1) cannot run on
- * Grid's targets, so listing them changes nothing. */
+ * this build's kernels, so listing them changes nothing. */
 static const struct {
 	const char *name;
 	int arch;
 	uint32_t audit;
 } arch_names[] = {
-	{ "SCMP_ARCH_X86_64", SC_X86_64, AUDIT_ARCH_X86_64 }, { "SCMP_ARCH_X32", SC_X32, AUDIT_ARCH_X86_64 },
-	{ "SCMP_ARCH_X86", SC_I386, AUDIT_ARCH_I386 }, { "SCMP_ARCH_AARCH64", SC_AARCH64, AUDIT_ARCH_AARCH64 },
-	{ "SCMP_ARCH_ARM", SC_ARM, AUDIT_ARCH_ARM }, { "SCMP_ARCH_RISCV64", SC_RISCV64, AUDIT_ARCH_RISCV64 },
+	{ "SCMP_ARCH_X86_64", TABLE(X86_64), AUDIT_ARCH_X86_64 }, { "SCMP_ARCH_X32", TABLE(X32), AUDIT_ARCH_X86_64 },
+	{ "SCMP_ARCH_X86", TABLE(I386), AUDIT_ARCH_I386 }, { "SCMP_ARCH_AARCH64", TABLE(AARCH64), AUDIT_ARCH_AARCH64 },
+	{ "SCMP_ARCH_ARM", TABLE(ARM), AUDIT_ARCH_ARM }, { "SCMP_ARCH_RISCV64", TABLE(RISCV64), AUDIT_ARCH_RISCV64 },
 	{ "SCMP_ARCH_MIPS", -1, 0 }, { "SCMP_ARCH_MIPS64", -1, 0 }, { "SCMP_ARCH_MIPS64N32", -1, 0 },
 	{ "SCMP_ARCH_MIPSEL", -1, 0 }, { "SCMP_ARCH_MIPSEL64", -1, 0 }, { "SCMP_ARCH_MIPSEL64N32", -1, 0 },
 	{ "SCMP_ARCH_PPC", -1, 0 }, { "SCMP_ARCH_PPC64", -1, 0 }, { "SCMP_ARCH_PPC64LE", -1, 0 },
@@ -156,9 +190,9 @@ static int lookup(const char *name, int arch, uint32_t *nr)
 	const struct syscall_name *s = bsearch(name, syscall_names, countof(syscall_names), sizeof *s, name_cmp);
 	uint32_t v;
 
-	if (!s || s->nr[arch] == SC_NONE)
+	if (!s || sc_col[arch] < 0 || s->nr[sc_col[arch]] == SC_NONE)
 		return -1;
-	v = s->nr[arch];
+	v = s->nr[sc_col[arch]];
 	if (v >= SC_ARM_PRIVATE)
 		v = 0xf0000 + (v - SC_ARM_PRIVATE);
 	*nr = v + (arch == SC_X32 ? X32_SYSCALL_BIT : 0);

@@ -11,9 +11,9 @@ seccomp() {
 }
 
 # "number name" of every x86_64 syscall in syscalls.h (the test runs where grid
-# was built); its lines are "\t{ OFFSET, { X86_64, X32, ... } }, /* name */".
+# was built); its lines are "\tSC(OFFSET, X86_64, X32, ...), /* name */".
 x86_64_syscalls() {
-	awk '/^\t\{ [0-9]+, \{ / { split($0, f, /[{,]/); nr = f[4]; gsub(/ /, "", nr)
+	awk '/^\tSC\([0-9]+, / { split($0, f, /[(,]/); nr = f[3]; gsub(/ /, "", nr)
 		if (nr != "SC_NONE") print nr + 0, $(NF - 1) }' "$REPO/syscalls.h"
 }
 

@@ -10,8 +10,8 @@ trap 'rm -rf "$dir"' EXIT
 cd "$(dirname "$0")/.."
 "$grid" spec --bundle "$dir"
 # the x86_64 names of syscalls.h, 300 of them, and the highest-numbered one
-# (lines "\t{ OFFSET, { X86_64, X32, ... } }, /* name */"; SC_NONE: not there)
-awk '/^\t\{ [0-9]+, \{ / { split($0, f, /[{,]/); nr = f[4]; gsub(/ /, "", nr)
+# (lines "\tSC(OFFSET, X86_64, X32, ...), /* name */"; SC_NONE: not there)
+awk '/^\tSC\([0-9]+, / { split($0, f, /[(,]/); nr = f[3]; gsub(/ /, "", nr)
 	if (nr != "SC_NONE") print nr + 0, $(NF - 1) }' syscalls.h | head -300 >"$dir/names"
 last=$(sort -n "$dir/names" | tail -1 | cut -d' ' -f2)
 cut -d' ' -f2 "$dir/names" | jq -R . | jq -s '{defaultAction: "SCMP_ACT_ERRNO",
