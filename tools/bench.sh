@@ -114,6 +114,18 @@ trap cleanup EXIT
 # command the bench itself started counts: the init of a created container
 # (reparented, ppid 1) keeps its runtime's command line and lives on by design,
 # and a command under bench-icount is single-stepped, slow by design.
+# What a hung command was waiting for, before it is killed: its state, the
+# kernel function it sleeps in and its kernel stack, and its children's states
+# (a "Z" child is an exit nobody reaped).
+hung_report() {
+	local pid=$1 c
+	echo "$2"
+	echo "  state $(awk '$1 == "State:" { print $2 }' "/proc/$pid/status"), wchan $(cat "/proc/$pid/wchan")"
+	for c in $(cat /proc/"$pid"/task/*/children); do
+		echo "  child $c: $(awk '$1 == "State:" { print $2 }' "/proc/$c/status") $(tr '\0' ' ' <"/proc/$c/cmdline" | cut -c1-80)"
+	done
+	sed 's/^/  /' "/proc/$pid/stack"
+}
 (
 	while sleep 5; do
 		ps -eo pid=,ppid=,etimes=,args= | awk -v w="$W/root/" -v ic="$ICOUNT" '
@@ -122,7 +134,8 @@ trap cleanup EXIT
 				if (f[3] > 30 && ppid[i] != 1 && !(pid[i] in stepped) && !(ppid[i] in stepped) &&
 				    index(line[i], w) && f[4] !~ /bash|xargs/) { sub(/^ *[0-9]+ +/, "", line[i]); print pid[i], line[i] } } }' |
 			while read -r pid _ et cmd; do
-				kill -KILL "$pid" 2>/dev/null && echo "$cmd" >>"$W/hung"
+				hung_report "$pid" "$cmd" >"$W/hung.one" 2>/dev/null
+				kill -KILL "$pid" 2>/dev/null && cat "$W/hung.one" >>"$W/hung"
 			done
 	done
 ) &
