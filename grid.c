@@ -516,6 +516,13 @@ int main(int argc, char **argv)
 		if (takes && i + 1 < argc)
 			i++;
 	}
+	/* before anything of a container's can run, and before argv is parsed
+	 * (parsing reorders it) */
+	if (i < argc && (!strcmp(argv[i], "create") || !strcmp(argv[i], "run") || !strcmp(argv[i], "exec")) &&
+	    exe_protect(argv) < 0) {
+		report_error();
+		return 1;
+	}
 	if (parse_opts(NULL, i - 1, argv + 1, global, countof(global)) != 0) {
 		if (!last_error()[0])
 			failx("unexpected argument before the command");

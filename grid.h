@@ -312,6 +312,7 @@ struct state {
 	pid_t pid;
 	unsigned long long starttime;
 	bool started;
+	bool empty;          /* the record is there but empty (a power cut) */
 	char **ann_keys, **ann_values;
 	size_t nann;
 	int lockfd;
@@ -416,6 +417,8 @@ int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, piv
 int mounts_prepare(struct init *in);       /* parent: the layer and bind sources, detached */
 void mounts_release(struct init *in);
 int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
+/* Binds the file open at srcfd over the one open at dstfd (O_PATH fds). */
+int bind_fd(int srcfd, int dstfd, const char *what);
 int init_before_pivot(struct init *in);    /* child: the hooks' moment before pivot_root */
 const char *layer_choose(const char *annotation, const char *rootfs);
 /* child: the capability bounding set, groups, uid/gid, capabilities, umask */
@@ -423,6 +426,7 @@ int set_user(const struct spec *s, const struct caps *c);
 /* child: args[0] resolved as execvp would, with the words podman maps to exit codes */
 int find_executable(const struct spec *s, char *out, size_t size);
 int apply_rlimits(const struct spec *s);
+int set_oom_score_adj(const struct spec *s); /* child, while /proc/self is its own */
 /* Checks that fds 3..3+n-1 are open (they pass into the container). */
 int preserve_fds_check(int n);
 /* child, just before execve: fds 3..3+n-1 stay open, every later one closes */
@@ -433,6 +437,11 @@ int tty_create(const struct spec *s, bool console, int *master);
 int send_fd(int sock, int fd, const char *payload);
 int recv_fd(int sock, char *buf, size_t size, int *fd);
 int console_socket_send(const char *path, int master);
+
+/* ---- exe.c: the runtime's binary, out of the container's reach ---- */
+/* Before create, run and exec: re-executes argv from a read-only detached
+ * bind of the binary (or a sealed memfd) unless already running from one. */
+int exe_protect(char **argv);
 
 /* ---- process.c: attributes of the container's process ---- */
 int process_apply(const struct spec *s);       /* child, before the user switch */
@@ -484,6 +493,10 @@ int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s,
 bool inroot_supported(void);               /* openat2 exists */
 int inroot_open(int rootfd, const char *dest, bool file);
 int inroot_mounted(int rootfd, const char *dest, int fd);
+/* In the container's root, as its user: chdir to process.cwd, never outside. */
+int inroot_chdir(const char *cwd);
+/* /proc/<rel> of a real procfs, with no mount crossed on the way */
+int inroot_proc_open(const char *rel, int flags);
 
 /* ---- fault.c: fault injection (GRID_FAULT_STEP) and the cgroup record ---- */
 void fault_point(const char *name);
