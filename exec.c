@@ -110,8 +110,8 @@ static int parse_user(struct spec *s, const char *user)
 		if (end == g || *end)
 			return failx("--user %s: expected uid[:gid], numeric", user);
 	}
-	if (uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1)
-		return failx("--user %s: id out of range", user);
+	if (uid > INT32_MAX || gid > INT32_MAX)
+		return failx("--user %s: out of range: uids and gids must be in 0..2147483647", user);
 	s->uid = uid;
 	s->gid = gid;
 	return 0;
@@ -279,19 +279,6 @@ static int set_affinity(const char *list, const char *field)
 	return 0;
 }
 
-static int set_oom_score_adj(const struct spec *s)
-{
-	char v[16];
-	int n;
-
-	if (!s->has_oom_score_adj)
-		return 0;
-	n = snprintf(v, sizeof v, "%d", s->oom_score_adj);
-	if (write_file("/proc/self/oom_score_adj", v, n, O_TRUNC, 0) < 0)
-		return failx("process.oomScoreAdj: %s", last_error());
-	return 0;
-}
-
 static int join_namespaces(const struct exec_ctx *x)
 {
 	for (size_t i = 0; i < countof(join_order); i++)
@@ -322,10 +309,8 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 		child_failed(x->sync[1]);
 	if (set_user(s, &x->caps) < 0)
 		child_failed(x->sync[1]);
-	if (chdir(s->cwd) < 0) {
-		fail(errno, "process.cwd %s", s->cwd);
+	if (inroot_chdir(s->cwd) < 0)
 		child_failed(x->sync[1]);
-	}
 	if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		fail(errno, "process.noNewPrivileges");
 		child_failed(x->sync[1]);

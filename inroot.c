@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,24 +21,31 @@
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
+#define RESOLVE_NO_XDEV_FLAG 0x01
 #define RESOLVE_NO_MAGICLINKS_FLAG 0x02
+#define RESOLVE_BENEATH_FLAG 0x08
 #define RESOLVE_IN_ROOT_FLAG 0x10
+#define PROC_MAGIC 0x9fa0
 
 struct open_how_arg {
 	uint64_t flags, mode, resolve;
 };
 
-/* O_PATH of `path` under rootfd, or -1 with errno. */
-static int open_in(int rootfd, const char *path, int flags)
+static int openat2_retry(int dirfd, const char *path, int flags, uint64_t resolve)
 {
-	struct open_how_arg how = { .flags = flags | O_CLOEXEC,
-				    .resolve = RESOLVE_IN_ROOT_FLAG | RESOLVE_NO_MAGICLINKS_FLAG };
+	struct open_how_arg how = { .flags = flags | O_CLOEXEC, .resolve = resolve };
 	int fd;
 
 	do
-		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+		fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 	while (fd < 0 && errno == EAGAIN);
 	return fd;
+}
+
+/* O_PATH of `path` under rootfd, or -1 with errno. */
+static int open_in(int rootfd, const char *path, int flags)
+{
+	return openat2_retry(rootfd, path, flags, RESOLVE_IN_ROOT_FLAG | RESOLVE_NO_MAGICLINKS_FLAG);
 }
 
 bool inroot_supported(void)
@@ -182,3 +190,55 @@ int inroot_mounted(int rootfd, const char *dest, int fd)
 	}
 	return top;
 }
+
+/* process.cwd, entered once we are inside the container's root (after
+ * pivot_root, or setns into its mount namespace) and are its user: resolved
+ * without magic links, so that neither /proc/self/fd/N of a host directory
+ * we hold nor /proc/PID/cwd can lead outside; and then the kernel must agree
+ * that the cwd is under the root (CVE-2024-21626). */
+int inroot_chdir(const char *cwd)
+{
+	char buf[PATH_MAX];
+	int fd = openat2_retry(AT_FDCWD, cwd, O_PATH | O_DIRECTORY, RESOLVE_NO_MAGICLINKS_FLAG);
+
+	if (fd < 0 && errno == ENOSYS) {
+		if (chdir(cwd) < 0)
+			return fail(errno, "process.cwd %s", cwd);
+	} else if (fd < 0) {
+		return fail(errno == EXDEV || errno == ELOOP ? EXDEV : errno, "process.cwd %s", cwd);
+	} else {
+		int ret = fchdir(fd);
+		int e = errno;
+		close(fd);
+		if (ret < 0)
+			return fail(e, "process.cwd %s", cwd);
+	}
+	/* the raw syscall: it returns "(unreachable)/..." where a libc may not */
+	if (syscall(SYS_getcwd, buf, sizeof buf) < 0 || buf[0] != '/')
+		return failx("process.cwd %s: outside the container's root", cwd);
+	return 0;
+}
+
+/* Opens /proc/<rel> of the container's procfs for writing, refusing a
+ * /proc that is not procfs and any mount on the way: a mount (or a rootfs
+ * symlink that steered a mount destination into /proc) over
+ * /proc/self/attr/exec would have a label written elsewhere, or a procfs
+ * file such as core_pattern bound there written (CVE-2025-52881). */
+int inroot_proc_open(const char *rel, int flags)
+{
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+	struct statfs sf;
+
+	if (proc < 0)
+		return fail(errno, "open /proc");
+	if (fstatfs(proc, &sf) < 0 || sf.f_type != PROC_MAGIC) {
+		close(proc);
+		return failx("/proc/%s: /proc is not procfs", rel);
+	}
+	fd = openat2_retry(proc, rel, flags, RESOLVE_BENEATH_FLAG | RESOLVE_NO_XDEV_FLAG | RESOLVE_NO_MAGICLINKS_FLAG);
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(proc, rel, flags | O_CLOEXEC);
+	close(proc);
+	return fd < 0 ? fail(errno, "open /proc/%s", rel) : fd;
+}
+

@@ -4,6 +4,7 @@
  * joins or creates the others, builds the rootfs (mount.c), applies the
  * process settings, tells the parent it is ready over the sync socket, and
  * waits on exec.fifo until `start` before exec'ing the user's program. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -45,6 +46,64 @@ int ns_clone_flag(enum ns_type t)
 	return flags[t];
 }
 
+/* Is namespace t the container's own: created, or joined by a path that is
+ * not the runtime's (the host's) namespace? */
+static bool ns_private(const struct init *in, enum ns_type t)
+{
+	char self[32];
+	struct stat a, b;
+
+	if (!in->spec->ns[t].wanted)
+		return false;
+	if (in->ns_fd[t] < 0)
+		return true;
+	snprintf(self, sizeof self, "/proc/self/ns/%s", ns_name(t));
+	return fstat(in->ns_fd[t], &a) == 0 && stat(self, &b) == 0 &&
+	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* A sysctl changes the namespace of the process that writes it: one that is
+ * not the container's own would be the host's. As runc: ipc ones need a
+ * private ipc namespace, net.* a private network namespace, the two uts
+ * names a private uts namespace (and may not contradict hostname and
+ * domainname); nothing else is namespaced, so nothing else is allowed. */
+static int check_sysctl(const struct init *in, const char *key, const char *value)
+{
+	const struct spec *s = in->spec;
+	enum ns_type t;
+
+	if (has_prefix(key, "fs.mqueue.") || has_prefix(key, "kernel.msg") || has_prefix(key, "kernel.sem") ||
+	    has_prefix(key, "kernel.shm"))
+		t = NS_IPC;
+	else if (has_prefix(key, "net."))
+		t = NS_NET;
+	else if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
+		t = NS_UTS;
+	else
+		return failx("linux.sysctl %s: not in a namespace of the container's: it would change the host", key);
+	if (!ns_private(in, t))
+		return failx("linux.sysctl %s: needs a new %s namespace, or it would change the host's", key,
+			     ns_name(t));
+	if (!strcmp(key, "kernel.hostname") && s->hostname && strcmp(s->hostname, value))
+		return failx("linux.sysctl %s: contradicts hostname \"%s\"", key, s->hostname);
+	if (!strcmp(key, "kernel.domainname") && s->domainname && strcmp(s->domainname, value))
+		return failx("linux.sysctl %s: contradicts domainname \"%s\"", key, s->domainname);
+	return 0;
+}
+
+static int check_sysctls(const struct init *in)
+{
+	for (size_t i = 0; i < in->spec->nsysctl; i++)
+		if (check_sysctl(in, in->spec->sysctl_keys[i], in->spec->sysctl_values[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int ns_open_paths(struct init *in)
 {
 	for (int t = 0; t < NS_COUNT; t++)
@@ -78,7 +137,7 @@ int ns_open_paths(struct init *in)
 		return failx("linux.timeOffsets: needs a time namespace in linux.namespaces");
 	if (in->spec->hostname && !in->spec->ns[NS_UTS].wanted)
 		return failx("hostname: setting it needs a uts namespace");
-	return 0;
+	return check_sysctls(in);
 }
 
 void ns_close_paths(struct init *in)
@@ -134,16 +193,29 @@ int apply_rlimits(const struct spec *s)
 	return 0;
 }
 
+/* Through the container's procfs with no mount crossed, so that a mount
+ * steered onto /proc/sys/<key> cannot absorb the write (check_sysctls made
+ * sure the key is in a namespace of the container's own). */
 static int apply_sysctl(const struct spec *s)
 {
 	for (size_t i = 0; i < s->nsysctl; i++) {
+		const char *v = s->sysctl_values[i];
 		char path[PATH_MAX], *p;
-		snprintf(path, sizeof path, "/proc/sys/%s", s->sysctl_keys[i]);
-		for (p = path + 10; *p; p++)
+		ssize_t n;
+		int fd;
+		snprintf(path, sizeof path, "sys/%s", s->sysctl_keys[i]);
+		for (p = path + 4; *p; p++)
 			if (*p == '.')
 				*p = '/';
-		if (write_file(path, s->sysctl_values[i], strlen(s->sysctl_values[i]), O_TRUNC, 0) < 0)
+		fd = inroot_proc_open(path, O_WRONLY | O_TRUNC);
+		if (fd < 0)
 			return failx("linux.sysctl %s: %s", s->sysctl_keys[i], last_error());
+		n = write(fd, v, strlen(v));
+		if (n < 0)
+			fail(errno, "linux.sysctl %s: write \"%s\"", s->sysctl_keys[i], v);
+		close(fd);
+		if (n < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -210,6 +282,8 @@ int find_executable(const struct spec *s, char *out, size_t size)
 	return failx("exec: \"%s\": executable file not found in $PATH", name);
 }
 
+static int cloexec_from(int first);
+
 int preserve_fds_check(int n)
 {
 	for (int fd = 3; fd < 3 + n; fd++)
@@ -229,11 +303,27 @@ int preserve_fds_apply(int n)
 	}
 	if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
-	for (int fd = 3 + n; fd < 1024; fd++) {
-		int flags = fcntl(fd, F_GETFD);
-		if (flags >= 0 && !(flags & FD_CLOEXEC))
-			fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+	return cloexec_from(3 + n);
+}
+
+/* Linux < 5.11: every open fd from `first` on, however high, as
+ * /proc/self/fd lists them (or up to the fd limit without a /proc). */
+static int cloexec_from(int first)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	struct rlimit rl = { 1024, 1024 };
+
+	if (d) {
+		while ((e = readdir(d)))
+			if (atoi(e->d_name) >= first && atoi(e->d_name) != dirfd(d))
+				fcntl(atoi(e->d_name), F_SETFD, FD_CLOEXEC);
+		closedir(d);
+		return 0;
 	}
+	getrlimit(RLIMIT_NOFILE, &rl);
+	for (rlim_t fd = first; fd < rl.rlim_cur && fd < INT_MAX; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return 0;
 }
 
@@ -267,6 +357,21 @@ int init_before_pivot(struct init *in)
 	return hooks_run(s, HOOK_CREATE_CONTAINER, in->st, ST_CREATING, getpid());
 }
 
+/* process.oomScoreAdj, written while /proc/self is still ours (before a
+ * user namespace or the loss of dumpability would make it host root's) */
+int set_oom_score_adj(const struct spec *s)
+{
+	char v[16];
+	int n;
+
+	if (!s->has_oom_score_adj)
+		return 0;
+	n = snprintf(v, sizeof v, "%d", s->oom_score_adj);
+	if (write_file("/proc/self/oom_score_adj", v, n, O_TRUNC, 0) < 0)
+		return failx("process.oomScoreAdj: %s", last_error());
+	return 0;
+}
+
 static int init_prepare(struct init *in, char *exe, size_t exe_size)
 {
 	static const int other_ns[] = { NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, -1 };
@@ -289,12 +394,8 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 		return fail(errno, "hostname %s", s->hostname);
 	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		return fail(errno, "domainname %s", s->domainname);
-	if (s->has_oom_score_adj) {
-		char v[16];
-		int n = snprintf(v, sizeof v, "%d", s->oom_score_adj);
-		if (write_file("/proc/self/oom_score_adj", v, n, O_TRUNC, 0) < 0)
-			return failx("process.oomScoreAdj: %s", last_error());
-	}
+	if (!in->stage2 && set_oom_score_adj(s) < 0)
+		return -1;
 	if (rootfs_setup(in) < 0)
 		return -1;
 	if (s->terminal) {
@@ -306,6 +407,9 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	}
 	if (apply_sysctl(s) < 0 || rootfs_finish(in) < 0)
 		return -1;
+	/* the host's directories and mounts we set up from go before anything
+	 * of the container's is resolved */
+	mounts_release(in);
 	if (apply_rlimits(s) < 0)
 		return -1;
 	/* as late as the kernel lets us: see seccomp_early */
@@ -314,8 +418,8 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 		return -1;
 	if (set_user(s, &in->caps) < 0)
 		return -1;
-	if (chdir(s->cwd) < 0)
-		return fail(errno, "process.cwd %s", s->cwd);
+	if (inroot_chdir(s->cwd) < 0)
+		return -1;
 	if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(errno, "process.noNewPrivileges");
 	return find_executable(s, exe, exe_size);
@@ -360,19 +464,17 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	if (in->st->lockfd >= 0)
 		close(in->st->lockfd);
 	/* no process of the container may reach us through /proc/1 (exe is
-	 * Grid's binary, CVE-2019-5736; fds and cwd were host paths): only a
-	 * ptracer with CAP_SYS_PTRACE in the host's user namespace may. With a
-	 * user namespace, /proc/self must stay ours until setup is done. */
-	if (!in->stage2)
-		prctl(PR_SET_DUMPABLE, 0);
+	 * Grid's binary, CVE-2019-5736; fds and cwd are host paths until
+	 * pivot_root): only a ptracer with CAP_SYS_PTRACE in the host's user
+	 * namespace may. With a user namespace too: a process of a joined pid
+	 * namespace must not reach our host root and fds during setup, so what
+	 * needed /proc/self to be ours (oom_score_adj) happened in stage 1. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (init_prepare(in, exe, sizeof exe) < 0) {
 		send_msg(in->sync_fd, 'E', last_error());
 		_exit(1);
 	}
 	prctl(PR_SET_DUMPABLE, 0);
-	/* the host's directories and mounts we set up from go before anything
-	 * of the container's can run */
-	mounts_release(in);
 	if (in->sync_parent >= 0)
 		close(in->sync_parent); /* the runtime's end: not ours to hold */
 	in->sync_parent = -1;
@@ -392,6 +494,10 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
+	/* the caller's other fds reach neither the hooks (programs of the
+	 * rootfs) nor the program */
+	if (preserve_fds_apply(in->preserve_fds) < 0)
+		start_failed(errfd);
 	if (in->spec->nhooks[HOOK_START_CONTAINER])
 		start_hooks(in, errfd);
 	if (process_apply_lsm(in->spec) < 0) {
@@ -401,8 +507,6 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	/* the last thing before execve, so that none of Grid's setup is filtered */
 	if (!seccomp_early(in->spec, &in->caps) &&
 	    seccomp_install(&in->seccomp, in->listener_fd, in->spec, in->st, ST_CREATED, host_pid) < 0)
-		start_failed(errfd);
-	if (preserve_fds_apply(in->preserve_fds) < 0)
 		start_failed(errfd);
 	execve(exe, (char *const *)in->spec->args, (char *const *)in->spec->env);
 	fprintf(stderr, "grid: exec %s: %s\n", exe, errtext(errno));
@@ -469,7 +573,7 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 		goto bad;
 	}
 	/* into the cgroup before anything can fork, and before a cgroup namespace */
-	if (cgroup_join(&in->cg) < 0)
+	if (cgroup_join(&in->cg) < 0 || set_oom_score_adj(in->spec) < 0)
 		goto bad;
 	if (in->ns_fd[NS_USER] >= 0) {
 		if (setns(in->ns_fd[NS_USER], CLONE_NEWUSER) < 0) {

@@ -107,13 +107,13 @@ static bool selinux_enabled(void)
 
 static int write_attr(const char *path, const char *fallback, const char *value, const char *field)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = inroot_proc_open(path, O_WRONLY);
 	ssize_t n;
 
 	if (fd < 0 && fallback)
-		fd = open(fallback, O_WRONLY | O_CLOEXEC);
+		fd = inroot_proc_open(fallback, O_WRONLY);
 	if (fd < 0)
-		return fail(errno, "%s: open %s", field, path);
+		return failx("%s: %s", field, last_error());
 	n = write(fd, value, strlen(value));
 	close(fd);
 	if (n < 0)
@@ -128,7 +128,7 @@ int process_apply_lsm(const struct spec *s)
 		if (lsm_apparmor) {
 			char v[512];
 			snprintf(v, sizeof v, "exec %s", s->apparmor_profile);
-			if (write_attr("/proc/self/attr/apparmor/exec", "/proc/self/attr/exec", v,
+			if (write_attr("thread-self/attr/apparmor/exec", "thread-self/attr/exec", v,
 				       "process.apparmorProfile") < 0)
 				return -1;
 		} else {
@@ -137,7 +137,7 @@ int process_apply_lsm(const struct spec *s)
 	}
 	if (s->selinux_label && *s->selinux_label) {
 		if (lsm_selinux) {
-			if (write_attr("/proc/self/attr/exec", NULL, s->selinux_label, "process.selinuxLabel") < 0)
+			if (write_attr("thread-self/attr/exec", NULL, s->selinux_label, "process.selinuxLabel") < 0)
 				return -1;
 		} else {
 			debug("process.selinuxLabel ignored: SELinux is not enabled");

@@ -243,6 +243,20 @@ int u32_field(struct pctx *c, int v, const char *path, uint32_t *out)
 	return 0;
 }
 
+/* A uid or gid: 0..2147483647, as runc. (uid_t)-1 is "unchanged" to
+ * setresuid and setgroups, so 4294967295 would leave the process root. */
+static int id_field(struct pctx *c, int v, const char *path, uint32_t *out)
+{
+	int64_t x;
+
+	if (json_int(c->j, v, 0, UINT32_MAX, &x, path) < 0)
+		return -1;
+	if (x > INT32_MAX)
+		return failx("%s: %lld is out of range: uids and gids must be in 0..2147483647", path, (long long)x);
+	*out = x;
+	return 0;
+}
+
 int note_unenforced(struct pctx *c, const char *path)
 {
 	struct spec *s = c->s;
@@ -317,8 +331,8 @@ static int f_console_size(struct pctx *c, int v, const char *path)
 	return walk_object(c, v, path, f, countof(f));
 }
 
-static int f_uid(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->uid); }
-static int f_gid(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->gid); }
+static int f_uid(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &c->s->uid); }
+static int f_gid(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &c->s->gid); }
 
 static int f_umask(struct pctx *c, int v, const char *p)
 {
@@ -342,7 +356,7 @@ static int f_gids(struct pctx *c, int v, const char *path)
 	for (int x = 0, k = v + 1; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
 		char sub[256];
 		index_path(sub, sizeof sub, path, x);
-		if (u32_field(c, k, sub, &s->groups[x]) < 0)
+		if (id_field(c, k, sub, &s->groups[x]) < 0)
 			return -1;
 	}
 	s->ngroups = tok(c, v)->size;
@@ -634,7 +648,7 @@ static int f_process(struct pctx *c, int v, const char *path)
 /* ---- id mappings (user namespace and idmapped mounts) ---- */
 
 static struct id_map *cur_map;
-static int f_map_container(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->container_id); }
+static int f_map_container(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &cur_map->container_id); }
 static int f_map_host(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->host_id); }
 static int f_map_size(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->size); }
 
