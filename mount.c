@@ -27,6 +27,8 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 #define CGROUP2_MAGIC 0x63677270
+#define PROC_SUPER_MAGIC 0x9fa0
+#define SYSFS_MAGIC 0x62656572
 
 /* ---- options ---- */
 
@@ -863,6 +865,31 @@ static unsigned long away_from_host(const struct spec *s)
 
 static int mount_on(const struct init *in, struct target *t, const struct mount *m, int tree);
 
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/* A destination the rootfs's symlinks steered into /proc or /sys: a mount
+ * there could cover /proc/self/attr/exec (the LSM label then goes into it),
+ * a /proc/sys file Grid writes, or have tmpcopyup copy kernel files with
+ * the init's privileges. Only a destination the config itself puts there
+ * may be there, as runc's checkProcMount. */
+static int check_kernel_fs(const struct target *t, const char *dest)
+{
+	struct statfs sf;
+
+	if (statfs(t->path, &sf) < 0)
+		return fail(errno, "mount destination %s", dest);
+	if ((sf.f_type == PROC_SUPER_MAGIC && !under(dest, "/proc")) ||
+	    (sf.f_type == SYSFS_MAGIC && !under(dest, "/sys")))
+		return failx("mount destination %s: resolves into %s (a symlink in the rootfs?)", dest,
+			     sf.f_type == SYSFS_MAGIC ? "/sys" : "/proc");
+	return 0;
+}
+
 static int mount_one(const struct init *in, int rootfd, const char *root, const struct mount *m, int tree)
 {
 	struct target t;
@@ -874,6 +901,10 @@ static int mount_one(const struct init *in, int rootfd, const char *root, const 
 	if (target_open(&t, rootfd, root, m->destination, m->bind && !S_ISDIR(st.st_mode)) < 0) {
 		target_close(&t);
 		return failx("mount destination %s: %s", m->destination, last_error());
+	}
+	if (check_kernel_fs(&t, m->destination) < 0) {
+		target_close(&t);
+		return -1;
 	}
 	ret = mount_on(in, &t, m, tree);
 	target_close(&t);
@@ -971,28 +1002,112 @@ static int attach_layer(const struct init *in)
 	return 0;
 }
 
-/* ---- devices ---- */
+/* ---- devices ----
+ * Made through a descriptor of the directory that holds them, opened inside
+ * the rootfs: every call names one entry of that directory and none follows
+ * a symlink there, so a rootfs whose /dev, /dev/null or any parent is a
+ * symlink (to "/" or to a host directory) cannot turn mknod, symlink,
+ * unlink or a bind mount into an act on the host (CVE-2025-31133 and
+ * -52565 are this class). */
 
-static int make_device(const char *root, const char *name, unsigned major, unsigned minor)
+/* Binds the file open at srcfd over the one open at dstfd (both O_PATH):
+ * nothing is looked up by name again. */
+int bind_fd(int srcfd, int dstfd, const char *what)
 {
-	char path[PATH_MAX], host[64];
-	struct stat st;
+	char src[32], dst[32];
+	int tree = syscall(SYS_open_tree, srcfd, "", OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_EMPTY_PATH);
 
-	snprintf(path, sizeof path, "%s/dev/%s", root, name);
-	if (lstat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(major, minor))
-		return 0;
-	if (lstat(path, &st) < 0 && mknod(path, S_IFCHR | 0666, makedev(major, minor)) == 0)
-		return chmod(path, 0666) < 0 ? fail(errno, "chmod %s", path) : 0;
-	/* present already (from the image) or mknod refused: bind the host's node */
-	snprintf(host, sizeof host, "/dev/%s", name);
-	if (make_mount_point(path, true) < 0)
-		return -1;
-	if (mount(host, path, NULL, MS_BIND, NULL) < 0)
-		return fail(errno, "bind %s on %s", host, path);
-	return 0;
+	if (tree >= 0) {
+		int ret = syscall(SYS_move_mount, tree, "", dstfd, "",
+				  MOVE_MOUNT_EMPTY_PATH_FLAG | MOVE_MOUNT_T_EMPTY_PATH_FLAG);
+		int e = errno;
+		close(tree);
+		return ret < 0 ? fail(e, "bind %s", what) : 0;
+	}
+	if (errno != ENOSYS)
+		return fail(errno, "bind %s", what);
+	snprintf(src, sizeof src, "/proc/self/fd/%d", srcfd);
+	snprintf(dst, sizeof dst, "/proc/self/fd/%d", dstfd);
+	return mount(src, dst, NULL, MS_BIND, NULL) < 0 ? fail(errno, "bind %s", what) : 0;
 }
 
-static int default_devices(const char *root)
+/* Binds the host's `host` over entry `name` of dirfd: a regular file or a
+ * node already there, or an empty file made for it; never a symlink. */
+static int bind_host_node(int dirfd, const char *name, const char *host, const char *what)
+{
+	int src, dst, ret;
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return fail(errno, "%s: create the mount point", what);
+		close(fd);
+	}
+	dst = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (dst < 0)
+		return fail(errno, "%s", what);
+	if (fstat(dst, &st) < 0 || S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode)) {
+		close(dst);
+		return failx("%s: a symlink or directory is in the way", what);
+	}
+	src = open(host, O_PATH | O_CLOEXEC);
+	ret = src < 0 ? fail(errno, "open %s", host) : bind_fd(src, dst, what);
+	if (src >= 0)
+		close(src);
+	close(dst);
+	return ret;
+}
+
+static int make_device(int devfd, const char *name, unsigned major, unsigned minor)
+{
+	char host[64], what[64];
+	struct stat st;
+
+	snprintf(what, sizeof what, "/dev/%s", name);
+	if (fstatat(devfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(major, minor))
+			return 0;
+		if (S_ISLNK(st.st_mode)) {
+			debug("%s is a symlink in the rootfs: left as the image has it", what);
+			return 0;
+		}
+	} else if (mknodat(devfd, name, S_IFCHR | 0666, makedev(major, minor)) == 0) {
+		return fchmodat(devfd, name, 0666, AT_SYMLINK_NOFOLLOW) < 0 ? fail(errno, "chmod %s", what) : 0;
+	}
+	/* present already (from the image) or mknod refused: bind the host's node */
+	snprintf(host, sizeof host, "/dev/%s", name);
+	return bind_host_node(devfd, name, host, what);
+}
+
+/* Directory `dir` inside the rootfs, made if missing. */
+static int open_dir_in(int rootfd, const char *root, const char *dir)
+{
+	char real[PATH_MAX];
+	int fd;
+
+	if (rootfd >= 0)
+		return inroot_open(rootfd, dir, false);
+	if (resolve_in_root(root, dir, real, sizeof real) < 0 || mkdir_p(real, 0755) < 0)
+		return -1;
+	fd = open(real, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? fail(errno, "open %s", real) : fd;
+}
+
+/* The directory that will hold `path`, and path's last component into name. */
+static int open_parent(int rootfd, const char *root, const char *path, char *name, size_t size)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || !slash[1] || !strcmp(slash + 1, "..") || !strcmp(slash + 1, "."))
+		return failx("%s: not a path to a file", path);
+	snprintf(name, size, "%s", slash + 1);
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	return open_dir_in(rootfd, root, dir[0] ? dir : "/");
+}
+
+static int default_devices(int rootfd, const char *root)
 {
 	static const struct {
 		const char *name;
@@ -1005,77 +1120,83 @@ static int default_devices(const char *root)
 		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 	};
-	char path[PATH_MAX], src[PATH_MAX];
 	struct stat st;
+	int devfd = open_dir_in(rootfd, root, "/dev"), ret = -1;
 
-	snprintf(path, sizeof path, "%s/dev", root);
-	if (mkdir_p(path, 0755) < 0)
+	if (devfd < 0)
 		return -1;
 	for (size_t i = 0; i < countof(devs); i++)
-		if (make_device(root, devs[i].name, devs[i].major, devs[i].minor) < 0)
-			return -1;
-	for (size_t i = 0; i < countof(links); i++) {
-		snprintf(src, sizeof src, "%s%s", root, links[i][0]);
-		snprintf(path, sizeof path, "%s/dev/%s", root, links[i][1]);
-		if (stat(src, &st) < 0 || lstat(path, &st) == 0)
-			continue;
-		if (symlink(links[i][0], path) < 0)
-			return fail(errno, "symlink %s", path);
+		if (make_device(devfd, devs[i].name, devs[i].major, devs[i].minor) < 0)
+			goto out;
+	for (size_t i = 0; i < countof(links); i++)
+		if (fstatat(devfd, links[i][1], &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    symlinkat(links[i][0], devfd, links[i][1]) < 0) {
+			fail(errno, "symlink /dev/%s", links[i][1]);
+			goto out;
+		}
+	/* devpts's own ptmx, where a devpts is mounted on /dev/pts */
+	if (fstatat(devfd, "pts/ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISCHR(st.st_mode)) {
+		if (fstatat(devfd, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+			unlinkat(devfd, "ptmx", 0);
+		if (symlinkat("pts/ptmx", devfd, "ptmx") < 0 && errno != EEXIST) {
+			fail(errno, "symlink /dev/ptmx");
+			goto out;
+		}
 	}
-	snprintf(src, sizeof src, "%s/dev/pts/ptmx", root);
-	snprintf(path, sizeof path, "%s/dev/ptmx", root);
-	if (stat(src, &st) == 0) {
-		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-			unlink(path);
-		if (symlink("pts/ptmx", path) < 0 && errno != EEXIST)
-			return fail(errno, "symlink %s", path);
-	}
-	return 0;
+	ret = 0;
+out:
+	close(devfd);
+	return ret;
 }
 
 /* linux.devices: mknod (bind the host's node where mknod is not allowed, in a
  * user namespace); an existing file must already be that device. */
-static int make_config_device(const char *root, const struct device *d, size_t idx)
+static int make_config_device(int rootfd, const char *root, const struct device *d, size_t idx)
 {
-	char path[PATH_MAX], field[64];
+	char name[NAME_MAX + 1], field[64];
 	mode_t type = d->type == 'p' ? S_IFIFO : d->type == 'b' ? S_IFBLK : S_IFCHR;
 	dev_t rdev = d->type == 'p' ? 0 : makedev(d->major, d->minor);
 	mode_t mode = d->has_mode ? d->mode : 0666;
 	struct stat st;
+	int dirfd, ret = -1;
 
 	snprintf(field, sizeof field, "linux.devices[%zu] %s", idx, d->path);
-	if (resolve_in_root(root, d->path, path, sizeof path) < 0)
+	dirfd = open_parent(rootfd, root, d->path, name, sizeof name);
+	if (dirfd < 0)
 		return failx("%s: %s", field, last_error());
-	if (lstat(path, &st) == 0) {
-		if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != rdev))
-			return failx("%s: a different file is there already", field);
-	} else {
-		char parent[PATH_MAX], *slash;
-		snprintf(parent, sizeof parent, "%s", path);
-		slash = strrchr(parent, '/');
-		if (slash > parent) {
-			*slash = 0;
-			if (mkdir_p(parent, 0755) < 0)
-				return -1;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != rdev)) {
+			failx("%s: a different file is there already", field);
+			goto out;
 		}
-		if (mknod(path, type | (mode & 07777), rdev) < 0) {
-			struct stat host;
-			if (errno != EPERM)
-				return fail(errno, "%s: mknod", field);
-			if (stat(d->path, &host) < 0 || (host.st_mode & S_IFMT) != type || host.st_rdev != rdev)
-				return failx("%s: mknod is not permitted here (user namespace) and the host has no such "
-					     "device at that path to bind", field);
-			if (make_mount_point(path, true) < 0 || mount(d->path, path, NULL, MS_BIND, NULL) < 0)
-				return fail(errno, "%s: bind the host's node", field);
-			return 0;
+	} else if (mknodat(dirfd, name, type | (mode & 07777), rdev) < 0) {
+		struct stat host;
+		if (errno != EPERM) {
+			fail(errno, "%s: mknod", field);
+			goto out;
 		}
+		if (stat(d->path, &host) < 0 || (host.st_mode & S_IFMT) != type || host.st_rdev != rdev) {
+			failx("%s: mknod is not permitted here (user namespace) and the host has no such "
+			      "device at that path to bind", field);
+			goto out;
+		}
+		ret = bind_host_node(dirfd, name, d->path, field);
+		goto out;
 	}
-	if (chmod(path, mode & 07777) < 0)
-		return fail(errno, "%s: chmod", field);
+	if (fchmodat(dirfd, name, mode & 07777, AT_SYMLINK_NOFOLLOW) < 0) {
+		fail(errno, "%s: chmod", field);
+		goto out;
+	}
 	if ((d->has_uid || d->has_gid) &&
-	    chown(path, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1) < 0)
-		return fail(errno, "%s: chown", field);
-	return 0;
+	    fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+		     AT_SYMLINK_NOFOLLOW) < 0) {
+		fail(errno, "%s: chown", field);
+		goto out;
+	}
+	ret = 0;
+out:
+	close(dirfd);
+	return ret;
 }
 
 /* ---- pivot_root ---- */
@@ -1140,13 +1261,39 @@ static int no_pivot(const char *newroot)
 	return 0;
 }
 
+/* The mounts, devices and process.cwd, inside the rootfs. */
+static int populate(const struct init *in, int rootfd, const char *root)
+{
+	const struct spec *s = in->spec;
+	char cwd[PATH_MAX];
+
+	for (size_t i = 0; i < s->nmounts; i++)
+		if (mount_one(in, rootfd, root, &s->mounts[i], in->mount_fd[i]) < 0)
+			return -1;
+	if (default_devices(rootfd, root) < 0)
+		return -1;
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (make_config_device(rootfd, root, &s->devices[i], i) < 0)
+			return -1;
+	if (!s->has_process)
+		return 0;
+	if (rootfd >= 0) {
+		int fd = inroot_open(rootfd, s->cwd, false);
+		if (fd < 0)
+			return failx("process.cwd %s: %s", s->cwd, last_error());
+		close(fd);
+	} else if (resolve_in_root(root, s->cwd, cwd, sizeof cwd) < 0 || mkdir_p(cwd, 0755) < 0) {
+		return failx("process.cwd %s: %s", s->cwd, last_error());
+	}
+	return 0;
+}
+
 int rootfs_setup(struct init *in)
 {
 	const struct spec *s = in->spec;
 	const char *root = ".";
 	unsigned long away = away_from_host(s);
-	char cwd[PATH_MAX];
-	int rootfd = -1;
+	int rootfd = -1, ret;
 
 	/* nothing we mount may propagate to the host */
 	if (mount(NULL, "/", NULL, MS_REC | away, NULL) < 0) {
@@ -1172,23 +1319,11 @@ int rootfs_setup(struct init *in)
 	} else {
 		debug("no openat2 (Linux < 5.6): mount destinations are resolved by path");
 	}
-	for (size_t i = 0; i < s->nmounts; i++)
-		if (mount_one(in, rootfd, root, &s->mounts[i], in->mount_fd[i]) < 0) {
-			if (rootfd >= 0)
-				close(rootfd);
-			return -1;
-		}
+	ret = populate(in, rootfd, root);
 	if (rootfd >= 0)
 		close(rootfd);
-	if (default_devices(root) < 0)
+	if (ret < 0)
 		return -1;
-	for (size_t i = 0; i < s->ndevices; i++)
-		if (make_config_device(root, &s->devices[i], i) < 0)
-			return -1;
-	if (s->has_process) {
-		if (resolve_in_root(root, s->cwd, cwd, sizeof cwd) < 0 || mkdir_p(cwd, 0755) < 0)
-			return failx("process.cwd %s: %s", s->cwd, last_error());
-	}
 	/* the environment exists: hooks that must run before pivot_root run now */
 	if (init_before_pivot(in) < 0)
 		return -1;
@@ -1205,19 +1340,44 @@ int rootfs_setup(struct init *in)
 	return pivot(root);
 }
 
-static int mask_path(const char *path)
+/* The container's /dev/null, which masks files, if it is the null device:
+ * a rootfs whose /dev/null is a symlink to /proc/sys/kernel/core_pattern
+ * would otherwise have us bind that, writable, over a masked path
+ * (CVE-2025-31133). */
+static int open_null(void)
+{
+	int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return fail(errno, "linux.maskedPaths: open /dev/null");
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		close(fd);
+		return failx("linux.maskedPaths: /dev/null in the container is not the null device");
+	}
+	return fd;
+}
+
+static int mask_path(const char *path, int *null)
 {
 	struct stat st;
+	int fd, ret;
 
 	if (stat(path, &st) < 0)
 		return errno == ENOENT ? 0 : fail(errno, "masked path %s", path);
 	if (S_ISDIR(st.st_mode)) {
 		if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
 			return fail(errno, "mask %s", path);
-	} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
-		return fail(errno, "mask %s", path);
+		return 0;
 	}
-	return 0;
+	if (*null < 0 && (*null = open_null()) < 0)
+		return -1;
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "mask %s", path);
+	ret = bind_fd(*null, fd, path);
+	close(fd);
+	return ret;
 }
 
 static int readonly_path(const char *path)
@@ -1230,13 +1390,18 @@ static int readonly_path(const char *path)
 int rootfs_finish(struct init *in)
 {
 	const struct spec *s = in->spec;
+	int null = -1, ret = 0;
 
 	for (size_t i = 0; i < s->nreadonly; i++)
 		if (readonly_path(s->readonly_paths[i]) < 0)
 			return -1;
-	for (size_t i = 0; i < s->nmasked; i++)
-		if (mask_path(s->masked_paths[i]) < 0)
-			return -1;
+
+	for (size_t i = 0; i < s->nmasked && ret == 0; i++)
+		ret = mask_path(s->masked_paths[i], &null);
+	if (null >= 0)
+		close(null);
+	if (ret < 0)
+		return -1;
 	if (s->rootfs_propagation && mount(NULL, "/", NULL, s->rootfs_propagation, NULL) < 0)
 		return fail(errno, "set rootfs propagation");
 	if (s->root_readonly && remount_bind("/", MS_RDONLY, 0) < 0)

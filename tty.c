@@ -17,11 +17,36 @@
 
 #include "grid.h"
 
+/* The pty over /dev/console, an entry made or found in the container's /dev
+ * and opened without following a symlink there: a rootfs whose
+ * /dev/console is a symlink (to /proc/sysrq-trigger, say) must not get the
+ * pty mounted elsewhere (CVE-2025-52565). */
+static int bind_console(int slave, const char *name)
+{
+	int dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC), fd, ret = -1;
+	struct stat st;
+
+	if (dev < 0)
+		return fail(errno, "open /dev in the container");
+	fd = openat(dev, "console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	close(dev);
+	if (fd < 0)
+		return fail(errno, "open /dev/console in the container");
+	if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
+		ret = bind_fd(slave, fd, "the terminal on /dev/console");
+	else
+		failx("bind %s on /dev/console: /dev/console is not a file or device in the rootfs", name);
+	close(fd);
+	return ret;
+}
+
 int tty_create(const struct spec *s, bool console, int *master)
 {
 	char name[64];
 	int m, slave, n, unlock = 0;
-	struct stat st;
 
 	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (m < 0)
@@ -31,7 +56,10 @@ int tty_create(const struct spec *s, bool console, int *master)
 		return fail(errno, "unlock pty");
 	}
 	snprintf(name, sizeof name, "/dev/pts/%d", n);
-	slave = open(name, O_RDWR | O_NOCTTY);
+	/* the master's own peer, not whatever /dev/pts/N names in the rootfs */
+	slave = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		slave = open(name, O_RDWR | O_NOCTTY);
 	if (slave < 0) {
 		close(m);
 		return fail(errno, "open %s", name);
@@ -40,15 +68,8 @@ int tty_create(const struct spec *s, bool console, int *master)
 		struct winsize ws = { .ws_row = s->console_height, .ws_col = s->console_width };
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
-	if (console && lstat("/dev/console", &st) < 0 && errno == ENOENT) {
-		int fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-		if (fd >= 0)
-			close(fd);
-	}
-	if (console && mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) {
-		fail(errno, "bind %s on /dev/console", name);
+	if (console && bind_console(slave, name) < 0)
 		goto bad;
-	}
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
 		fail(errno, "make %s the controlling terminal", name);
 		goto bad;
