@@ -155,9 +155,11 @@ int write_pid_file(const char *path, pid_t pid)
 	char tmp[PATH_MAX], num[16];
 	int n = snprintf(num, sizeof num, "%d", (int)pid);
 
-	if (snprintf(tmp, sizeof tmp, "%s.grid-tmp", path) >= (int)sizeof tmp)
+	if (snprintf(tmp, sizeof tmp, "%s.grid-%d", path, (int)getpid()) >= (int)sizeof tmp)
 		return fail(ENAMETOOLONG, "--pid-file %s", path);
-	if (write_file(tmp, num, n, O_CREAT | O_TRUNC, 0644) < 0)
+	/* a new file of ours, never one a symlink there points to */
+	unlink(tmp);
+	if (write_file(tmp, num, n, O_CREAT | O_EXCL | O_NOFOLLOW, 0644) < 0)
 		return -1;
 	if (rename(tmp, path) < 0) {
 		int e = errno;
@@ -199,7 +201,11 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
 	if (fchownat(st->lockfd, "upper", sb.st_uid, sb.st_gid, 0) < 0 ||
 	    fchmodat(st->lockfd, "upper", sb.st_mode & 07777, 0) < 0 ||
 	    fchownat(st->lockfd, "work", uid, gid, 0) < 0 ||
-	    fchmodat(st->lockfd, "rootfs", 0755, 0) < 0 || fchmod(st->lockfd, 0711) < 0)
+	    fchmodat(st->lockfd, "rootfs", 0755, 0) < 0 ||
+	    /* upper holds the container's files as the container wrote them
+	     * (setuid ones too): only root and the container's root in its
+	     * user namespace, who mounts the layer, may walk in */
+	    fchown(st->lockfd, 0, gid) < 0 || fchmod(st->lockfd, 0710) < 0)
 		return fail(errno, "set owner and mode of %s/upper", st->dir);
 	if (mkfifoat(st->lockfd, "exec.fifo", 0600) < 0)
 		return fail(errno, "mkfifo %s/exec.fifo", st->dir);
@@ -801,6 +807,12 @@ int container_state(const char *root, const char *id)
 
 	if (state_open(&st, root, id, false) < 0)
 		return -1;
+	if (st.empty) {
+		failx("state of \"%s\": %s/state is empty (torn by a power cut?): grid delete --force %s removes it",
+		      id, st.dir, id);
+		state_close(&st);
+		return -1;
+	}
 	state_json(&b, &st, state_status(&st), st.pid);
 	buf_puts(&b, "\n");
 	fputs(b.p, stdout);

@@ -160,6 +160,7 @@ int state_open(struct state *st, const char *root, const char *id, bool lock)
 		/* records are not fsynced: a power cut can leave one empty, as if
 		 * the create had never finished (see write_file_atomic) */
 		free(text);
+		st->empty = true;
 		return 0;
 	}
 	ret = state_parse(st, text, len);
