@@ -554,7 +554,7 @@ counter() {
 	# no cgroup= in the state, and pause says why it cannot
 	set_args sleep 100
 	grid --cgroup-manager disabled run -d --bundle "$BUNDLE" "$ID"
-	! grep -q '^cgroup=' "$GRID_ROOT/$ID/state"
+	! grep -q '^cgroup=' "$GRID_ROOT/$ID/state" || false
 	assert_cgroup_gone "$GCG"
 	run --separate-stderr grid pause "$ID"
 	assert_error "no cgroup"

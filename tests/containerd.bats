@@ -393,7 +393,7 @@ run" ]
 	c container delete "$ID"
 	run c container info "$ID"
 	[ "$status" -ne 0 ]
-	! kill -0 "$pid" 2>/dev/null
+	! kill -0 "$pid" 2>/dev/null || false
 	[ ! -e "$CD/runc/$NS/$ID" ]
 	[ ! -d "/sys/fs/cgroup/memory/$NS/$ID" ]
 }

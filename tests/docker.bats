@@ -230,7 +230,7 @@ insp() { dk inspect --format "$1" "$2"; }
 	dk rm -f "$NAME" >/dev/null
 	run dk inspect "$NAME"
 	[ "$status" -ne 0 ]
-	! kill -0 "$pid" 2>/dev/null
+	! kill -0 "$pid" 2>/dev/null || false
 	[ ! -e "$DK/x/runtime-runc/moby/$id" ]
 	[ ! -e "/sys/fs/cgroup/memory/$CGP/$id" ]
 }

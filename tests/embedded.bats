@@ -80,7 +80,7 @@ run_from_readonly_media() {
 	[[ "${lines[1]}" == *" / overlay "*"upperdir=$GRID_ROOT/c1/upper/upper,"* ]]
 	[ -z "$(ls -A "$GRID_ROOT/c1/upper")" ]
 	[ ! -e "$GRID_ROOT/c1/layer" ]
-	! grep -q tmpfs <(grep -F "$GRID_ROOT" /proc/self/mountinfo)
+	! grep -q tmpfs <(grep -F "$GRID_ROOT" /proc/self/mountinfo) || false
 	grid delete --force c1
 	[ ! -e "$GRID_ROOT/c1" ]
 }

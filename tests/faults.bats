@@ -70,7 +70,7 @@ cleaned() {
 	assert_list_consistent
 	grid delete --force "$1"
 	assert_list_consistent
-	! grid list -q | grep -qx "$1"
+	! grid list -q | grep -qx "$1" || false
 	assert_nothing_left "$1"
 	assert_no_cgroup "$1"
 }

@@ -117,7 +117,7 @@ set_netdevices() {
 	set_args sleep 100
 	run --separate-stderr grid create --bundle "$BUNDLE" c1
 	[ "$status" -eq 0 ]
-	! on_host "$dev"
+	! on_host "$dev" || false
 	pid=$(container_pid c1)
 	run nsenter -t "$pid" -n ip -o addr show dev ctr0
 	[ "$status" -eq 0 ]
@@ -129,7 +129,7 @@ set_netdevices() {
 		on_host "$dev" && break
 		sleep 0.1
 	done
-	! on_host "$dev"
+	! on_host "$dev" || false
 	assert_nothing_left c1
 }
 

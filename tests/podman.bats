@@ -225,7 +225,7 @@ run" ]
 	pm rm --force --time 0 "$NAME" >/dev/null
 	run podman container exists "$NAME"
 	[ "$status" -eq 1 ]
-	! kill -0 "$pid" 2>/dev/null
+	! kill -0 "$pid" 2>/dev/null || false
 	[ "$E2E_RUNTIME" != grid ] || [ ! -e "/run/grid/$id" ]
 }
 
