@@ -598,6 +598,10 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 	prctl(PR_SET_DUMPABLE, 1);
 	if (enter_pid_and_time(in) < 0 || pipe2(go, O_CLOEXEC) < 0)
 		goto bad;
+	/* the init is born into the container's pid namespace with our host
+	 * root and cwd: from its first instruction, no process there may reach
+	 * them through its /proc/PID */
+	prctl(PR_SET_DUMPABLE, 0);
 	pid = fork();
 	if (pid < 0) {
 		fail(errno, "fork");

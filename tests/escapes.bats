@@ -603,20 +603,20 @@ done'
 # ---- fds the caller of create leaks ----
 
 @test "the caller's leaked fds, however high, reach neither the program nor a startContainer hook" {
-	echo secret >"$TMP/secret"
-	printf '#!/bin/sh\nfor fd in 7 1500; do cat /proc/self/fd/$fd/secret; ls /proc/self/fd/$fd/; done >/hook.out 2>&1\n' \
-		>"$BUNDLE/rootfs/hook"
+	echo host-secret-content >"$TMP/secret"
+	local probe='for fd in 7 1500; do [ -e /proc/self/fd/$fd ] && echo "LEAK $fd"; cat /proc/self/fd/$fd/secret; done 2>/dev/null'
+	printf '#!/bin/sh\n%s >/hook.out\nexit 0\n' "$probe" >"$BUNDLE/rootfs/hook"
 	chmod 755 "$BUNDLE/rootfs/hook"
 	update_config '.hooks.startContainer = [{ "path": "/hook" }]'
-	set_args sh -c 'for fd in 7 1500; do cat /proc/self/fd/$fd/secret; ls /proc/self/fd/$fd/; done >/prog.out 2>&1; exec sleep 1000'
+	set_args sh -c "$probe >/prog.out; exec sleep 1000"
 	exec 7<"$TMP" 1500<"$TMP"
 	grid create --bundle "$BUNDLE" c1
 	exec 7<&- 1500<&-
 	grid start c1
+	wait_file "$GRID_ROOT/c1/upper/prog.out"
 	out="$(in_file c1 /hook.out)$(in_file c1 /prog.out)"
 	echo "$out"
-	[[ "$out" != *secret* ]]
-	[[ "$out" != *runtime-copy* && "$out" != *bundle* ]]
+	[[ "$out" != *LEAK* && "$out" != *host-secret-content* ]]
 }
 
 # ---- what the container wrote, seen from the host ----
@@ -628,9 +628,10 @@ done'
 	set_args sh -c 'cp /bin/busybox /suid && chmod 4755 /suid && echo private >/private && exec sleep 1000'
 	grid run --detach --bundle "$BUNDLE" c1
 	wait_file "$GRID_ROOT/c1/upper/private"
-	run setpriv --reuid 65534 --regid 65534 --clear-groups "$GRID_ROOT/c1/upper/suid" id -u
-	echo "as nobody: $status $output"
-	[ "$output" != 0 ]
+	# (127 when nobody cannot reach the file at all)
+	out=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$GRID_ROOT/c1/upper/suid" id -u 2>&1) || true
+	echo "as nobody: $out"
+	[ "$out" != 0 ]
 	run setpriv --reuid 65534 --regid 65534 --clear-groups cat "$GRID_ROOT/c1/upper/private"
 	echo "as nobody: $status $output"
 	[ "$status" -ne 0 ]
@@ -669,7 +670,8 @@ done'
 	update_config "$maps | .linux.namespaces += [{ \"type\": \"user\" }]
 		| .process.capabilities.bounding += [\"CAP_SYS_PTRACE\"] | .process.capabilities.effective += [\"CAP_SYS_PTRACE\"]
 		| .process.capabilities.permitted += [\"CAP_SYS_PTRACE\"]"
-	set_args sh -c "while :; do for p in /proc/[0-9]*; do cat \$p/root$TMP/marker \$p/cwd/../../marker 2>/dev/null; done; done >>/hits"
+	# (shell builtins only: a fork per probe would miss most of each setup)
+	set_args sh -c "while :; do for p in /proc/[0-9]*; do read -r l <\$p/root$TMP/marker && echo \$l; done 2>/dev/null; done >>/hits"
 	grid run --detach --bundle "$BUNDLE" a
 	apid=$(container_pid a)
 	# B joins A's user and pid namespaces: its init is visible to A while it sets up
