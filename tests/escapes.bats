@@ -12,11 +12,23 @@ load helpers
 # tell a safe runtime from an unsafe one.
 if [ "${E2E_RUNTIME:-grid}" = crun ]; then
 	GRID_BIN=$REPO/tests/crun-as-grid
+	# Debian 12's crun (1.8) refuses ociVersion 1.3.0 ("unknown version specified")
+	eval "helpers_$(declare -f setup)"
+	setup() {
+		helpers_setup
+		update_config '.ociVersion = "1.0.2"'
+	}
 fi
 
 # grid_only: skip under crun (the test looks at a mechanism of Grid's own)
 grid_only() {
 	[ "${E2E_RUNTIME:-grid}" = grid ] || skip "looks at Grid's own mechanism"
+}
+
+# crun_differs WHAT: skip under crun, whose Debian 12 version (1.8) loses to this attack the way
+# Grid 234c4ee did: WHAT it does (measured by running this file with E2E_RUNTIME=crun)
+crun_differs() {
+	[ "${E2E_RUNTIME:-grid}" = grid ] || skip "crun 1.8 $1"
 }
 
 # in_file ID PATH: a file of container ID, read from inside it
@@ -331,6 +343,7 @@ exe_attack_verdict() {
 cwd_attack='pwd; ls ..; cat ../../../../../../../../../"$SECRET" 2>&1; cat ../../../../../../../../"$SECRET"/../secret 2>&1'
 
 @test "CVE-2024-21626: process.cwd, exec --cwd and exec --process never start a program in a host directory" {
+	crun_differs "starts the program in a host directory through a caller-leaked fd"
 	default_security
 	secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	echo "$secret" >"$TMP/secret"
@@ -386,6 +399,7 @@ cwd_attack='pwd; ls ..; cat ../../../../../../../../../"$SECRET" 2>&1; cat ../..
 # ---- ids that mean "unchanged" to the kernel ----
 
 @test "uid and gid 4294967295 (and anything over 2147483647) are refused wherever an id enters" {
+	crun_differs "runs uid 4294967295 as root"
 	set_args sh -c 'id -u; id -g; id -G'
 	local f out rc
 	for f in '.process.user.uid = 4294967295' '.process.user.gid = 4294967295' \
@@ -461,6 +475,7 @@ changed_sysctls() {
 }
 
 @test "linux.sysctl never changes the host: each key needs its own namespace of the container's" {
+	crun_differs "writes sysctls of a joined host IPC namespace to the host"
 	save_sysctls
 	set_args true
 	local ns case out rc bad=0
@@ -525,6 +540,7 @@ changed_sysctls() {
 # ---- the rootfs's /dev is the attacker's (CVE-2025-31133, -52565 class) ----
 
 @test "a rootfs whose /dev is a symlink to a host directory: devices are made inside the rootfs" {
+	crun_differs "makes the devices in the host directory the symlink names"
 	mkdir "$TMP/hostdev"
 	rm -rf "$BUNDLE/rootfs/dev"
 	ln -s "$TMP/hostdev" "$BUNDLE/rootfs/dev"
@@ -569,6 +585,7 @@ done'
 }
 
 @test "a rootfs whose /dev/console is a symlink never gets the terminal mounted where it points" {
+	crun_differs "mounts the terminal where the symlink points"
 	echo original >"$BUNDLE/rootfs/etc/target"
 	rm -f "$BUNDLE/rootfs/dev/console"
 	ln -s /etc/target "$BUNDLE/rootfs/dev/console"
@@ -604,19 +621,19 @@ done'
 
 @test "the caller's leaked fds, however high, reach neither the program nor a startContainer hook" {
 	echo host-secret-content >"$TMP/secret"
-	local probe='for fd in 7 1500; do [ -e /proc/self/fd/$fd ] && echo "LEAK $fd"; cat /proc/self/fd/$fd/secret; done 2>/dev/null'
-	printf '#!/bin/sh\n%s >/hook.out\nexit 0\n' "$probe" >"$BUNDLE/rootfs/hook"
+	local probe='for fd in 7 1500; do [ -e /proc/self/fd/$fd ] && echo "LEAK $fd"; cat /proc/self/fd/$fd/secret; done 2>/dev/null; echo probed'
+	printf '#!/bin/sh\n{ %s; } >/hook.out\nexit 0\n' "$probe" >"$BUNDLE/rootfs/hook"
 	chmod 755 "$BUNDLE/rootfs/hook"
 	update_config '.hooks.startContainer = [{ "path": "/hook" }]'
-	set_args sh -c "$probe >/prog.out; exec sleep 1000"
+	set_args sh -c "{ $probe; } >/prog.out; exec sleep 1000"
 	exec 7<"$TMP" 1500<"$TMP"
 	grid create --bundle "$BUNDLE" c1
 	exec 7<&- 1500<&-
 	grid start c1
-	wait_file "$GRID_ROOT/c1/upper/prog.out"
-	out="$(in_file c1 /hook.out)$(in_file c1 /prog.out)"
+	for i in $(seq 100); do [ -n "$(in_file c1 /prog.out)" ] && break; sleep 0.1; done
+	out="$(in_file c1 /hook.out) $(in_file c1 /prog.out)"
 	echo "$out"
-	[[ "$out" != *LEAK* && "$out" != *host-secret-content* ]]
+	[ "$out" = "probed probed" ]
 }
 
 # ---- what the container wrote, seen from the host ----
@@ -640,6 +657,7 @@ done'
 # ---- mount destinations that a rootfs symlink steers into /proc (CVE-2025-52881 class) ----
 
 @test "a bind mount steered into /proc by a rootfs symlink is refused: no sysctl or label write lands in a host file" {
+	crun_differs "mounts over the procfs file the symlink names"
 	echo original >"$TMP/hostfile"
 	rm -f "$BUNDLE/rootfs/etc/hostname"
 	ln -s /proc/sys/kernel/domainname "$BUNDLE/rootfs/etc/hostname"
@@ -659,6 +677,7 @@ done'
 # ---- a user namespace's init while it sets up ----
 
 @test "user namespace: a process of a joined pid namespace never reaches the init's host root during setup" {
+	crun_differs "lets the joined pid namespace read host files through the init"
 	chmod 0711 "$TMP"
 	echo host-only >"$TMP/marker"
 	chmod 0644 "$TMP/marker"
