@@ -75,7 +75,7 @@ static const char *word(const char *p, char *out, size_t size)
  * skipped before anything is copied: a host has dozens of them. */
 static void add_hier(struct layout *l, const char *line)
 {
-	const char *dash = strstr(line, " - "), *p = line, *super;
+	const char *dash = str_find(line, " - "), *p = line, *super;
 	char root[256], mnt[256];
 	struct hier *h;
 	bool v2;
@@ -709,7 +709,7 @@ int cgroup_frozen(const struct cgroup *cg)
 		clear_error();
 		return 0;
 	}
-	frozen = v2 ? strstr(v, "frozen 1") != NULL : !strncmp(v, "FROZEN", 6);
+	frozen = v2 ? str_find(v, "frozen 1") != NULL : !strncmp(v, "FROZEN", 6);
 	free(v);
 	return frozen;
 }

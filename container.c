@@ -117,7 +117,7 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 	char path[PATH_MAX + 16];
 	struct stat st;
 
-	if (!realpath(bundle_arg, bundle))
+	if (real_path(bundle_arg, bundle) < 0)
 		return fail(errno, "bundle %s", bundle_arg);
 	if (stat(bundle, &st) < 0 || !S_ISDIR(st.st_mode))
 		return failx("bundle %s: not a directory", bundle);
@@ -132,7 +132,7 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 		snprintf(path, sizeof path, "%s", spec->root_path);
 	else
 		snprintf(path, sizeof path, "%s/%s", bundle, spec->root_path);
-	if (!realpath(path, rootfs)) {
+	if (real_path(path, rootfs) < 0) {
 		int e = errno;
 		spec_free(spec);
 		return fail(e, "root.path %s", path);

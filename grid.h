@@ -298,6 +298,12 @@ int remove_tree(const char *path);
 int copy_tree_at(int from, int to, int depth);
 int path_join(char *out, size_t size, const char *a, const char *b);
 
+/* ---- util.c: smaller stand-ins for musl's qsort, strstr and realpath ---- */
+void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+char *str_find(const char *haystack, const char *needle);
+/* realpath(path, out) for an existing path; out holds PATH_MAX bytes */
+int real_path(const char *path, char *out);
+
 /* ---- state.c: per-container records ---- */
 enum status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_STOPPED, ST_PAUSED };
 struct state {

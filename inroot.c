@@ -164,7 +164,7 @@ static int mnt_id(int fd, long *out)
 	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
 	if (read_file(path, &text, &len, 4096) < 0)
 		return -1;
-	p = strstr(text, "mnt_id:");
+	p = str_find(text, "mnt_id:");
 	*out = p ? strtol(p + 7, NULL, 10) : -1;
 	free(text);
 	return p ? 0 : failx("%s: no mnt_id", path);

@@ -770,7 +770,7 @@ static int mount_cgroup(const struct init *in, const struct mount *m, struct tar
 	for (char *line = strtok_r(info, "\n", &save); line && ret == 0; line = strtok_r(NULL, "\n", &save)) {
 		char sub[PATH_MAX], key[256], *f[6], *g[3];
 		const char *name, *cg, *mroot, *mpoint, *fstype, *super;
-		char *dash = strstr(line, " - ");
+		char *dash = str_find(line, " - ");
 		if (!dash)
 			continue;
 		*dash = 0;
@@ -791,10 +791,10 @@ static int mount_cgroup(const struct init *in, const struct mount *m, struct tar
 		} else {
 			continue;
 		}
-		cg = in->host_cgroups ? strstr(in->host_cgroups, key) : NULL;
+		cg = in->host_cgroups ? str_find(in->host_cgroups, key) : NULL;
 		if (!cg) {
 			snprintf(key, sizeof key, ":%s:", name);
-			cg = in->host_cgroups ? strstr(in->host_cgroups, key) : NULL;
+			cg = in->host_cgroups ? str_find(in->host_cgroups, key) : NULL;
 		}
 		if (cg) {
 			char path[PATH_MAX];
@@ -979,7 +979,7 @@ const char *layer_choose(const char *annotation, const char *rootfs)
 	if (caller_prepared(rootfs))
 		return "none";
 	if (read_file("/proc/filesystems", &fs, &len, 1 << 20) == 0) {
-		aufs = strstr(fs, "\taufs\n") != NULL;
+		aufs = str_find(fs, "\taufs\n") != NULL;
 		free(fs);
 	}
 	return aufs ? "aufs" : "overlay";

@@ -717,7 +717,7 @@ static int collect(const struct seccomp *sc, const int *tables, struct ent **out
 				}
 			}
 	}
-	qsort(e, n, sizeof *e, ent_cmp);
+	sort(e, n, sizeof *e, ent_cmp);
 	*out = e;
 	*nout = n;
 	return 0;

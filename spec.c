@@ -111,7 +111,7 @@ static void index_path(char *out, size_t size, const char *path, int i)
 	path_cat(out, size, path, "[", p, num + sizeof num - 1 - p);
 }
 
-static const char *key_text; /* for cmp_keys: qsort has no context argument */
+static const char *key_text; /* for cmp_keys: sort has no context argument */
 
 static int cmp_keys(const void *a, const void *b)
 {
@@ -138,7 +138,7 @@ static int no_duplicate_keys(struct pctx *c, int i, const char *path)
 	for (int x = 0; x < n; x++, k = json_skip(c->j, k + 1))
 		keys[x] = tok(c, k);
 	key_text = c->j->text;
-	qsort(keys, n, sizeof *keys, cmp_keys);
+	sort(keys, n, sizeof *keys, cmp_keys);
 	for (int x = 1; x < n && ret == 0; x++)
 		if (!cmp_keys(&keys[x - 1], &keys[x]))
 			ret = failx("%s: duplicate key \"%.*s\"", *path ? path : "config",
@@ -843,7 +843,7 @@ static int m_sysctl(struct pctx *c, int k, int v, const char *path)
 	}
 	if (str_field(c, k, path, &s->sysctl_keys[n]) < 0 || str_field(c, v, path, &s->sysctl_values[n]) < 0)
 		return -1;
-	if (strstr(s->sysctl_keys[n], "..") || strchr(s->sysctl_keys[n], '/') != NULL ||
+	if (str_find(s->sysctl_keys[n], "..") || strchr(s->sysctl_keys[n], '/') != NULL ||
 	    !*s->sysctl_keys[n])
 		return failx("%s: invalid sysctl name", path);
 	s->nsysctl++;
@@ -978,7 +978,7 @@ static int e_device(struct pctx *c, int v, const char *path, size_t idx)
 		return failx("%s.path: required, an absolute path", path);
 	/* anywhere in the rootfs (a fifo in /run is fine), resolved inside it;
 	 * but a ".." has no use there except to try to leave it */
-	if (strstr(cur_dev->path, "/../") || !strcmp(cur_dev->path + strlen(cur_dev->path) - 3, "/.."))
+	if (str_find(cur_dev->path, "/../") || !strcmp(cur_dev->path + strlen(cur_dev->path) - 3, "/.."))
 		return failx("%s.path: %s: \"..\" is not allowed", path, cur_dev->path);
 	if (!cur_dev->type)
 		return failx("%s.type: required", path);
@@ -1096,7 +1096,7 @@ static int f_cgroups_path(struct pctx *c, int v, const char *path)
 {
 	if (str_field(c, v, path, &c->s->cgroups_path) < 0)
 		return -1;
-	if (strstr(c->s->cgroups_path, "..") || strchr(c->s->cgroups_path, '\n') ||
+	if (str_find(c->s->cgroups_path, "..") || strchr(c->s->cgroups_path, '\n') ||
 	    (strchr(c->s->cgroups_path, ':') && c->s->cgroups_path[0] != '/'))
 		return failx("%s: \"%s\" is not a cgroup path (systemd slice:prefix:name paths need --systemd-cgroup, "
 			     "which grid does not support)", path, c->s->cgroups_path);

@@ -4,6 +4,7 @@
  * device programs (run by a small interpreter here). Prints TAP. Built
  * with glibc, AddressSanitizer and UBSan (make unit). */
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -717,6 +718,38 @@ static void test_seccomp_refusals(void)
 	   strstr(last_error(), "listenerMetadata"), "listenerMetadata without listenerPath refused: %s", last_error());
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* util.c's stand-ins against libc's own, on random and adversarial input */
+static void test_util(void)
+{
+	static int a[5000], b[5000];
+	char path[PATH_MAX], want[PATH_MAX];
+	bool same = true;
+
+	srand(7);
+	for (size_t n = 0; n < countof(a); n += n < 20 ? 1 : 997) {
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = i % 3 ? rand() % 50 : (int)(n - i);
+		sort(a, n, sizeof *a, cmp_int);
+		qsort(b, n, sizeof *b, cmp_int);
+		same = same && !memcmp(a, b, n * sizeof *a);
+	}
+	ok(same, "sort agrees with qsort on sizes 0..5000, duplicates and descending runs");
+	ok(str_find("a - b - c", " - ") && !strcmp(str_find("a - b - c", " - "), " - b - c") &&
+		   !str_find("abc", "abd") && !str_find("", "x") && !strcmp(str_find("abc", ""), "abc") &&
+		   !strcmp(str_find("aaab", "aab"), "aab"),
+	   "str_find finds the first match, none, and the empty needle as strstr does");
+	ok(real_path("/proc/self/../self/.", path) == 0 && realpath("/proc/self/../self/.", want) &&
+		   !strcmp(path, want),
+	   "real_path resolves .. and symlinks as realpath: %s", path);
+	ok(real_path("/nonexistent/x", path) < 0 && errno == ENOENT, "real_path of a missing path: ENOENT");
+}
+
 int main(void)
 {
 	test_samples("good", true);
@@ -737,6 +770,7 @@ int main(void)
 	test_seccomp_arches();
 	test_seccomp_big();
 	test_seccomp_refusals();
+	test_util();
 	printf("1..%d\n", n_test);
 	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;

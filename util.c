@@ -1,0 +1,78 @@
+/* util.c - small stand-ins for libc routines whose musl versions are larger
+ * than what Grid asks of them (about 3.5 KB of the static binary): a heap
+ * sort (O(n log n) in the worst case, as the duplicate-key check needs on
+ * hostile input), a substring search for short needles, and realpath
+ * through the kernel's own resolution. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "grid.h"
+
+static void swap_bytes(char *a, char *b, size_t size)
+{
+	while (size--) {
+		char t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* moves element i of the heap of n down to where it belongs */
+static void sift_down(char *base, size_t i, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	for (size_t child; (child = 2 * i + 1) < n; i = child) {
+		if (child + 1 < n && cmp(base + child * size, base + (child + 1) * size) < 0)
+			child++;
+		if (cmp(base + i * size, base + child * size) >= 0)
+			return;
+		swap_bytes(base + i * size, base + child * size, size);
+	}
+}
+
+void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *b = base;
+
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(b, i, n, size, cmp);
+	while (n > 1) {
+		n--;
+		swap_bytes(b, b + n * size, size);
+		sift_down(b, 0, n, size, cmp);
+	}
+}
+
+char *str_find(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *haystack; haystack++)
+		if (!strncmp(haystack, needle, n))
+			return (char *)haystack;
+	return n ? NULL : (char *)haystack;
+}
+
+int real_path(const char *path, char *out)
+{
+	char link[32];
+	int fd = open(path, O_PATH | O_CLOEXEC), e;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, out, PATH_MAX - 1);
+	e = errno;
+	close(fd);
+	if (n < 0 || n >= PATH_MAX - 1 || out[0] != '/') {
+		/* no path in our namespace: a directory removed meanwhile, or /proc missing */
+		errno = n < 0 ? e : n >= PATH_MAX - 1 ? ENAMETOOLONG : ENOENT;
+		return -1;
+	}
+	out[n] = 0;
+	return 0;
+}
