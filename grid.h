@@ -498,6 +498,8 @@ int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s,
 /* ---- inroot.c: mount destinations opened race-free inside the rootfs ---- */
 bool inroot_supported(void);               /* openat2 exists */
 int inroot_open(int rootfd, const char *dest, bool file);
+/* path inside rootfd, symlinks followed there, nothing made (O_PATH fd) */
+int inroot_find(int rootfd, const char *path);
 int inroot_mounted(int rootfd, const char *dest, int fd);
 /* In the container's root, as its user: chdir to process.cwd, never outside. */
 int inroot_chdir(const char *cwd);

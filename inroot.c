@@ -48,6 +48,11 @@ static int open_in(int rootfd, const char *path, int flags)
 	return openat2_retry(rootfd, path, flags, RESOLVE_IN_ROOT_FLAG | RESOLVE_NO_MAGICLINKS_FLAG);
 }
 
+int inroot_find(int rootfd, const char *path)
+{
+	return open_in(rootfd, path, O_PATH);
+}
+
 bool inroot_supported(void)
 {
 	int fd = open_in(AT_FDCWD, "/", O_PATH);

@@ -1149,6 +1149,16 @@ out:
 	return ret;
 }
 
+static void stat_in_root(int rootfd, const char *path, struct stat *st)
+{
+	int fd = rootfd >= 0 ? inroot_find(rootfd, path) : -1;
+
+	if (fd >= 0) {
+		fstat(fd, st);
+		close(fd);
+	}
+}
+
 /* linux.devices: mknod (bind the host's node where mknod is not allowed, in a
  * user namespace); an existing file must already be that device. */
 static int make_config_device(int rootfd, const char *root, const struct device *d, size_t idx)
@@ -1165,8 +1175,18 @@ static int make_config_device(int rootfd, const char *root, const struct device 
 	if (dirfd < 0)
 		return failx("%s: %s", field, last_error());
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		bool link = S_ISLNK(st.st_mode);
+		/* a symlink (as /dev/ptmx to pts/ptmx) may lead to that device
+		 * inside the rootfs: then it is there, and nothing changes through
+		 * it. If it leads nowhere, st stays the link's and is refused. */
+		if (link)
+			stat_in_root(rootfd, d->path, &st);
 		if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != rdev)) {
 			failx("%s: a different file is there already", field);
+			goto out;
+		}
+		if (link) {
+			ret = 0;
 			goto out;
 		}
 	} else if (mknodat(dirfd, name, type | (mode & 07777), rdev) < 0) {

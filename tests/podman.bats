@@ -118,6 +118,7 @@ cpid() { podman inspect --format '{{.State.Pid}}' "$1"; }
 
 @test "podman: --privileged may mount, a default container may not" {
 	run pm run --rm --privileged localhost/busybox sh -c 'mkdir -p /mnt && mount -t tmpfs none /mnt && grep " /mnt " /proc/mounts'
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *tmpfs* ]]
 	run pm run --rm localhost/busybox sh -c 'mkdir -p /mnt && mount -t tmpfs none /mnt'

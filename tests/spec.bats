@@ -134,6 +134,23 @@ userns_config() {
 	assert_nothing_left c1
 }
 
+@test "linux.devices: a symlink at the path counts when it leads to that device inside the rootfs" {
+	# as --privileged clients pass the host's /dev/ptmx, which Grid makes a link to pts/ptmx
+	mkdir -p "$TMP/host"
+	ln -s "$TMP/host/null" "$BUNDLE/rootfs/dev-link"
+	update_config '.linux.devices = [{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2}]'
+	set_args sh -c 'readlink /dev/ptmx'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = pts/ptmx ]
+	# a link to a host path is followed inside the rootfs only, where nothing is: refused
+	update_config '.linux.devices = [{"path": "/dev-link", "type": "c", "major": 1, "minor": 3}]'
+	run --separate-stderr grid create --bundle "$BUNDLE" c2
+	assert_error "linux.devices[0]" "a different file is there already"
+	assert_nothing_left c2
+	[ -z "$(ls -A "$TMP/host")" ]
+}
+
 @test "linux.devices: a block device needs major and minor" {
 	update_config '.linux.devices = [{"path": "/dev/b", "type": "b"}]'
 	run --separate-stderr grid create --bundle "$BUNDLE" c1

@@ -5,6 +5,7 @@
  * with glibc, AddressSanitizer and UBSan (make unit). */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
