@@ -274,6 +274,13 @@ static int copy_parent_cpuset(const char *dir)
 		snprintf(path, sizeof path, "%s/../%s", dir, files[i]);
 		if (read_file(path, &pv, &len, 4096) < 0)
 			return -1;
+		if (len <= 1) {
+			/* the parent is a level a delete alongside removed and a create
+			 * made again, not filled yet: make_dirs starts over */
+			free(pv);
+			errno = ENOENT;
+			return -1;
+		}
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
 		if (write_file(path, pv, len, O_TRUNC, 0) < 0) {
 			free(pv);
@@ -293,8 +300,9 @@ static int make_dirs(const struct hier *h, const char *dir, int *made)
 	size_t base = strlen(h->mount);
 
 	/* a delete running alongside removes a shared level (/grid/r-<hash>)
-	 * it found empty, between our mkdir of it and of the next: start over
-	 * (found by the load tests) */
+	 * it found empty, between our mkdir of it and of the next, and a create
+	 * may make it again after we filled it: start over (found by the load
+	 * tests) */
 	for (int tries = 0;; tries++) {
 		int e = 0;
 		*made = 0;
