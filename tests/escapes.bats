@@ -617,6 +617,31 @@ done'
 	kill -9 "$pid" 2>/dev/null || true
 }
 
+# ---- the pid file, in a directory the container writes ----
+
+@test "--pid-file in a directory the container writes: symlinks planted there never redirect the write" {
+	crun_differs "writes the pid through a link the container planted at the pid file"
+	echo original >"$TMP/hostfile"
+	mkdir "$TMP/shared"
+	cp -a "$BUNDLE" "$TMP/victim"
+	update_config '.mounts += [{ "destination": "/shared", "type": "bind", "source": ($tmp + "/shared"), "options": ["bind", "rw"] }]'
+	# the container keeps a link to the host's file at the pid file and at the names next to it
+	set_args sh -c "cd /shared; while :; do for n in pid pid.grid-tmp pid.tmp; do ln -sfn $TMP/hostfile \$n; done; done"
+	grid run --detach --bundle "$BUNDLE" attacker
+	BUNDLE=$TMP/victim set_args sleep 100
+	local i made=0 last
+	for i in $(seq 20); do
+		# and at the names the next host pids would give a temporary file
+		last=$(cat /proc/sys/kernel/ns_last_pid)
+		for p in $(seq $((last + 1)) $((last + 60))); do ln -sfn "$TMP/hostfile" "$TMP/shared/pid.grid-$p"; done
+		grid create --pid-file "$TMP/shared/pid" --bundle "$TMP/victim" "v$i" >/dev/null 2>&1 && made=$((made + 1))
+		grid delete --force "v$i" >/dev/null 2>&1 || true
+	done
+	echo "$made of 20 creates succeeded; host file: $(cat "$TMP/hostfile")"
+	[ "$(cat "$TMP/hostfile")" = original ]
+	[ "$made" -gt 10 ]
+}
+
 # ---- fds the caller of create leaks ----
 
 @test "the caller's leaked fds, however high, reach neither the program nor a startContainer hook" {
