@@ -1,6 +1,8 @@
 /* grid.c - the command line: global flags in runc's conventions, one small
  * table of options per command, and one call into container.c per command.
  * Errors are printed here, once (log.c). */
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,49 +305,99 @@ static int cmd_events(int argc, char **argv)
 }
 
 /* runc's update flags, as a LinuxResources document */
+/* update's flags, and where each goes in the resources document */
+enum { UPD_MEMORY, UPD_CPU, UPD_PIDS, UPD_BLOCKIO, UPD_OBJECTS };
+enum { UPD_INT, UPD_BYTES, UPD_TEXT };
+static const struct {
+	const char *flag, *key;
+	unsigned char object, kind;
+} update_flags[] = {
+	{ "memory", "limit", UPD_MEMORY, UPD_BYTES }, { "memory-swap", "swap", UPD_MEMORY, UPD_BYTES },
+	{ "memory-reservation", "reservation", UPD_MEMORY, UPD_BYTES }, { "cpu-share", "shares", UPD_CPU, UPD_INT },
+	{ "cpu-quota", "quota", UPD_CPU, UPD_INT }, { "cpu-period", "period", UPD_CPU, UPD_INT },
+	{ "cpuset-cpus", "cpus", UPD_CPU, UPD_TEXT }, { "cpuset-mems", "mems", UPD_CPU, UPD_TEXT },
+	{ "pids-limit", "limit", UPD_PIDS, UPD_INT }, { "blkio-weight", "weight", UPD_BLOCKIO, UPD_INT },
+};
+
+/* An integer; for sizes also with a k, m, g or t suffix (powers of 1024,
+ * an optional "b" after), as runc's update takes them. */
+static int update_number(const char *v, bool bytes, long long *out)
+{
+	char *end;
+	int shift;
+
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	if (end == v || errno)
+		return -1;
+	if (bytes && *end) {
+		const char *units = "kmgt", *u = strchr(units, *end | 0x20);
+		if (!u)
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+		end += 1 + ((end[1] | 0x20) == 'b');
+		if (*out < 0 || *out > LLONG_MAX >> shift)
+			return -1;
+		*out <<= shift;
+	}
+	return *end ? -1 : 0;
+}
+
+/* The flags given as a linux.resources document, for the one parser that
+ * checks every value: numbers are parsed here, strings escaped. */
+static int update_document(const char *const *v, struct buf *doc)
+{
+	static const char *const objects[UPD_OBJECTS] = { "memory", "cpu", "pids", "blockIO" };
+
+	for (int o = 0; o < UPD_OBJECTS; o++) {
+		const char *sep = "";
+		buf_printf(doc, "%s\"%s\":{", o ? "," : "{", objects[o]);
+		for (size_t i = 0; i < countof(update_flags); i++) {
+			if (!v[i] || update_flags[i].object != o)
+				continue;
+			long long num;
+			buf_printf(doc, "%s\"%s\":", sep, update_flags[i].key);
+			sep = ",";
+			if (update_flags[i].kind == UPD_TEXT) {
+				buf_json_str(doc, v[i]);
+				continue;
+			}
+			if (update_number(v[i], update_flags[i].kind == UPD_BYTES, &num) < 0)
+				return failx("update: --%s: \"%.64s\" is not %s", update_flags[i].flag, v[i],
+					     update_flags[i].kind == UPD_BYTES ? "a size in bytes (k, m, g, t allowed)" : "an integer");
+			buf_printf(doc, "%lld", num);
+		}
+		buf_puts(doc, "}");
+	}
+	buf_puts(doc, "}");
+	return 0;
+}
+
 static int cmd_update(int argc, char **argv)
 {
-	const char *file = NULL, *memory = NULL, *swap = NULL, *reservation = NULL, *shares = NULL;
-	const char *quota = NULL, *period = NULL, *cpus = NULL, *mems = NULL, *pids = NULL, *blkio = NULL;
-	const struct opt opts[] = {
-		{ "resources", 'r', OPT_STRING, &file }, { "memory", 'm', OPT_STRING, &memory },
-		{ "memory-swap", 0, OPT_STRING, &swap }, { "memory-reservation", 0, OPT_STRING, &reservation },
-		{ "cpu-share", 0, OPT_STRING, &shares }, { "cpu-quota", 0, OPT_STRING, &quota },
-		{ "cpu-period", 0, OPT_STRING, &period }, { "cpuset-cpus", 0, OPT_STRING, &cpus },
-		{ "cpuset-mems", 0, OPT_STRING, &mems }, { "pids-limit", 0, OPT_STRING, &pids },
-		{ "blkio-weight", 0, OPT_STRING, &blkio },
-	};
-	int n = parse_opts("update", argc, argv, opts, countof(opts)), ret;
+	const char *file = NULL, *v[countof(update_flags)] = { 0 };
+	struct opt opts[1 + countof(update_flags)] = { { "resources", 'r', OPT_STRING, &file } };
 	struct spec s;
 	struct buf doc = { 0 };
 	char *text = NULL;
 	size_t len;
+	int n, ret;
 
+	for (size_t i = 0; i < countof(update_flags); i++)
+		opts[i + 1] = (struct opt){ update_flags[i].flag, i == 0 ? 'm' : 0, OPT_STRING, &v[i] };
+	n = parse_opts("update", argc, argv, opts, countof(opts));
 	if (n < 0 || need_args("update", n, 1, 1) < 0)
 		return -1;
 	if (file) {
 		if (read_file(strcmp(file, "-") ? file : "/dev/stdin", &text, &len, 1 << 20) < 0)
 			return -1;
 	} else {
-		/* numbers go into the JSON as they are: the parser checks them */
-		buf_puts(&doc, "{\"memory\":{");
-		if (memory) buf_printf(&doc, "\"limit\":%s,", memory);
-		if (swap) buf_printf(&doc, "\"swap\":%s,", swap);
-		if (reservation) buf_printf(&doc, "\"reservation\":%s,", reservation);
-		buf_puts(&doc, "\"useHierarchy\":true},\"cpu\":{");
-		if (shares) buf_printf(&doc, "\"shares\":%s,", shares);
-		if (quota) buf_printf(&doc, "\"quota\":%s,", quota);
-		if (period) buf_printf(&doc, "\"period\":%s,", period);
-		if (cpus) { buf_puts(&doc, "\"cpus\":"); buf_json_str(&doc, cpus); buf_puts(&doc, ","); }
-		if (mems) { buf_puts(&doc, "\"mems\":"); buf_json_str(&doc, mems); buf_puts(&doc, ","); }
-		buf_puts(&doc, "\"shares\":0},\"pids\":{");
-		if (pids) buf_printf(&doc, "\"limit\":%s", pids);
-		buf_puts(&doc, "},\"blockIO\":{");
-		if (blkio) buf_printf(&doc, "\"weight\":%s", blkio);
-		buf_puts(&doc, "}}");
+		if (update_document(v, &doc) < 0) {
+			free(doc.p);
+			return -1;
+		}
 		text = doc.p;
 		len = doc.len;
-		doc.p = NULL;
 	}
 	ret = resources_parse_document(&s, text, len, file ? file : "update flags");
 	free(text);

@@ -416,6 +416,44 @@ counter() {
 	[ "$(cgread "$ID" pids pids.max)" = max ]
 }
 
+@test "update: every flag lands in its cgroup file; sizes take k, m, g; a bad value names its flag" {
+	set_resources '{"memory": {"limit": 67108864}, "cpu": {"shares": 1024}, "pids": {"limit": 50}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	grid update --cpu-share 512 "$ID"
+	[ "$(cgread "$ID" cpu cpu.shares)" = 512 ]
+	grid update --cpu-period 200000 --cpu-quota 50000 "$ID"
+	[ "$(cgread "$ID" cpu cpu.cfs_period_us)" = 200000 ]
+	[ "$(cgread "$ID" cpu cpu.cfs_quota_us)" = 50000 ]
+	grid update --cpuset-cpus 0 --cpuset-mems 0 "$ID"
+	[ "$(cgread "$ID" cpuset cpuset.cpus)" = 0 ]
+	[ "$(cgread "$ID" cpuset cpuset.mems)" = 0 ]
+	grid update -m 96m --memory-reservation 32M "$ID"
+	[ "$(cgread "$ID" memory memory.limit_in_bytes)" = 100663296 ]
+	[ "$(cgread "$ID" memory memory.soft_limit_in_bytes)" = 33554432 ]
+	grid update --pids-limit 30 "$ID"
+	[ "$(cgread "$ID" pids pids.max)" = 30 ]
+	if [ -e "$(cgdir "$ID" memory)/memory.memsw.limit_in_bytes" ]; then
+		grid update --memory 128m --memory-swap 256m "$ID"
+		[ "$(cgread "$ID" memory memory.memsw.limit_in_bytes)" = 268435456 ]
+	fi
+	# blkio.weight exists only with the BFQ scheduler: then it must land
+	if [ -e "$(cgdir "$ID" blkio)/blkio.weight" ] || [ -e "$(cgdir "$ID" blkio)/blkio.bfq.weight" ]; then
+		grid update --blkio-weight 300 "$ID"
+	fi
+	local bad
+	for bad in "--cpu-share 5x" "--memory 12q" "--pids-limit 1,2" "--cpu-quota 1e3" "--memory-swap 99999999999999999999"; do
+		run --separate-stderr grid update $bad "$ID"
+		[ "$status" -ne 0 ]
+		[[ "$stderr" == *"${bad%% *}"* ]]
+		[ "$(grep -c . <<<"$stderr")" -eq 1 ]
+	done
+	# a string flag cannot smuggle JSON into the document
+	run --separate-stderr grid update --cpuset-cpus '0","shares":2,"x":"' "$ID"
+	[ "$status" -ne 0 ]
+	[ "$(cgread "$ID" cpu cpu.shares)" = 512 ]
+}
+
 @test "update raises and lowers memory and swap together on v1 (memsw ordering)" {
 	[ -e $CG/memory/memory.memsw.limit_in_bytes ] || skip "no v1 memsw accounting"
 	set_resources '{"memory": {"limit": 33554432, "swap": 67108864}}'
