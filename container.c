@@ -114,16 +114,29 @@ static void wait_gone(const struct state *st)
 
 static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, char *rootfs)
 {
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], *text;
 	struct stat st;
+	size_t len;
 
 	if (real_path(bundle_arg, bundle) < 0)
 		return fail(errno, "bundle %s", bundle_arg);
 	if (stat(bundle, &st) < 0 || !S_ISDIR(st.st_mode))
 		return failx("bundle %s: not a directory", bundle);
 	snprintf(path, sizeof path, "%s/config.json", bundle);
-	if (spec_load(spec, path) < 0)
+	if (read_file(path, &text, &len, 16 << 20) < 0)
 		return -1;
+	if (spec_parse(spec, text, len, path) < 0) {
+		free(text);
+		return -1;
+	}
+	/* kept for the state directory: exec and the rest read that copy */
+	spec->source = arena_strndup(&spec->arena, text, len);
+	spec->source_len = len;
+	free(text);
+	if (!spec->source) {
+		spec_free(spec);
+		return fail(ENOMEM, "%s", path);
+	}
 	if (!spec->has_process)
 		return failx("%s: process: required to create a container", path);
 	if (spec->nargs == 0)
@@ -209,7 +222,8 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
 		return fail(errno, "set owner and mode of %s/upper", st->dir);
 	if (mkfifoat(st->lockfd, "exec.fifo", 0600) < 0)
 		return fail(errno, "mkfifo %s/exec.fifo", st->dir);
-	return 0;
+	/* the config as created: later edits of the bundle change nothing */
+	return write_file_atomic(st->lockfd, CONFIG_SNAPSHOT, spec->source, spec->source_len);
 }
 
 /* The init reached its moment before pivot_root ('H'): the prestart then

@@ -55,7 +55,12 @@ static int load_process(struct exec_ctx *x)
 	size_t len;
 	int ret;
 
-	if (path_join(path, sizeof path, x->st.bundle, "config.json") < 0 || spec_load(&x->spec, path) < 0)
+	/* the copy taken at create; a container of an older Grid has none */
+	if (path_join(path, sizeof path, x->st.dir, CONFIG_SNAPSHOT) < 0)
+		return -1;
+	if (access(path, F_OK) < 0 && path_join(path, sizeof path, x->st.bundle, "config.json") < 0)
+		return -1;
+	if (spec_load(&x->spec, path) < 0)
 		return -1;
 	if (!x->o->process)
 		return 0;

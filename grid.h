@@ -168,6 +168,8 @@ struct rlimit_spec {
 
 struct spec {
 	struct arena arena;
+	const char *source;    /* config.json as read at create (the state dir's copy) */
+	size_t source_len;
 	const char *oci_version;
 	const char *root_path;
 	bool root_readonly;
@@ -305,6 +307,7 @@ char *str_find(const char *haystack, const char *needle);
 int real_path(const char *path, char *out);
 
 /* ---- state.c: per-container records ---- */
+#define CONFIG_SNAPSHOT "config.json" /* in the state directory: the config as created */
 enum status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_STOPPED, ST_PAUSED };
 struct state {
 	char id[ID_MAX + 1];

@@ -52,6 +52,19 @@ process_json() {
 	[ ! -e /only-inside ]
 }
 
+@test "exec runs with the config as created: edits to the bundle's config.json change nothing" {
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" c1
+	# a profile that would refuse mkdir, then a config that no longer parses
+	update_config '.linux.seccomp = { "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{ "names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO" }] }'
+	run --separate-stderr grid exec c1 mkdir /made
+	[ "$status" -eq 0 ]
+	echo '{ broken' >"$BUNDLE/config.json"
+	run --separate-stderr grid exec c1 sh -c 'test -d /made && echo ok'
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}
+
 @test "--cwd, --env and --user apply to the exec'd process" {
 	start_sleeper
 	run --separate-stderr grid exec --cwd /tmp --env FOO=bar -e TERM=dumb --user 1000:1001 c1 \
