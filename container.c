@@ -157,12 +157,6 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 	return 0;
 }
 
-static void warn_unenforced(const struct spec *s)
-{
-	for (size_t i = 0; i < s->nunenforced; i++)
-		warn("%s is not enforced by this version of grid", s->unenforced[i]);
-}
-
 int write_pid_file(const char *path, pid_t pid)
 {
 	char tmp[PATH_MAX], num[16];
@@ -424,7 +418,6 @@ static int create(const struct create_opts *o, struct created *c)
 		fail(errno, "socketpair");
 		goto bad;
 	}
-	warn_unenforced(&c->spec);
 	debug("create %s: bundle %s, rootfs %s, layer %s", o->id, bundle, in.rootfs_src, in.layer);
 	if (c->spec.nhooks[HOOK_START_CONTAINER] || c->spec.seccomp.set) {
 		in.start_err_fd = openat(c->st.lockfd, "start.error",

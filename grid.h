@@ -237,8 +237,6 @@ struct spec {
 
 	const char **annotation_keys, **annotation_values;
 	size_t nannotations;
-	const char **unenforced; /* fields accepted but not enforced yet */
-	size_t nunenforced;
 };
 
 int spec_parse(struct spec *s, const char *json, size_t len, const char *what);

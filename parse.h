@@ -30,7 +30,6 @@ int str_array(struct pctx *c, int v, const char *path, const char ***out, size_t
 int u32_field(struct pctx *c, int v, const char *path, uint32_t *out);
 int int32_field(struct pctx *c, int v, const char *path, int *out);
 int enum_field(struct pctx *c, int v, const char *path, const char *const *names, size_t n);
-int note_unenforced(struct pctx *c, const char *path);
 int seccomp_parse(struct pctx *c, int v, const char *path);
 int resources_parse(struct pctx *c, int v, const char *path, struct resources *r, bool for_update);
 

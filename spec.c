@@ -1,8 +1,7 @@
 /* spec.c - config.json becomes one plain struct spec in a single pass over
  * jsmn's tokens; nothing after this file touches JSON. Unknown properties are
  * ignored (config.md requires it); known ones are type-checked and each error
- * names the field. Fields that Grid accepts but does not enforce yet are
- * collected in spec->unenforced so create can warn about each. Also owns the
+ * names the field; every field Grid accepts it enforces. Also owns the
  * arena every string of the spec lives in, and the default config `grid spec`
  * writes. */
 #include <errno.h>
@@ -255,23 +254,6 @@ static int id_field(struct pctx *c, int v, const char *path, uint32_t *out)
 		return failx("%s: %lld is out of range: uids and gids must be in 0..2147483647", path, (long long)x);
 	*out = x;
 	return 0;
-}
-
-int note_unenforced(struct pctx *c, const char *path)
-{
-	struct spec *s = c->s;
-	const char **n;
-
-	if (s->nunenforced % 16 == 0) {
-		n = arena_alloc(&s->arena, (s->nunenforced + 16) * sizeof *n);
-		if (!n)
-			return -1;
-		if (s->nunenforced)
-			memcpy(n, s->unenforced, s->nunenforced * sizeof *n);
-		s->unenforced = n;
-	}
-	s->unenforced[s->nunenforced] = arena_strndup(&s->arena, path, strlen(path));
-	return s->unenforced[s->nunenforced++] ? 0 : -1;
 }
 
 /* An array of objects: one zeroed element per entry, then fn on each. */
