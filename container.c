@@ -112,11 +112,36 @@ static void wait_gone(const struct state *st)
 
 /* ---- create ---- */
 
+/* What create needs of a parsed config beyond the parser's checks, and the
+ * rootfs it names, resolved. */
+static int check_bundle(const struct spec *spec, const char *bundle, const char *config, char *rootfs)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	if (!spec->source)
+		return fail(ENOMEM, "%s", config);
+	if (!spec->has_process)
+		return failx("%s: process: required to create a container", config);
+	if (spec->nargs == 0)
+		return failx("%s: process.args: at least one entry is required", config);
+	if (spec->root_path[0] == '/')
+		snprintf(path, sizeof path, "%s", spec->root_path);
+	else
+		snprintf(path, sizeof path, "%s/%s", bundle, spec->root_path);
+	if (real_path(path, rootfs) < 0)
+		return fail(errno, "root.path %s", path);
+	if (stat(rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+		return failx("root.path %s: not a directory", rootfs);
+	return 0;
+}
+
 static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, char *rootfs)
 {
 	char path[PATH_MAX + 16], *text;
 	struct stat st;
 	size_t len;
+	int ret;
 
 	if (real_path(bundle_arg, bundle) < 0)
 		return fail(errno, "bundle %s", bundle_arg);
@@ -125,36 +150,18 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 	snprintf(path, sizeof path, "%s/config.json", bundle);
 	if (read_file(path, &text, &len, 16 << 20) < 0)
 		return -1;
-	if (spec_parse(spec, text, len, path) < 0) {
-		free(text);
-		return -1;
+	ret = spec_parse(spec, text, len, path);
+	if (ret == 0) {
+		/* kept for the state directory: exec reads that copy */
+		spec->source = arena_strndup(&spec->arena, text, len);
+		spec->source_len = len;
 	}
-	/* kept for the state directory: exec and the rest read that copy */
-	spec->source = arena_strndup(&spec->arena, text, len);
-	spec->source_len = len;
 	free(text);
-	if (!spec->source) {
+	if (ret == 0 && check_bundle(spec, bundle, path, rootfs) < 0) {
 		spec_free(spec);
-		return fail(ENOMEM, "%s", path);
+		ret = -1;
 	}
-	if (!spec->has_process)
-		return failx("%s: process: required to create a container", path);
-	if (spec->nargs == 0)
-		return failx("%s: process.args: at least one entry is required", path);
-	if (spec->root_path[0] == '/')
-		snprintf(path, sizeof path, "%s", spec->root_path);
-	else
-		snprintf(path, sizeof path, "%s/%s", bundle, spec->root_path);
-	if (real_path(path, rootfs) < 0) {
-		int e = errno;
-		spec_free(spec);
-		return fail(e, "root.path %s", path);
-	}
-	if (stat(rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		spec_free(spec);
-		return failx("root.path %s: not a directory", rootfs);
-	}
-	return 0;
+	return ret;
 }
 
 int write_pid_file(const char *path, pid_t pid)
