@@ -29,6 +29,7 @@ void report_error(void);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *errtext(int e); /* strerror, first letter lowercase */
+void rfc3339_now(char *out, size_t size, bool nanos);
 
 /* ---- arena.c-like allocator kept in spec.c ---- */
 struct arena {
@@ -249,11 +250,10 @@ const char *spec_annotation(const struct spec *s, const char *key);
 const char *ns_name(enum ns_type t);
 const char *hook_name(enum hook_kind k);
 int parse_cpu_list(const char *s, uint64_t *mask, size_t nwords, const char *path);
-int ns_clone_flag(enum ns_type t);
-int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n);
-const char *mount_option_name(size_t i);
-int print_features(void);
 extern const char default_spec_json[];
+
+/* ---- features.c: `grid features` ---- */
+int print_features(void);
 
 /* ---- json.c: jsmn wrapper and JSON output ---- */
 #define JSMN_PARENT_LINKS
@@ -338,7 +338,8 @@ char *state_format(const struct state *st, size_t *len);
 void state_close(struct state *st);
 enum status state_status(const struct state *st);
 int proc_starttime(pid_t pid, unsigned long long *out, char *pstate);
-void rfc3339_now(char *out, size_t size, bool nanos);
+/* The OCI state JSON of `st` as `status` with `pid` (0 when stopped). */
+void state_json(struct buf *b, const struct state *st, enum status status, pid_t pid);
 
 /* ---- caps.c: process.capabilities as bit masks ---- */
 struct caps {
@@ -417,17 +418,12 @@ struct init {
 	int listener_fd;       /* connected to linux.seccomp.listenerPath, or -1 */
 	int preserve_fds;      /* fds 3..3+n-1 pass into the container */
 };
+/* ns.c: the init, from clone to exec */
+int ns_clone_flag(enum ns_type t);
 pid_t ns_spawn(struct init *in);           /* parent: returns the init's host pid */
 int ns_open_paths(struct init *in);        /* parent: open and type-check ns paths */
 void ns_close_paths(struct init *in);
-int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, pivot */
-int mounts_prepare(struct init *in);       /* parent: the layer and bind sources, detached */
-void mounts_release(struct init *in);
-int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
-/* Binds the file open at srcfd over the one open at dstfd (O_PATH fds). */
-int bind_fd(int srcfd, int dstfd, const char *what);
 int init_before_pivot(struct init *in);    /* child: the hooks' moment before pivot_root */
-const char *layer_choose(const char *annotation, const char *rootfs);
 /* child: the capability bounding set, groups, uid/gid, capabilities, umask */
 int set_user(const struct spec *s, const struct caps *c);
 /* child: args[0] resolved as execvp would, with the words podman maps to exit codes */
@@ -438,6 +434,20 @@ int set_oom_score_adj(const struct spec *s); /* child, while /proc/self is its o
 int preserve_fds_check(int n);
 /* child, just before execve: fds 3..3+n-1 stay open, every later one closes */
 int preserve_fds_apply(int n);
+
+/* mount.c: the write layer, mounts, devices, pivot_root, masks */
+extern const char *layer_upper_option; /* --layer-upper: where write layers go by default */
+int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n);
+const char *mount_option_name(size_t i);
+const char *layer_choose(const char *annotation, const char *rootfs);
+int mounts_prepare(struct init *in);       /* parent: the layer and bind sources, detached */
+void mounts_release(struct init *in);
+int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, pivot */
+int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */
+/* Binds the file open at srcfd over the one open at dstfd (O_PATH fds). */
+int bind_fd(int srcfd, int dstfd, const char *what);
+
+/* tty.c: the terminal, and fds passed over unix sockets */
 /* child, in the container's mount namespace: a pty whose slave becomes our
  * stdio and controlling terminal (and /dev/console when console is set) */
 int tty_create(const struct spec *s, bool console, int *master);
@@ -515,14 +525,11 @@ void cgroup_record_find(struct state *st, const char *root);
 /* ---- container.c: the operations the command line calls ---- */
 extern bool cgroups_disabled; /* --cgroup-manager disabled */
 #define UPPER_ANNOTATION "org.grid.layer.upper"
-extern const char *layer_upper_option; /* --layer-upper (mount.c): where write layers go by default */
 struct create_opts {
 	const char *root, *id, *bundle, *pid_file, *console_socket;
 	bool no_pivot, detach, keep;
 	int preserve_fds;
 };
-/* The OCI state JSON of `st` as `status` with `pid` (0 when stopped). */
-void state_json(struct buf *b, const struct state *st, enum status status, pid_t pid);
 int container_create(const struct create_opts *o);
 int container_start(const char *root, const char *id);
 int container_run(const struct create_opts *o);

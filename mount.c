@@ -1,9 +1,12 @@
 /* mount.c - the container's filesystem: the per-container write layer
  * (overlayfs or AUFS over the bundle's rootfs, or none), the mounts of
  * config.json in order, default devices and /dev links, masked and read-only
- * paths, and pivot_root (with the initramfs fallback). Runs in the init
- * process, inside its own mount namespace, so nothing here is ever visible
- * on the host and nothing needs unmounting after the container dies. */
+ * paths, and pivot_root (with the initramfs fallback). The runtime makes
+ * the layer and the bind sources as detached mounts (mounts_prepare); the
+ * init attaches them inside its own mount namespace and does the rest there,
+ * resolving every path inside the rootfs by descriptor, so nothing here is
+ * ever visible on the host and nothing needs unmounting after the container
+ * dies. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

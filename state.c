@@ -492,3 +492,26 @@ int state_remove(const struct state *st)
 	}
 	return remove_tree(st->dir);
 }
+
+/* The OCI state JSON (runtime.md "State") of st as status s with pid. */
+void state_json(struct buf *b, const struct state *st, enum status s, pid_t pid)
+{
+	buf_puts(b, "{\"ociVersion\":\"" OCI_VERSION "\",\"id\":");
+	buf_json_str(b, st->id);
+	buf_printf(b, ",\"pid\":%d,\"status\":\"%s\",\"bundle\":", s == ST_STOPPED ? 0 : (int)pid,
+		   status_name(s));
+	buf_json_str(b, st->bundle);
+	buf_puts(b, ",\"rootfs\":");
+	buf_json_str(b, st->rootfs);
+	buf_puts(b, ",\"created\":");
+	buf_json_str(b, st->created);
+	buf_puts(b, ",\"owner\":\"\",\"annotations\":{");
+	for (size_t i = 0; i < st->nann; i++) {
+		if (i)
+			buf_puts(b, ",");
+		buf_json_str(b, st->ann_keys[i]);
+		buf_puts(b, ":");
+		buf_json_str(b, st->ann_values[i]);
+	}
+	buf_puts(b, "}}");
+}

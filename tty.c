@@ -1,7 +1,9 @@
 /* tty.c - the container's terminal: a pty allocated inside the container's
- * own devpts, its slave made the init's controlling terminal and
- * /dev/console, its master handed over unix sockets with SCM_RIGHTS (to the
- * runtime, then to --console-socket), and the foreground proxy of `run`. */
+ * own devpts, its slave (TIOCGPTPEER) made the init's controlling terminal
+ * and bound over /dev/console, its master handed over unix sockets to the
+ * runtime, then to --console-socket. send_fd and recv_fd, the SCM_RIGHTS
+ * pair, serve ns.c, exec.c and mount.c for their fds too. (`run`'s
+ * foreground proxy of the master is container.c's wait_container.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
