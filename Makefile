@@ -1,7 +1,8 @@
 # Grid: one static binary built with musl; unit tests with glibc + ASan/UBSan.
 CC_MUSL ?= musl-gcc
 CC_HOST ?= gcc
-SRCS = grid.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c fault.c inroot.c exe.c util.c
+SRCS = grid.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c fault.c inroot.c exe.c util.c arena.c buf.c sock.c mountopt.c
+HDRS = $(wildcard *.h)
 LIB_SRCS = $(filter-out grid.c,$(SRCS))
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 WARN = -Wall -Wextra -Werror -Wno-format-truncation
@@ -31,7 +32,7 @@ build/inc/jsmn.h:
 build/commit: FORCE
 	@mkdir -p build && echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' > $@
 
-grid: $(SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h build/commit
+grid: $(SRCS) $(HDRS) build/inc/jsmn.h build/commit
 	$(CC_MUSL) $(GRID_CFLAGS) $(SRCS) -o $@ $(LDFLAGS_STATIC)
 	@echo "grid: $$(stat -c %s $@) bytes, static"
 
@@ -40,7 +41,7 @@ size: grid
 	@size grid
 
 # Unit tests: glibc build with AddressSanitizer and UBSan.
-build/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
+build/unit: tests/unit/unit.c $(LIB_SRCS) $(HDRS) build/inc/jsmn.h
 	$(CC_HOST) -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc \
 		-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		-DSC_ALL_ARCHES -DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) -o $@
@@ -70,7 +71,7 @@ CC_FUZZ ?= clang
 FUZZ_TIME ?= 300
 FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -isystem build/inc -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h
+build/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS) build/inc/jsmn.h
 	$(CC_FUZZ) $(FUZZ_FLAGS) tests/fuzz/fuzz_$*.c $(LIB_SRCS) -o $@
 
 fuzz-build: build/fuzz-config build/fuzz-state
@@ -144,14 +145,14 @@ build/uapi/%/.done: | build/toolchain/.cross-installed
 	@for h in linux asm asm-generic; do [ -e build/uapi/$*/$$h ] || { echo "no $$h headers for $*"; exit 1; }; done
 	touch $@
 
-build/cross/%/grid: $(SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h build/uapi/%/.done \
+build/cross/%/grid: $(SRCS) $(HDRS) build/inc/jsmn.h build/uapi/%/.done \
 		| build/toolchain/.cross-installed
 	@mkdir -p $(@D)
 	$(cross_cc_$*) $(GRID_CFLAGS) -isystem build/uapi/$* $(SRCS) -o $@ $(LDFLAGS_STATIC)
 	@echo "build/cross/$*/grid: $$(stat -c %s $@) bytes"
 
 # The unit tests of each foreign build, plain static (no sanitizers), run under qemu-user-static.
-build/cross/%/unit: tests/unit/unit.c $(LIB_SRCS) grid.h parse.h syscalls.h build/inc/jsmn.h build/uapi/%/.done \
+build/cross/%/unit: tests/unit/unit.c $(LIB_SRCS) $(HDRS) build/inc/jsmn.h build/uapi/%/.done \
 		| build/toolchain/.cross-installed
 	@mkdir -p $(@D)
 	$(cross_cc_$*) -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc -isystem build/uapi/$* \

@@ -6,6 +6,7 @@
  * still root (caps_bound) and sets the other four sets once it runs as the
  * container's user (caps_apply). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
+#include "fs.h"
 #include "grid.h"
+#include "log.h"
+#include "spec.h"
 
 /* musl-gcc here has no kernel headers: the few constants, from linux/capability.h */
 #define CAP_VERSION_3 0x20080522

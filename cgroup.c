@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "cgroup.h"
+#include "devices_bpf.h"
+#include "fs.h"
 #include "grid.h"
+#include "log.h"
+#include "spec.h"
+#include "util.h"
 
 static const char *const v1_names[CG_COUNT] = {
 	[CG_CPU] = "cpu", [CG_CPUACCT] = "cpuacct", [CG_CPUSET] = "cpuset", [CG_MEMORY] = "memory",
@@ -450,22 +459,12 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 	return write_in(cg->dir[hi], w->file[v], w->value[v], w->field, w->optional);
 }
 
-/* Appended after the config's rules on v1 and v2 alike: null, zero, full,
- * random, urandom, tty, console, ptmx and the ptys stay usable, as runc and
- * crun keep them. */
-const struct dev_rule cgroup_default_devices[] = {
-	{ true, 'c', 1, 3, 7 }, { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 }, { true, 'c', 1, 8, 7 },
-	{ true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 }, { true, 'c', 5, 1, 7 }, { true, 'c', 5, 2, 7 },
-	{ true, 'c', 136, -1, 7 },
-};
-const size_t cgroup_ndefault_devices = countof(cgroup_default_devices);
-
 /* v1 device rules, then the default devices. */
 static int apply_devices_v1(const char *dir, const struct resources *r)
 {
-	const struct dev_rule *defaults = cgroup_default_devices;
+	const struct dev_rule *defaults = device_rules_default;
 
-	for (size_t i = 0; i < r->ndev + cgroup_ndefault_devices; i++) {
+	for (size_t i = 0; i < r->ndev + device_rules_ndefault; i++) {
 		const struct dev_rule *d = i < r->ndev ? &r->dev[i] : &defaults[i - r->ndev];
 		char rule[64], maj[16], min[16];
 		if (d->major < 0) strcpy(maj, "*"); else snprintf(maj, sizeof maj, "%lld", (long long)d->major);

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,26 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "buf.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "container.h"
+#include "fault.h"
+#include "fs.h"
 #include "grid.h"
+#include "hooks.h"
+#include "init.h"
+#include "log.h"
+#include "mount.h"
+#include "netdev.h"
+#include "ns.h"
+#include "seccomp.h"
+#include "sock.h"
+#include "spec.h"
+#include "state.h"
+#include "tty.h"
+#include "util.h"
 
 #define LAYER_ANNOTATION "org.grid.layer"
 

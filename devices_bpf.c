@@ -5,12 +5,27 @@
  * of the one an earlier create or update put there. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "devices_bpf.h"
 #include "grid.h"
+#include "log.h"
+#include "spec.h"
+
+/* Appended after the config's rules on v1 and v2 alike: null, zero, full,
+ * random, urandom, tty, console, ptmx and the ptys stay usable, as runc and
+ * crun keep them. */
+const struct dev_rule device_rules_default[] = {
+	{ true, 'c', 1, 3, 7 }, { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 }, { true, 'c', 1, 8, 7 },
+	{ true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 }, { true, 'c', 5, 1, 7 }, { true, 'c', 5, 2, 7 },
+	{ true, 'c', 136, -1, 7 },
+};
+const size_t device_rules_ndefault = countof(device_rules_default);
 
 /* The few uapi constants (linux/bpf.h, linux/bpf_common.h) Grid needs; the
  * musl toolchain has no kernel headers. */
@@ -244,16 +259,16 @@ int devices_bpf_attach(const char *dir, const struct resources *r)
 {
 	struct dev_rule rules[256 + 16];
 	struct bpf_insn insns[DEVICES_BPF_MAX(countof(rules))];
-	size_t n = r->ndev + cgroup_ndefault_devices;
+	size_t n = r->ndev + device_rules_ndefault;
 	uint32_t old[64];
 	int cgfd, prog, len, nold;
 	union bpf_attr a;
 
 	if (n > countof(rules))
 		return failx("linux.resources.devices: %zu rules, at most %zu on cgroup v2", r->ndev,
-			     countof(rules) - cgroup_ndefault_devices);
+			     countof(rules) - device_rules_ndefault);
 	memcpy(rules, r->dev, r->ndev * sizeof *rules);
-	memcpy(rules + r->ndev, cgroup_default_devices, cgroup_ndefault_devices * sizeof *rules);
+	memcpy(rules + r->ndev, device_rules_default, device_rules_ndefault * sizeof *rules);
 	len = devices_bpf_build(rules, n, insns, countof(insns));
 	if (len < 0)
 		return -1;

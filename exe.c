@@ -12,6 +12,7 @@
  * as runc 1.1 and crun do. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "exe.h"
+#include "log.h"
 
 #define OPEN_TREE_CLONE_FLAG 1
 #define AT_EMPTY_PATH_FLAG 0x1000

@@ -13,6 +13,8 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "container.h"
+#include "exec.h"
+#include "fs.h"
 #include "grid.h"
+#include "inroot.h"
+#include "log.h"
+#include "ns.h"
+#include "process.h"
+#include "seccomp.h"
+#include "sock.h"
+#include "spec.h"
+#include "state.h"
+#include "tty.h"
 
 /* The order of joining: the user namespace gives the capabilities to join
  * the others; the mount namespace last, as it changes our root. */

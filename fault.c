@@ -13,7 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "cgroup.h"
+#include "fault.h"
+#include "fs.h"
+#include "log.h"
+#include "state.h"
 
 void fault_point(const char *name)
 {

@@ -1,10 +1,17 @@
 /* features.c - `grid features`: the OCI features structure (features.md,
  * features-linux.md) for what this build implements, listed from the same
  * tables the parser and the setup code use, so it cannot drift from them. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
+#include "caps.h"
+#include "features.h"
 #include "grid.h"
+#include "mountopt.h"
+#include "seccomp.h"
+#include "spec.h"
 
 static void list(struct buf *b, const char *key, const char *(*name)(size_t))
 {

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "fs.h"
+#include "log.h"
 
 int read_file(const char *path, char **out, size_t *len, size_t max)
 {

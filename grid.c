@@ -4,12 +4,23 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "container.h"
+#include "exe.h"
+#include "exec.h"
+#include "features.h"
+#include "fs.h"
 #include "grid.h"
+#include "log.h"
+#include "mount.h"
+#include "seccomp.h"
+#include "spec.h"
 
 #ifndef GRID_COMMIT
 #define GRID_COMMIT "unknown"

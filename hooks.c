@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -17,7 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "fs.h"
 #include "grid.h"
+#include "hooks.h"
+#include "log.h"
+#include "spec.h"
+#include "state.h"
 
 #define SNAPSHOT "hooks.json"
 

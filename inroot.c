@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "fs.h"
+#include "inroot.h"
+#include "log.h"
+#include "util.h"
 
 #ifndef SYS_openat2
 #define SYS_openat2 437

@@ -1,8 +1,10 @@
-/* json.c - the jsmn tokenizer wrapped for Grid: parse a document into tokens,
- * read typed values out of them with errors that name the field, and write
- * JSON (state, list, logs) into a growing buffer. */
+/* json.c - the jsmn tokenizer wrapped for Grid: parse a document into tokens
+ * (strictly: RFC 8259 primitives, bounded depth), and read typed values out
+ * of them with errors that name the field. Writing JSON is buf.c's. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,10 @@
 #define JSMN_STRICT
 #define JSMN_STATIC
 #define GRID_JSMN_IMPL
-#include "grid.h"
+#include "arena.h"
+#include "json.h"
+#include "log.h"
+#include "util.h"
 
 static bool is_digit(char c)
 {
@@ -134,17 +139,6 @@ bool json_eq(const struct json *j, int i, const char *s)
 
 	return t->type == JSMN_STRING && (size_t)(t->end - t->start) == n &&
 	       memcmp(j->text + t->start, s, n) == 0;
-}
-
-int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static long read_u16(const char *p, const char *end)
@@ -300,77 +294,3 @@ int json_bool(const struct json *j, int i, bool *out, const char *field)
 	return 0;
 }
 
-/* ---- output ---- */
-
-void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p)
-			abort(); /* out of memory while formatting output: nothing sane left */
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void buf_printf(struct buf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof tmp) {
-		buf_add(b, tmp, n);
-		return;
-	}
-	char *big = malloc(n + 1);
-	if (!big)
-		abort();
-	va_start(ap, fmt);
-	vsnprintf(big, n + 1, fmt, ap);
-	va_end(ap);
-	buf_add(b, big, n);
-	free(big);
-}
-
-void buf_json_str(struct buf *b, const char *s)
-{
-	buf_add(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			char e[2] = { '\\', *p };
-			buf_add(b, e, 2);
-		} else if (*p < 0x20) {
-			char e[8];
-			snprintf(e, sizeof e, "\\u%04x", *p);
-			buf_add(b, e, 6);
-		} else {
-			buf_add(b, (const char *)p, 1);
-		}
-	}
-	buf_add(b, "\"", 1);
-}
-
-void buf_free(struct buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}

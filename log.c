@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "buf.h"
+#include "log.h"
 
 static char error_msg[1024];
 static int log_fd = -1;

@@ -10,21 +10,34 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <sched.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "grid.h"
+#include "init.h"
+#include "inroot.h"
+#include "log.h"
+#include "mount.h"
+#include "mountopt.h"
+#include "process.h"
+#include "sock.h"
+#include "spec.h"
+#include "state.h"
+#include "util.h"
 
 #ifndef MS_NOSYMFOLLOW
 #define MS_NOSYMFOLLOW 256
@@ -32,141 +45,6 @@
 #define CGROUP2_MAGIC 0x63677270
 #define PROC_SUPER_MAGIC 0x9fa0
 #define SYSFS_MAGIC 0x62656572
-
-/* ---- options ---- */
-
-static const struct {
-	const char *name;
-	unsigned long set, clear;
-} mount_flags[] = {
-	{ "defaults", 0, 0 }, { "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY },
-	{ "suid", 0, MS_NOSUID }, { "nosuid", MS_NOSUID, 0 }, { "dev", 0, MS_NODEV },
-	{ "nodev", MS_NODEV, 0 }, { "exec", 0, MS_NOEXEC }, { "noexec", MS_NOEXEC, 0 },
-	{ "sync", MS_SYNCHRONOUS, 0 }, { "async", 0, MS_SYNCHRONOUS },
-	{ "dirsync", MS_DIRSYNC, 0 }, { "remount", MS_REMOUNT, 0 }, { "mand", MS_MANDLOCK, 0 },
-	{ "nomand", 0, MS_MANDLOCK }, { "atime", 0, MS_NOATIME }, { "noatime", MS_NOATIME, 0 },
-	{ "diratime", 0, MS_NODIRATIME }, { "nodiratime", MS_NODIRATIME, 0 },
-	{ "relatime", MS_RELATIME, 0 }, { "norelatime", 0, MS_RELATIME },
-	{ "strictatime", MS_STRICTATIME, 0 }, { "nostrictatime", 0, MS_STRICTATIME },
-	{ "lazytime", MS_LAZYTIME, 0 }, { "nolazytime", 0, MS_LAZYTIME },
-	{ "silent", MS_SILENT, 0 }, { "loud", 0, MS_SILENT },
-	{ "nosymfollow", MS_NOSYMFOLLOW, 0 }, { "symfollow", 0, MS_NOSYMFOLLOW },
-	{ "iversion", MS_I_VERSION, 0 }, { "noiversion", 0, MS_I_VERSION },
-};
-
-#define ATTR_RDONLY 0x1
-#define ATTR_NOSUID 0x2
-#define ATTR_NODEV 0x4
-#define ATTR_NOEXEC 0x8
-#define ATTR__ATIME 0x70
-#define ATTR_RELATIME 0x0
-#define ATTR_NOATIME 0x10
-#define ATTR_STRICTATIME 0x20
-#define ATTR_NODIRATIME 0x80
-#define ATTR_IDMAP 0x100000
-#define ATTR_NOSYMFOLLOW 0x200000
-
-/* The recursive options, applied with mount_setattr(AT_RECURSIVE): each
- * sets the bits of `mask` to `value`. */
-static const struct {
-	const char *name;
-	uint64_t mask, value;
-} recursive_flags[] = {
-	{ "rro", ATTR_RDONLY, ATTR_RDONLY }, { "rrw", ATTR_RDONLY, 0 },
-	{ "rnosuid", ATTR_NOSUID, ATTR_NOSUID }, { "rsuid", ATTR_NOSUID, 0 },
-	{ "rnodev", ATTR_NODEV, ATTR_NODEV }, { "rdev", ATTR_NODEV, 0 },
-	{ "rnoexec", ATTR_NOEXEC, ATTR_NOEXEC }, { "rexec", ATTR_NOEXEC, 0 },
-	{ "rnodiratime", ATTR_NODIRATIME, ATTR_NODIRATIME }, { "rdiratime", ATTR_NODIRATIME, 0 },
-	{ "rnosymfollow", ATTR_NOSYMFOLLOW, ATTR_NOSYMFOLLOW }, { "rsymfollow", ATTR_NOSYMFOLLOW, 0 },
-	{ "rnoatime", ATTR__ATIME, ATTR_NOATIME }, { "rstrictatime", ATTR__ATIME, ATTR_STRICTATIME },
-	{ "rrelatime", ATTR__ATIME, ATTR_RELATIME }, { "ratime", ATTR__ATIME, ATTR_RELATIME },
-	{ "rnorelatime", ATTR__ATIME, ATTR_STRICTATIME }, { "rnostrictatime", ATTR__ATIME, ATTR_RELATIME },
-};
-
-static const struct {
-	const char *name;
-	unsigned long flags;
-} propagation_flags[] = {
-	{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
-	{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
-	{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
-	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
-};
-
-/* The i-th option name Grid recognizes, NULL past the last (for `features`). */
-const char *mount_option_name(size_t i)
-{
-	static const char *const special[] = { "bind", "rbind", "idmap", "ridmap", "tmpcopyup" };
-
-	if (i < countof(special))
-		return special[i];
-	i -= countof(special);
-	if (i < countof(mount_flags))
-		return mount_flags[i].name;
-	i -= countof(mount_flags);
-	if (i < countof(recursive_flags))
-		return recursive_flags[i].name;
-	i -= countof(recursive_flags);
-	if (i < countof(propagation_flags))
-		return propagation_flags[i].name;
-	return NULL;
-}
-
-int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n)
-{
-	struct buf data = { 0 };
-
-	for (size_t i = 0; i < n; i++) {
-		const char *o = opts[i];
-		bool known = false;
-
-		if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
-			m->bind = true;
-			m->flags |= MS_BIND | (o[0] == 'r' ? MS_REC : 0);
-			continue;
-		}
-		if (!strcmp(o, "idmap") || !strcmp(o, "ridmap")) {
-			*(o[0] == 'r' ? &m->ridmap : &m->idmap) = true;
-			continue;
-		}
-		if (!strcmp(o, "tmpcopyup")) {
-			m->tmpcopyup = true;
-			continue;
-		}
-		for (size_t k = 0; k < countof(recursive_flags) && !known; k++) {
-			if (!strcmp(o, recursive_flags[k].name)) {
-				m->attr_set = (m->attr_set & ~recursive_flags[k].mask) | recursive_flags[k].value;
-				m->attr_clr |= recursive_flags[k].mask;
-				known = true;
-			}
-		}
-		for (size_t k = 0; k < countof(mount_flags) && !known; k++) {
-			if (!strcmp(o, mount_flags[k].name)) {
-				m->flags = (m->flags & ~mount_flags[k].clear) | mount_flags[k].set;
-				m->clear = (m->clear & ~mount_flags[k].set) | mount_flags[k].clear;
-				known = true;
-			}
-		}
-		for (size_t k = 0; k < countof(propagation_flags) && !known; k++) {
-			if (!strcmp(o, propagation_flags[k].name)) {
-				m->propagation = propagation_flags[k].flags;
-				known = true;
-			}
-		}
-		if (known)
-			continue;
-		if (data.len)
-			buf_puts(&data, ",");
-		buf_puts(&data, o);
-	}
-	if (data.len) {
-		m->data = arena_strndup(a, data.p, data.len);
-		buf_free(&data);
-		if (!m->data)
-			return -1;
-	}
-	return 0;
-}
 
 /* ---- paths inside the rootfs ---- */
 
@@ -1348,7 +1226,7 @@ int rootfs_setup(struct init *in)
 	if (ret < 0)
 		return -1;
 	/* the environment exists: hooks that must run before pivot_root run now */
-	if (init_before_pivot(in) < 0)
+	if (in->before_pivot(in) < 0)
 		return -1;
 	if (in->no_pivot)
 		return no_pivot(root);

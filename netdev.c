@@ -10,12 +10,16 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "log.h"
+#include "netdev.h"
+#include "spec.h"
 
 /* ---- the rtnetlink ABI (linux/netlink.h, linux/rtnetlink.h, linux/if_addr.h) ---- */
 

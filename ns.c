@@ -7,9 +7,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +23,22 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <grp.h>
 
-#include "grid.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "fs.h"
+#include "hooks.h"
+#include "init.h"
+#include "inroot.h"
+#include "log.h"
+#include "mount.h"
+#include "ns.h"
+#include "process.h"
+#include "seccomp.h"
+#include "sock.h"
+#include "spec.h"
+#include "state.h"
+#include "tty.h"
 
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
@@ -348,7 +363,7 @@ static int runtime_hooks(int sync_fd)
  * hooks. The first two run in the runtime, with our host pid; the last in
  * our namespaces, with the pid we see, where paths still resolve in the
  * runtime's mount tree. */
-int init_before_pivot(struct init *in)
+static int init_before_pivot(struct init *in)
 {
 	const struct spec *s = in->spec;
 
@@ -396,6 +411,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 		return fail(errno, "domainname %s", s->domainname);
 	if (!in->stage2 && set_oom_score_adj(s) < 0)
 		return -1;
+	in->before_pivot = init_before_pivot;
 	if (rootfs_setup(in) < 0)
 		return -1;
 	if (s->terminal) {

@@ -1,9 +1,11 @@
-/* parse.h - the walker over jsmn tokens that spec.c and resources.c share:
+/* parse.h - the walker over jsmn tokens that spec.c, resources.c and
+ * seccomp.c share (spec.c defines it):
  * typed field readers whose errors name the field's path in config.json. */
 #ifndef GRID_PARSE_H
 #define GRID_PARSE_H
 
-#include "grid.h"
+#include "json.h"
+#include "spec.h"
 
 struct pctx {
 	const struct json *j;

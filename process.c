@@ -4,6 +4,8 @@
  * the init process (ns.c) before it switches to the container's user. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
@@ -11,6 +13,10 @@
 #include <unistd.h>
 
 #include "grid.h"
+#include "inroot.h"
+#include "log.h"
+#include "process.h"
+#include "spec.h"
 
 #define IOPRIO_WHO_PROCESS 1
 #define IOPRIO_CLASS_SHIFT 13

@@ -3,12 +3,18 @@
  * cgroup.c then writes each where the host has that controller. Also parses
  * a bare LinuxResources document for `grid update`. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "grid.h"
+#include "json.h"
+#include "log.h"
 #include "parse.h"
+#include "spec.h"
 
 static struct resources *R;  /* the resources being parsed */
 static bool update_mode;     /* `update`: a zero means "leave unchanged" (docker sends zeros) */

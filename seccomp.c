@@ -16,6 +16,8 @@
  * symbolic until layout; a conditional jump whose target is more than 255
  * instructions away goes through an unconditional JA trampoline. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,18 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "buf.h"
+#include "caps.h"
+#include "fs.h"
 #include "grid.h"
+#include "json.h"
+#include "log.h"
 #include "parse.h"
+#include "seccomp.h"
+#include "spec.h"
+#include "state.h"
+#include "util.h"
 
 /* The number columns of syscalls.h this build keeps: those of the ABIs a kernel
  * of its own architecture runs, since seccomp_data.arch can name no other

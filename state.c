@@ -5,6 +5,7 @@
  * start time), and removing a record with its write layer. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "cgroup.h"
+#include "fs.h"
 #include "grid.h"
+#include "log.h"
+#include "state.h"
+#include "util.h"
 
 const char *status_name(enum status s)
 {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -17,7 +18,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "log.h"
+#include "mount.h"
+#include "sock.h"
+#include "spec.h"
+#include "tty.h"
 
 /* The pty over /dev/console, an entry made or found in the container's /dev
  * and opened without following a symlink there: a rootfs whose
@@ -88,48 +93,6 @@ bad:
 	close(slave);
 	close(m);
 	return -1;
-}
-
-int send_fd(int sock, int fd, const char *payload)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { (void *)payload, strlen(payload) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			      .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c;
-
-	memset(cbuf, 0, sizeof cbuf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		return fail(errno, "send the terminal");
-	return 0;
-}
-
-/* Receives one message; *fd is set if it carried one (else -1). */
-int recv_fd(int sock, char *buf, size_t size, int *fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { buf, size - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			      .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*fd = -1;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return fail(errno, "read from the container's init");
-	buf[n] = 0;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(c), sizeof *fd);
-	return n;
 }
 
 int console_socket_send(const char *path, int master)

@@ -1,8 +1,8 @@
 /* util.c - small stand-ins for libc routines whose musl versions are larger
  * than what Grid asks of them (about 3.5 KB of the static binary): a heap
  * sort (O(n log n) in the worst case, as the duplicate-key check needs on
- * hostile input), a substring search for short needles, and realpath
- * through the kernel's own resolution. */
+ * hostile input), a substring search for short needles, realpath
+ * through the kernel's own resolution, and a hex digit's value. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "grid.h"
+#include "util.h"
 
 static void swap_bytes(char *a, char *b, size_t size)
 {
@@ -75,4 +75,15 @@ int real_path(const char *path, char *out)
 	}
 	out[n] = 0;
 	return 0;
+}
+
+int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }

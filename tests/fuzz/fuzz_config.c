@@ -3,11 +3,15 @@
  * capability resolution that create runs on it), an exec --process object
  * (spec_parse_process) and an update --resources document. Any crash, leak
  * or sanitizer report is a bug; refusals are fine. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../grid.h"
+#include "../../caps.h"
+#include "../../log.h"
+#include "../../seccomp.h"
+#include "../../spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../grid.h"
+#include "../../log.h"
+#include "../../state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,13 +8,24 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 
+#include "../../buf.h"
+#include "../../caps.h"
+#include "../../container.h"
+#include "../../devices_bpf.h"
 #include "../../grid.h"
+#include "../../log.h"
+#include "../../seccomp.h"
+#include "../../spec.h"
+#include "../../state.h"
+#include "../../util.h"
 
 #ifndef SHARED_DIR
 #define SHARED_DIR "tests/unit/spec"
@@ -487,7 +498,7 @@ static void test_devices_bpf(void)
 	check_rules("access subsets", subset, countof(subset), c5, countof(c5));
 	check_rules("a deny of w under an open for rw", rw_bypass, countof(rw_bypass), c6, countof(c6));
 	check_rules("no rules", NULL, 0, none, countof(none));
-	check_rules("the default devices", cgroup_default_devices, cgroup_ndefault_devices,
+	check_rules("the default devices", device_rules_default, device_rules_ndefault,
 		    (const struct dev_case[]){ { 'c', 1, 3, RWM, 1 }, { 'c', 136, 4, R | W, 1 }, { 'c', 5, 2, R | W, 1 },
 					       { 'c', 1, 1, R, 0 }, { 'b', 1, 3, R, 0 }, { 'c', 137, 0, R, 0 } }, 6);
 	clear_error();

@@ -1,0 +1,56 @@
+/* arena.c - memory freed all at once: a config's strings and arrays live in
+ * its spec's arena (json.c decodes strings into it), so spec_free is one
+ * arena_free. Chunks of 16 KB or the size asked, 16-byte aligned, zeroed. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "log.h"
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	_Alignas(16) char data[];
+};
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > 16384 ? n : 16384;
+		c = malloc(sizeof *c + size);
+		if (!c) {
+			fail(ENOMEM, "allocate %zu bytes", n);
+			return NULL;
+		}
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	c->used += n;
+	return memset(c->data + c->used - n, 0, n);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	while (a->head) {
+		struct chunk *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+}

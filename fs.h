@@ -1,0 +1,18 @@
+/* fs.h - files and directories: bounded reads, atomic writes, trees (fs.c). */
+#ifndef GRID_FS_H
+#define GRID_FS_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+int read_file(const char *path, char **out, size_t *len, size_t max);
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len);
+int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode);
+int mkdir_p(const char *path, mode_t mode);
+int remove_tree_at(int dirfd, const char *name);
+int remove_tree(const char *path);
+int copy_tree_at(int from, int to, int depth);
+int path_join(char *out, size_t size, const char *a, const char *b);
+
+#endif
