@@ -51,6 +51,11 @@ SHARED ?= $(CURDIR)/tests/unit/spec
 unit: build/unit
 	./build/unit
 
+# Each file includes exactly the project headers whose names it uses, and no
+# two modules include each other's headers (tools/includes.py; --fix rewrites).
+check-includes:
+	python3 tools/includes.py
+
 # syscalls.h is kept in the repository; this regenerates it from the kernel
 # headers (the cross ones: apt-get install linux-libc-dev-{arm64,armhf,riscv64}-cross)
 # and fails if the kept tables differ.
@@ -180,4 +185,4 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all size unit deps demo check clean check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu
+.PHONY: FORCE all size unit deps demo check clean check-includes check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu
