@@ -361,197 +361,235 @@ static int socket_activation(struct spec *s, int *preserve)
 	return 0;
 }
 
-static int create(const struct create_opts *o, struct created *c)
-{
-	struct init in = { 0 };
-	struct netdev_moved *moved = NULL;
-	int sv[2] = { -1, -1 }, fifo = -1;
-	bool have_spec = false, have_dir = false, have_cgroup = false;
-	char bundle[PATH_MAX], go[32];
+/* Everything create holds until it returns: create_abort releases it all,
+ * at whatever step create stopped. */
+struct create_ctx {
+	const struct create_opts *o;
+	struct created *c;
+	struct init in;
+	struct netdev_moved *moved; /* devices in the init's namespace, to give back */
+	int sv[2];                  /* [0] ours, [1] the init's */
+	int fifo;
+	bool have_spec, have_dir, have_cgroup;
+	char bundle[PATH_MAX];
+};
 
-	c->pid = -1;
-	c->master = -1;
-	c->st.lockfd = -1;
-	if (id_valid(o->id) < 0)
+/* The config, checked and compiled, and the host paths it names opened:
+ * nothing on disk yet. */
+static int create_prepare(struct create_ctx *x)
+{
+	struct created *c = x->c;
+	struct init *in = &x->in;
+
+	if (id_valid(x->o->id) < 0 ||
+	    load_bundle(x->o->bundle ? x->o->bundle : ".", x->bundle, &c->spec, in->rootfs_src) < 0)
 		return -1;
-	if (load_bundle(o->bundle ? o->bundle : ".", bundle, &c->spec, in.rootfs_src) < 0)
+	x->have_spec = true;
+	in->spec = &c->spec;
+	in->no_pivot = x->o->no_pivot;
+	in->preserve_fds = x->o->preserve_fds;
+	if (socket_activation(&c->spec, &in->preserve_fds) < 0 || preserve_fds_check(in->preserve_fds) < 0)
 		return -1;
-	have_spec = true;
-	in.spec = &c->spec;
-	in.no_pivot = o->no_pivot;
-	in.preserve_fds = o->preserve_fds;
-	if (socket_activation(&c->spec, &in.preserve_fds) < 0 || preserve_fds_check(in.preserve_fds) < 0)
-		goto bad;
-	for (int t = 0; t < NS_COUNT; t++)
-		in.ns_fd[t] = -1;
-	in.start_err_fd = in.layer_fd = in.rootfs_dir_fd = in.listener_fd = -1;
-	if (c->spec.terminal && !o->console_socket && o->detach) {
-		failx("process.terminal is true: --console-socket is required when detached");
-		goto bad;
-	}
-	if (!c->spec.terminal && o->console_socket) {
-		failx("--console-socket given but process.terminal is false");
-		goto bad;
-	}
-	in.layer = layer_choose(spec_annotation(&c->spec, LAYER_ANNOTATION), in.rootfs_src);
-	if (strcmp(in.layer, "overlay") && strcmp(in.layer, "aufs") && strcmp(in.layer, "none")) {
-		failx("annotation %s: \"%s\" is not auto, overlay, aufs or none", LAYER_ANNOTATION, in.layer);
-		goto bad;
-	}
-	if (c->spec.has_caps && caps_resolve(&c->spec, &in.caps) < 0)
-		goto bad;
-	if (seccomp_compile(&c->spec.seccomp, seccomp_native_arch(), false, &in.seccomp) < 0 ||
-	    seccomp_listener(&c->spec, &in) < 0)
-		goto bad;
-	if (netdev_check(&c->spec) < 0 || ns_open_paths(&in) < 0)
-		goto bad;
-	in.mount_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in.mount_fd);
-	if (!in.mount_fd)
-		goto bad;
+	if (c->spec.terminal && !x->o->console_socket && x->o->detach)
+		return failx("process.terminal is true: --console-socket is required when detached");
+	if (!c->spec.terminal && x->o->console_socket)
+		return failx("--console-socket given but process.terminal is false");
+	in->layer = layer_choose(spec_annotation(&c->spec, LAYER_ANNOTATION), in->rootfs_src);
+	if (strcmp(in->layer, "overlay") && strcmp(in->layer, "aufs") && strcmp(in->layer, "none"))
+		return failx("annotation %s: \"%s\" is not auto, overlay, aufs or none", LAYER_ANNOTATION, in->layer);
+	if (c->spec.has_caps && caps_resolve(&c->spec, &in->caps) < 0)
+		return -1;
+	if (seccomp_compile(&c->spec.seccomp, seccomp_native_arch(), false, &in->seccomp) < 0 ||
+	    seccomp_listener(&c->spec, in) < 0 || netdev_check(&c->spec) < 0 || ns_open_paths(in) < 0)
+		return -1;
+	in->mount_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in->mount_fd);
+	if (!in->mount_fd)
+		return -1;
 	for (size_t i = 0; i < c->spec.nmounts; i++)
-		in.mount_fd[i] = -1;
-	if (state_new(&c->st, o->root, o->id) < 0)
-		goto bad;
-	have_dir = true;
+		in->mount_fd[i] = -1;
+	return 0;
+}
+
+/* The state directory, its files, the write layer and bind sources
+ * (detached), and the cgroup. */
+static int create_record(struct create_ctx *x)
+{
+	struct created *c = x->c;
+	struct init *in = &x->in;
+
+	if (state_new(&c->st, x->o->root, x->o->id) < 0)
+		return -1;
+	x->have_dir = true;
 	fault_point("create: state directory made");
-	in.st = &c->st;
-	snprintf(c->st.bundle, sizeof c->st.bundle, "%s", bundle);
+	in->st = &c->st;
+	snprintf(c->st.bundle, sizeof c->st.bundle, "%s", x->bundle);
 	snprintf(c->st.rootfs, sizeof c->st.rootfs, "%s/rootfs", c->st.dir);
-	snprintf(c->st.layer, sizeof c->st.layer, "%s", in.layer);
+	snprintf(c->st.layer, sizeof c->st.layer, "%s", in->layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
-	    make_state_files(&c->st, in.rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
-	    mounts_prepare(&in) < 0)
-		goto bad;
+	    make_state_files(&c->st, in->rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
+	    mounts_prepare(in) < 0)
+		return -1;
 	fault_point("create: state files and mounts prepared");
 	if (cgroups_disabled) {
 		if (c->spec.res.set)
 			warn("linux.resources: ignored, --cgroup-manager is disabled");
-	} else {
-		if (cgroup_create(&c->spec, o->id, o->root, &in.cg) < 0)
-			goto bad;
-		have_cgroup = true;
-		snprintf(c->st.cgroup, sizeof c->st.cgroup, "%s", in.cg.path);
-		if (cgroup_record_write(&c->st, in.cg.path) < 0)
-			goto bad;
-		fault_point("create: cgroup made");
+		return 0;
 	}
-	fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
-	if (fifo < 0) {
-		fail(errno, "open %s/exec.fifo", c->st.dir);
-		goto bad;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		fail(errno, "socketpair");
-		goto bad;
-	}
-	debug("create %s: bundle %s, rootfs %s, layer %s", o->id, bundle, in.rootfs_src, in.layer);
+	if (cgroup_create(&c->spec, x->o->id, x->o->root, &in->cg) < 0)
+		return -1;
+	x->have_cgroup = true;
+	snprintf(c->st.cgroup, sizeof c->st.cgroup, "%s", in->cg.path);
+	if (cgroup_record_write(&c->st, in->cg.path) < 0)
+		return -1;
+	fault_point("create: cgroup made");
+	return 0;
+}
+
+/* The init, cloned into its namespaces, set up until it waits for start;
+ * what it took its own copies of is released here. */
+static int create_spawn(struct create_ctx *x)
+{
+	struct created *c = x->c;
+	struct init *in = &x->in;
+
+	x->fifo = openat(c->st.lockfd, "exec.fifo", O_RDWR | O_CLOEXEC);
+	if (x->fifo < 0)
+		return fail(errno, "open %s/exec.fifo", c->st.dir);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sv) < 0)
+		return fail(errno, "socketpair");
+	debug("create %s: bundle %s, rootfs %s, layer %s", x->o->id, x->bundle, in->rootfs_src, in->layer);
 	if (c->spec.nhooks[HOOK_START_CONTAINER] || c->spec.seccomp.set) {
-		in.start_err_fd = openat(c->st.lockfd, "start.error",
-					 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (in.start_err_fd < 0) {
-			fail(errno, "create %s/start.error", c->st.dir);
-			goto bad;
-		}
+		in->start_err_fd = openat(c->st.lockfd, "start.error",
+					  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (in->start_err_fd < 0)
+			return fail(errno, "create %s/start.error", c->st.dir);
 	}
-	in.sync_fd = sv[1];
-	in.sync_parent = sv[0];
-	in.fifo_fd = fifo;
-	c->pid = ns_spawn(&in);
+	in->sync_fd = x->sv[1];
+	in->sync_parent = x->sv[0];
+	in->fifo_fd = x->fifo;
+	c->pid = ns_spawn(in);
 	if (c->pid < 0)
-		goto bad;
+		return -1;
 	fault_point("create: init spawned");
-	close(sv[1]);
-	sv[1] = -1;
-	close(fifo);
-	fifo = -1;
-	if (in.start_err_fd >= 0)
-		close(in.start_err_fd);
-	in.start_err_fd = -1;
-	mounts_release(&in);
-	ns_close_paths(&in);
-	seccomp_release(&in);
+	close(x->sv[1]);
+	close(x->fifo);
+	x->sv[1] = x->fifo = -1;
+	if (in->start_err_fd >= 0)
+		close(in->start_err_fd);
+	in->start_err_fd = -1;
+	mounts_release(in);
+	ns_close_paths(in);
+	seccomp_release(in);
 	c->st.pid = c->pid;
-	if (wait_ready(sv[0], &c->master, &c->spec, &c->st) < 0)
-		goto bad;
+	if (wait_ready(x->sv[0], &c->master, &c->spec, &c->st) < 0)
+		return -1;
 	fault_point("create: init ready");
-	if (have_cgroup && cgroup_apply_devices(&in.cg, &c->spec.res) < 0)
-		goto bad;
-	if (proc_starttime(c->pid, &c->st.starttime, NULL) < 0) {
-		failx("container init exited during setup");
-		goto bad;
-	}
+	return 0;
+}
+
+/* Device rules, network devices, the terminal, the record; then the init is
+ * told to wait for start. */
+static int create_finish(struct create_ctx *x)
+{
+	struct created *c = x->c;
+	char go[32];
+
+	if (x->have_cgroup && cgroup_apply_devices(&x->in.cg, &c->spec.res) < 0)
+		return -1;
+	if (proc_starttime(c->pid, &c->st.starttime, NULL) < 0)
+		return failx("container init exited during setup");
 	/* the init's network namespace exists now, and nothing runs in it yet */
 	if (c->spec.nnetdevs) {
-		moved = arena_alloc(&c->spec.arena, c->spec.nnetdevs * sizeof *moved);
-		if (!moved || netdev_move(&c->spec, c->pid, moved) < 0) {
-			moved = NULL;
-			goto bad;
-		}
+		struct netdev_moved *m = arena_alloc(&c->spec.arena, c->spec.nnetdevs * sizeof *m);
+		if (!m || netdev_move(&c->spec, c->pid, m) < 0)
+			return -1;
+		x->moved = m;
 	}
-	if (c->master >= 0 && o->console_socket) {
-		if (console_socket_send(o->console_socket, c->master) < 0)
-			goto bad;
+	if (c->master >= 0 && x->o->console_socket) {
+		if (console_socket_send(x->o->console_socket, c->master) < 0)
+			return -1;
 		close(c->master);
 		c->master = -1;
 	}
 	if (state_write(&c->st) < 0)
-		goto bad;
+		return -1;
 	fault_point("create: state written");
-	if (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0)
-		goto bad;
+	if (x->o->pid_file && write_pid_file(x->o->pid_file, c->pid) < 0)
+		return -1;
 	/* the record exists: the init may stop watching for our death; it learns
 	 * its pid as we see it, for the seccomp listener */
 	snprintf(go, sizeof go, "G%d", (int)c->pid);
-	if (send(sv[0], go, strlen(go), MSG_NOSIGNAL) != (ssize_t)strlen(go)) {
-		fail(errno, "release the container's init");
-		goto bad;
-	}
-	close(sv[0]);
+	if (send(x->sv[0], go, strlen(go), MSG_NOSIGNAL) != (ssize_t)strlen(go))
+		return fail(errno, "release the container's init");
+	close(x->sv[0]);
+	x->sv[0] = -1;
 	fault_point("create: init told to wait for start");
 	return 0;
-bad:
-	{
-		char msg[1024];
-		snprintf(msg, sizeof msg, "%s", last_error());
-		/* before the namespace dies with the init, which would destroy a virtual device */
-		if (moved)
-			netdev_give_back(&c->spec, c->pid, moved);
-		if (c->pid > 0) {
-			kill(c->pid, SIGKILL);
-			waitpid(c->pid, NULL, 0);
-		}
-		/* an init that died during setup may have met its own memory limit */
-		if (have_cgroup && c->pid > 0 && cgroup_oom_kills(&in.cg) > 0)
-			snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
-				 " (the OOM killer killed it: linux.resources.memory.limit is too low)");
-		if (have_cgroup)
-			cgroup_remove(&in.cg);
-		if (c->master >= 0)
-			close(c->master);
-		for (int i = 0; i < 2; i++)
-			if (sv[i] >= 0)
-				close(sv[i]);
-		if (fifo >= 0)
-			close(fifo);
-		if (in.start_err_fd >= 0)
-			close(in.start_err_fd);
-		mounts_release(&in);
-		ns_close_paths(&in);
-		seccomp_release(&in);
-		if (have_dir) {
-			state_remove(&c->st);
-			/* once the init existed, a failed create (a failing hook,
-			 * runtime.md lifecycle steps 3-5) ends as delete would */
-			if (c->pid > 0)
-				poststop_hooks(&c->spec, &c->st);
-			state_close(&c->st);
-		}
-		if (have_spec)
-			spec_free(&c->spec);
-		set_error_text(msg);
+}
+
+/* Undoes what create did, in reverse, keeping its error. */
+static void create_abort(struct create_ctx *x)
+{
+	struct created *c = x->c;
+	char msg[1024];
+
+	snprintf(msg, sizeof msg, "%s", last_error());
+	/* before the namespace dies with the init, which would destroy a virtual device */
+	if (x->moved)
+		netdev_give_back(&c->spec, c->pid, x->moved);
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
 	}
-	return -1;
+	/* an init that died during setup may have met its own memory limit */
+	if (x->have_cgroup && c->pid > 0 && cgroup_oom_kills(&x->in.cg) > 0)
+		snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
+			 " (the OOM killer killed it: linux.resources.memory.limit is too low)");
+	if (x->have_cgroup)
+		cgroup_remove(&x->in.cg);
+	if (c->master >= 0)
+		close(c->master);
+	for (int i = 0; i < 2; i++)
+		if (x->sv[i] >= 0)
+			close(x->sv[i]);
+	if (x->fifo >= 0)
+		close(x->fifo);
+	if (x->in.start_err_fd >= 0)
+		close(x->in.start_err_fd);
+	if (x->have_spec) {
+		mounts_release(&x->in);
+		seccomp_release(&x->in);
+	}
+	ns_close_paths(&x->in);
+	if (x->have_dir) {
+		state_remove(&c->st);
+		/* once the init existed, a failed create (a failing hook,
+		 * runtime.md lifecycle steps 3-5) ends as delete would */
+		if (c->pid > 0)
+			poststop_hooks(&c->spec, &c->st);
+		state_close(&c->st);
+	}
+	if (x->have_spec)
+		spec_free(&c->spec);
+	set_error_text(msg);
+}
+
+static int create(const struct create_opts *o, struct created *c)
+{
+	struct create_ctx x = { .o = o, .c = c, .sv = { -1, -1 }, .fifo = -1 };
+
+	c->pid = -1;
+	c->master = -1;
+	c->st.lockfd = -1;
+	for (int t = 0; t < NS_COUNT; t++)
+		x.in.ns_fd[t] = -1;
+	x.in.start_err_fd = x.in.layer_fd = x.in.rootfs_dir_fd = x.in.listener_fd = -1;
+	if (create_prepare(&x) < 0 || create_record(&x) < 0 || create_spawn(&x) < 0 || create_finish(&x) < 0) {
+		create_abort(&x);
+		return -1;
+	}
+	return 0;
 }
 
 static void created_free(struct created *c)
