@@ -10,6 +10,9 @@
 struct pctx {
 	const struct json *j;
 	struct spec *s;
+	void *item; /* what this level of the walk fills (walk_item), its type the handlers' */
+	struct resources *res; /* linux.resources, or update's document, being read */
+	bool update;           /* `update`: a zero means "leave unchanged" (docker sends zeros) */
 };
 
 typedef int (*field_fn)(struct pctx *c, int v, const char *path);
@@ -25,6 +28,8 @@ const jsmntok_t *tok(struct pctx *c, int i);
 bool is_null(struct pctx *c, int i);
 void child_path(char *out, size_t size, const char *path, const char *name);
 int walk_object(struct pctx *c, int i, const char *path, const struct field *f, size_t nf);
+/* walk_object with c->item set to item for the handlers at that level */
+int walk_item(struct pctx *c, int i, const char *path, const struct field *f, size_t nf, void *item);
 int walk_array(struct pctx *c, int i, const char *path, elem_fn fn);
 int walk_map(struct pctx *c, int i, const char *path, map_fn fn);
 int str_field(struct pctx *c, int v, const char *path, const char **out);

@@ -16,23 +16,20 @@
 #include "parse.h"
 #include "spec.h"
 
-static struct resources *R;  /* the resources being parsed */
-static bool update_mode;     /* `update`: a zero means "leave unchanged" (docker sends zeros) */
-
 static int add(struct pctx *c, const char *field, enum cg_ctrl ctrl, const char *f1, const char *v1,
 	       const char *f2, const char *v2, bool optional)
 {
 	struct cg_write *w;
 
-	if (R->nw % 16 == 0) {
-		struct cg_write *n = arena_alloc(&c->s->arena, (R->nw + 16) * sizeof *n);
+	if (c->res->nw % 16 == 0) {
+		struct cg_write *n = arena_alloc(&c->s->arena, (c->res->nw + 16) * sizeof *n);
 		if (!n)
 			return -1;
-		if (R->nw)
-			memcpy(n, R->w, R->nw * sizeof *n);
-		R->w = n;
+		if (c->res->nw)
+			memcpy(n, c->res->w, c->res->nw * sizeof *n);
+		c->res->w = n;
 	}
-	w = &R->w[R->nw++];
+	w = &c->res->w[c->res->nw++];
 	w->field = arena_strndup(&c->s->arena, field, strlen(field));
 	w->ctrl = ctrl;
 	w->file[0] = f1;
@@ -76,7 +73,7 @@ static int int_write(struct pctx *c, int v, const char *p, enum cg_ctrl ctrl, co
 
 	if (i64(c, v, p, &x) < 0)
 		return -1;
-	if (update_mode && x == 0)
+	if (c->update && x == 0)
 		return 0;
 	num(a, x);
 	max_or(b, x);
@@ -85,20 +82,26 @@ static int int_write(struct pctx *c, int v, const char *p, enum cg_ctrl ctrl, co
 
 /* ---- memory ---- */
 
-static bool mem_has_limit;
-static int64_t mem_limit;
+/* memory's limit and swap, written together once both are read */
+struct mem_item {
+	int64_t limit, swap;
+	bool has_limit, has_swap;
+	char swap_field[128];
+};
+static struct mem_item *mem_of(const struct pctx *c) { return c->item; }
 
 static int f_mem_limit(struct pctx *c, int v, const char *p)
 {
+	struct mem_item *m = mem_of(c);
 	char a[32], b[32];
 
-	if (i64(c, v, p, &mem_limit) < 0)
+	if (i64(c, v, p, &m->limit) < 0)
 		return -1;
-	if (update_mode && mem_limit == 0)
+	if (c->update && m->limit == 0)
 		return 0;
-	mem_has_limit = true;
-	num(a, mem_limit);
-	max_or(b, mem_limit);
+	m->has_limit = true;
+	num(a, m->limit);
+	max_or(b, m->limit);
 	return add(c, p, CG_MEMORY, "memory.limit_in_bytes", a, "memory.max", b, false);
 }
 
@@ -107,39 +110,37 @@ static int f_mem_reservation(struct pctx *c, int v, const char *p)
 	return int_write(c, v, p, CG_MEMORY, "memory.soft_limit_in_bytes", "memory.low", false);
 }
 
-static int64_t mem_swap;
-static bool mem_has_swap;
-static char mem_swap_field[128];
-
 static int f_mem_swap(struct pctx *c, int v, const char *p)
 {
-	if (i64(c, v, p, &mem_swap) < 0)
+	struct mem_item *m = mem_of(c);
+
+	if (i64(c, v, p, &m->swap) < 0)
 		return -1;
-	mem_has_swap = !(update_mode && mem_swap == 0);
-	snprintf(mem_swap_field, sizeof mem_swap_field, "%s", p);
+	m->has_swap = !(c->update && m->swap == 0);
+	snprintf(m->swap_field, sizeof m->swap_field, "%s", p);
 	return 0;
 }
 
 /* swap is memory+swap on v1, swap alone on v2: it needs the limit */
-static int mem_swap_write(struct pctx *c)
+static int mem_swap_write(struct pctx *c, const struct mem_item *m)
 {
 	char a[32], b[32];
 
-	if (!mem_has_swap)
+	if (!m->has_swap)
 		return 0;
-	if (mem_swap >= 0 && mem_has_limit && mem_limit >= 0 && mem_swap < mem_limit)
-		return failx("%s: %lld is below memory.limit %lld (swap counts memory plus swap)", mem_swap_field,
-			     (long long)mem_swap, (long long)mem_limit);
-	num(a, mem_swap);
-	if (mem_swap < 0)
+	if (m->swap >= 0 && m->has_limit && m->limit >= 0 && m->swap < m->limit)
+		return failx("%s: %lld is below memory.limit %lld (swap counts memory plus swap)", m->swap_field,
+			     (long long)m->swap, (long long)m->limit);
+	num(a, m->swap);
+	if (m->swap < 0)
 		strcpy(b, "max");
-	else if (mem_has_limit && mem_limit >= 0)
-		num(b, mem_swap - mem_limit);
-	else if (update_mode) /* `docker update --memory-swap` alone: v1 needs only the total */
-		return add(c, mem_swap_field, CG_MEMORY, "memory.memsw.limit_in_bytes", a, NULL, NULL, false);
+	else if (m->has_limit && m->limit >= 0)
+		num(b, m->swap - m->limit);
+	else if (c->update) /* `docker update --memory-swap` alone: v1 needs only the total */
+		return add(c, m->swap_field, CG_MEMORY, "memory.memsw.limit_in_bytes", a, NULL, NULL, false);
 	else
-		return failx("%s: needs memory.limit on cgroup v2 hosts too; set both", mem_swap_field);
-	return add(c, mem_swap_field, CG_MEMORY, "memory.memsw.limit_in_bytes", a, "memory.swap.max", b, false);
+		return failx("%s: needs memory.limit on cgroup v2 hosts too; set both", m->swap_field);
+	return add(c, m->swap_field, CG_MEMORY, "memory.memsw.limit_in_bytes", a, "memory.swap.max", b, false);
 }
 
 static int f_mem_kernel(struct pctx *c, int v, const char *p)
@@ -188,18 +189,22 @@ static int f_memory(struct pctx *c, int v, const char *path)
 		{ "disableOOMKiller", f_mem_oom }, { "useHierarchy", f_ignore_bool },
 		{ "checkBeforeUpdate", f_ignore_bool },
 	};
+	struct mem_item m = { 0 };
 
-	mem_has_limit = mem_has_swap = false;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	if (walk_item(c, v, path, f, countof(f), &m) < 0)
 		return -1;
-	return mem_swap_write(c);
+	return mem_swap_write(c, &m);
 }
 
 /* ---- cpu, cpuset ---- */
 
-static int64_t cpu_quota;
-static uint64_t cpu_period;
-static bool cpu_has_quota, cpu_has_period;
+/* cpu's quota and period, written together (v2 has one file for both) */
+struct cpu_item {
+	int64_t quota;
+	uint64_t period;
+	bool has_quota, has_period;
+};
+static struct cpu_item *cpu_of(const struct pctx *c) { return c->item; }
 
 static int f_cpu_shares(struct pctx *c, int v, const char *p)
 {
@@ -219,17 +224,21 @@ static int f_cpu_shares(struct pctx *c, int v, const char *p)
 
 static int f_cpu_quota(struct pctx *c, int v, const char *p)
 {
-	if (i64(c, v, p, &cpu_quota) < 0)
+	struct cpu_item *q = cpu_of(c);
+
+	if (i64(c, v, p, &q->quota) < 0)
 		return -1;
-	cpu_has_quota = !(update_mode && cpu_quota == 0);
+	q->has_quota = !(c->update && q->quota == 0);
 	return 0;
 }
 
 static int f_cpu_period(struct pctx *c, int v, const char *p)
 {
-	if (u64(c, v, p, &cpu_period) < 0)
+	struct cpu_item *q = cpu_of(c);
+
+	if (u64(c, v, p, &q->period) < 0)
 		return -1;
-	cpu_has_period = !(update_mode && cpu_period == 0);
+	q->has_period = !(c->update && q->period == 0);
 	return 0;
 }
 
@@ -256,7 +265,7 @@ static int f_cpu_rt_period(struct pctx *c, int v, const char *p)
 
 	if (u64(c, v, p, &x) < 0)
 		return -1;
-	if (update_mode && x == 0)
+	if (c->update && x == 0)
 		return 0;
 	num(a, x);
 	return add(c, p, CG_CPU, "cpu.rt_period_us", a, NULL, NULL, false);
@@ -296,28 +305,28 @@ static int f_cpu(struct pctx *c, int v, const char *path)
 		{ "realtimePeriod", f_cpu_rt_period }, { "cpus", f_cpu_cpus }, { "mems", f_cpu_mems },
 		{ "idle", f_cpu_idle },
 	};
+	struct cpu_item q = { 0 };
 	char field[128], a[32], b[64];
 
-	cpu_has_quota = cpu_has_period = false;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	if (walk_item(c, v, path, f, countof(f), &q) < 0)
 		return -1;
-	if (cpu_has_period) {
+	if (q.has_period) {
 		snprintf(field, sizeof field, "%s.period", path);
-		num(a, cpu_period);
+		num(a, q.period);
 		if (add(c, field, CG_CPU, "cpu.cfs_period_us", a, NULL, NULL, false) < 0)
 			return -1;
 	}
-	if (cpu_has_quota || cpu_has_period) {
+	if (q.has_quota || q.has_period) {
 		/* v2 writes both at once: "max 100000" */
 		snprintf(field, sizeof field, "%s.quota", path);
-		num(a, cpu_quota);
-		if (!cpu_has_quota)
+		num(a, q.quota);
+		if (!q.has_quota)
 			strcpy(b, "max");
 		else
-			max_or(b, cpu_quota);
+			max_or(b, q.quota);
 		snprintf(b + strlen(b), sizeof b - strlen(b), " %llu",
-			 (unsigned long long)(cpu_has_period ? cpu_period : 100000));
-		if (add(c, field, CG_CPU, cpu_has_quota ? "cpu.cfs_quota_us" : NULL, a, "cpu.max", b, false) < 0)
+			 (unsigned long long)(q.has_period ? q.period : 100000));
+		if (add(c, field, CG_CPU, q.has_quota ? "cpu.cfs_quota_us" : NULL, a, "cpu.max", b, false) < 0)
 			return -1;
 	}
 	return 0;
@@ -332,7 +341,7 @@ static int f_pids_limit(struct pctx *c, int v, const char *p)
 
 	if (i64(c, v, p, &x) < 0)
 		return -1;
-	if (update_mode && x == 0)
+	if (c->update && x == 0)
 		return 0;
 	max_or(a, x <= 0 ? -1 : x);
 	return add(c, p, CG_PIDS, "pids.max", a, "pids.max", a, false);
@@ -374,21 +383,24 @@ static int f_blk_leaf(struct pctx *c, int v, const char *p)
 	return add(c, p, CG_BLKIO, "blkio.leaf_weight", a, NULL, NULL, true);
 }
 
-static int64_t dev_major, dev_minor;
-static uint64_t dev_rate;
-static int64_t dev_weight;
-static int f_d_major(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfff, &dev_major, p); }
-static int f_d_minor(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfffff, &dev_minor, p); }
-static int f_d_rate(struct pctx *c, int v, const char *p) { return u64(c, v, p, &dev_rate); }
-static int f_d_weight(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 10, 1000, &dev_weight, p); }
+/* a weightDevice or throttle entry */
+struct blkdev_item {
+	int64_t major, minor, weight;
+	uint64_t rate;
+};
+static struct blkdev_item *blkdev_of(const struct pctx *c) { return c->item; }
+static int f_d_major(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfff, &blkdev_of(c)->major, p); }
+static int f_d_minor(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfffff, &blkdev_of(c)->minor, p); }
+static int f_d_rate(struct pctx *c, int v, const char *p) { return u64(c, v, p, &blkdev_of(c)->rate); }
+static int f_d_weight(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 10, 1000, &blkdev_of(c)->weight, p); }
 
-static int block_device(struct pctx *c, int v, const char *path, const struct field *f, size_t nf)
+static int block_device(struct pctx *c, int v, const char *path, const struct field *f, size_t nf,
+			struct blkdev_item *d)
 {
-	dev_major = dev_minor = -1;
-	dev_weight = 0;
-	if (walk_object(c, v, path, f, nf) < 0)
+	*d = (struct blkdev_item){ .major = -1, .minor = -1 };
+	if (walk_item(c, v, path, f, nf, d) < 0)
 		return -1;
-	if (dev_major < 0 || dev_minor < 0)
+	if (d->major < 0 || d->minor < 0)
 		return failx("%s: major and minor are required", path);
 	return 0;
 }
@@ -397,40 +409,46 @@ static int e_weight_device(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "major", f_d_major }, { "minor", f_d_minor }, { "weight", f_d_weight },
 					  { "leafWeight", f_d_weight } };
+	struct blkdev_item d;
 	char a[64];
 
 	(void)idx;
-	if (block_device(c, v, path, f, countof(f)) < 0)
+	if (block_device(c, v, path, f, countof(f), &d) < 0)
 		return -1;
-	if (!dev_weight)
+	if (!d.weight)
 		return 0;
-	snprintf(a, sizeof a, "%lld:%lld %lld", (long long)dev_major, (long long)dev_minor, (long long)dev_weight);
+	snprintf(a, sizeof a, "%lld:%lld %lld", (long long)d.major, (long long)d.minor, (long long)d.weight);
 	return add(c, path, CG_BLKIO, "blkio.weight_device", a, "io.bfq.weight", a, true);
 }
 
-static const char *throttle_v1_file, *throttle_v2_key;
+/* the item of a throttle array: its v1 file and v2 io.max key */
+struct throttle {
+	const char *v1_file, *v2_key;
+};
+
 static int e_throttle(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "major", f_d_major }, { "minor", f_d_minor }, { "rate", f_d_rate } };
+	const struct throttle *t = c->item;
+	struct blkdev_item d;
 	char a[64], b[96];
 
 	(void)idx;
-	dev_rate = 0;
-	if (block_device(c, v, path, f, countof(f)) < 0)
+	if (block_device(c, v, path, f, countof(f), &d) < 0)
 		return -1;
-	snprintf(a, sizeof a, "%lld:%lld %llu", (long long)dev_major, (long long)dev_minor,
-		 (unsigned long long)dev_rate);
-	snprintf(b, sizeof b, "%lld:%lld %s=%s", (long long)dev_major, (long long)dev_minor, throttle_v2_key,
-		 dev_rate ? a + strcspn(a, " ") + 1 : "max");
-	return add(c, path, CG_BLKIO, throttle_v1_file, a, "io.max", b, false);
+	snprintf(a, sizeof a, "%lld:%lld %llu", (long long)d.major, (long long)d.minor, (unsigned long long)d.rate);
+	snprintf(b, sizeof b, "%lld:%lld %s=%s", (long long)d.major, (long long)d.minor, t->v2_key,
+		 d.rate ? a + strcspn(a, " ") + 1 : "max");
+	return add(c, path, CG_BLKIO, t->v1_file, a, "io.max", b, false);
 }
 
 #define THROTTLE(fn, v1, key)                                                     \
 	static int fn(struct pctx *c, int v, const char *p)                       \
 	{                                                                         \
-		throttle_v1_file = v1;                                            \
-		throttle_v2_key = key;                                            \
-		return walk_array(c, v, p, e_throttle);                           \
+		static const struct throttle t = { v1, key };                     \
+		struct pctx sub = *c;                                             \
+		sub.item = (void *)&t;                                            \
+		return walk_array(&sub, v, p, e_throttle);                        \
 	}
 THROTTLE(f_thr_rbps, "blkio.throttle.read_bps_device", "rbps")
 THROTTLE(f_thr_wbps, "blkio.throttle.write_bps_device", "wbps")
@@ -454,44 +472,46 @@ static int f_blockio(struct pctx *c, int v, const char *path)
 
 /* ---- hugetlb, network, rdma, unified ---- */
 
-static const char *huge_size;
-static uint64_t huge_limit;
-static bool huge_has_limit;
+struct huge_item {
+	const char *size;
+	uint64_t limit;
+	bool has_limit;
+};
+static struct huge_item *huge_of(const struct pctx *c) { return c->item; }
 
 static int f_page_size(struct pctx *c, int v, const char *path)
 {
-	const char *e;
+	const char *e, **size = &huge_of(c)->size;
 
-	if (str_field(c, v, path, &huge_size) < 0)
+	if (str_field(c, v, path, size) < 0)
 		return -1;
-	for (e = huge_size; *e >= '0' && *e <= '9'; e++)
+	for (e = *size; *e >= '0' && *e <= '9'; e++)
 		;
-	if (huge_size[0] < '1' || huge_size[0] > '9' || !*e || !strchr("KMG", *e) || strcmp(e + 1, "B") != 0)
-		return failx("%s: \"%s\" is not a page size like 2MB", path, huge_size);
+	if ((*size)[0] < '1' || (*size)[0] > '9' || !*e || !strchr("KMG", *e) || strcmp(e + 1, "B") != 0)
+		return failx("%s: \"%s\" is not a page size like 2MB", path, *size);
 	return 0;
 }
 
 static int f_huge_limit(struct pctx *c, int v, const char *p)
 {
-	huge_has_limit = true;
-	return u64(c, v, p, &huge_limit);
+	huge_of(c)->has_limit = true;
+	return u64(c, v, p, &huge_of(c)->limit);
 }
 
 static int e_hugepage(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "pageSize", f_page_size }, { "limit", f_huge_limit } };
+	struct huge_item h = { 0 };
 	char f1[64], f2[64], a[32];
 
 	(void)idx;
-	huge_size = NULL;
-	huge_has_limit = false;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	if (walk_item(c, v, path, f, countof(f), &h) < 0)
 		return -1;
-	if (!huge_size || !huge_has_limit)
+	if (!h.size || !h.has_limit)
 		return failx("%s: pageSize and limit are required", path);
-	snprintf(f1, sizeof f1, "hugetlb.%s.limit_in_bytes", huge_size);
-	snprintf(f2, sizeof f2, "hugetlb.%s.max", huge_size);
-	num(a, huge_limit);
+	snprintf(f1, sizeof f1, "hugetlb.%s.limit_in_bytes", h.size);
+	snprintf(f2, sizeof f2, "hugetlb.%s.max", h.size);
+	num(a, h.limit);
 	return add(c, path, CG_HUGETLB, arena_strndup(&c->s->arena, f1, strlen(f1)), a,
 		   arena_strndup(&c->s->arena, f2, strlen(f2)), a, false);
 }
@@ -512,23 +532,26 @@ static int f_classid(struct pctx *c, int v, const char *p)
 	return add(c, p, CG_NET_CLS, "net_cls.classid", a, NULL, NULL, false);
 }
 
-static const char *prio_name;
-static uint32_t prio_value;
-static int f_prio_name(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &prio_name); }
-static int f_prio_prio(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &prio_value); }
+struct prio_item {
+	const char *name;
+	uint32_t value;
+};
+static struct prio_item *prio_of(const struct pctx *c) { return c->item; }
+static int f_prio_name(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &prio_of(c)->name); }
+static int f_prio_prio(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &prio_of(c)->value); }
 
 static int e_priority(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "name", f_prio_name }, { "priority", f_prio_prio } };
+	struct prio_item pr = { 0 };
 	char a[64];
 
 	(void)idx;
-	prio_name = NULL;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	if (walk_item(c, v, path, f, countof(f), &pr) < 0)
 		return -1;
-	if (!prio_name || !*prio_name || strchr(prio_name, ' ') || strlen(prio_name) > 15)
+	if (!pr.name || !*pr.name || strchr(pr.name, ' ') || strlen(pr.name) > 15)
 		return failx("%s.name: an interface name is required", path);
-	snprintf(a, sizeof a, "%s %u", prio_name, prio_value);
+	snprintf(a, sizeof a, "%s %u", pr.name, pr.value);
 	return add(c, path, CG_NET_PRIO, "net_prio.ifpriomap", a, NULL, NULL, false);
 }
 
@@ -543,29 +566,40 @@ static int f_network(struct pctx *c, int v, const char *path)
 	return walk_object(c, v, path, f, countof(f));
 }
 
-static uint32_t rdma_handles, rdma_objects;
-static bool rdma_has_h, rdma_has_o;
-static int f_rdma_h(struct pctx *c, int v, const char *p) { rdma_has_h = true; return u32_field(c, v, p, &rdma_handles); }
-static int f_rdma_o(struct pctx *c, int v, const char *p) { rdma_has_o = true; return u32_field(c, v, p, &rdma_objects); }
+struct rdma_item {
+	uint32_t handles, objects;
+	bool has_h, has_o;
+};
+static struct rdma_item *rdma_of(const struct pctx *c) { return c->item; }
+static int f_rdma_h(struct pctx *c, int v, const char *p)
+{
+	rdma_of(c)->has_h = true;
+	return u32_field(c, v, p, &rdma_of(c)->handles);
+}
+static int f_rdma_o(struct pctx *c, int v, const char *p)
+{
+	rdma_of(c)->has_o = true;
+	return u32_field(c, v, p, &rdma_of(c)->objects);
+}
 
 static int m_rdma(struct pctx *c, int k, int v, const char *path)
 {
 	static const struct field f[] = { { "hcaHandles", f_rdma_h }, { "hcaObjects", f_rdma_o } };
+	struct rdma_item r = { 0 };
 	const char *dev;
 	char a[128];
 	int n;
 
-	rdma_has_h = rdma_has_o = false;
-	if (str_field(c, k, path, &dev) < 0 || walk_object(c, v, path, f, countof(f)) < 0)
+	if (str_field(c, k, path, &dev) < 0 || walk_item(c, v, path, f, countof(f), &r) < 0)
 		return -1;
 	/* a long device name must not push n past a (found by fuzzing) */
 	if (strlen(dev) > 64)
 		return failx("%s: device name \"%.20s...\" too long", path, dev);
 	n = snprintf(a, sizeof a, "%s", dev);
-	if (rdma_has_h)
-		n += snprintf(a + n, sizeof a - n, " hca_handle=%u", rdma_handles);
-	if (rdma_has_o)
-		snprintf(a + n, sizeof a - n, " hca_object=%u", rdma_objects);
+	if (r.has_h)
+		n += snprintf(a + n, sizeof a - n, " hca_handle=%u", r.handles);
+	if (r.has_o)
+		snprintf(a + n, sizeof a - n, " hca_object=%u", r.objects);
 	return add(c, path, CG_RDMA, "rdma.max", a, "rdma.max", a, false);
 }
 
@@ -592,10 +626,10 @@ static int f_unified(struct pctx *c, int v, const char *path)
 
 /* ---- devices ---- */
 
-static struct dev_rule *cur_rule;
-static int f_r_allow(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &cur_rule->allow, p); }
-static int f_r_major(struct pctx *c, int v, const char *p) { return json_int(c->j, v, -1, 0xfff, &cur_rule->major, p); }
-static int f_r_minor(struct pctx *c, int v, const char *p) { return json_int(c->j, v, -1, 0xfffff, &cur_rule->minor, p); }
+static struct dev_rule *rule_of(const struct pctx *c) { return c->item; }
+static int f_r_allow(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &rule_of(c)->allow, p); }
+static int f_r_major(struct pctx *c, int v, const char *p) { return json_int(c->j, v, -1, 0xfff, &rule_of(c)->major, p); }
+static int f_r_minor(struct pctx *c, int v, const char *p) { return json_int(c->j, v, -1, 0xfffff, &rule_of(c)->minor, p); }
 
 static int f_r_type(struct pctx *c, int v, const char *path)
 {
@@ -604,7 +638,7 @@ static int f_r_type(struct pctx *c, int v, const char *path)
 
 	if (x < 0)
 		return -1;
-	cur_rule->type = names[x][0];
+	rule_of(c)->type = names[x][0];
 	return 0;
 }
 
@@ -614,12 +648,12 @@ static int f_r_access(struct pctx *c, int v, const char *path)
 
 	if (str_field(c, v, path, &s) < 0)
 		return -1;
-	cur_rule->access = 0;
+	rule_of(c)->access = 0;
 	for (; *s; s++) {
 		unsigned bit = *s == 'r' ? DEV_READ : *s == 'w' ? DEV_WRITE : *s == 'm' ? DEV_MKNOD : 0;
 		if (!bit)
 			return failx("%s: '%c' is not one of r, w, m", path, *s);
-		cur_rule->access |= bit;
+		rule_of(c)->access |= bit;
 	}
 	return 0;
 }
@@ -628,23 +662,23 @@ static int e_dev_rule(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "allow", f_r_allow }, { "type", f_r_type }, { "major", f_r_major },
 					  { "minor", f_r_minor }, { "access", f_r_access } };
+	struct dev_rule *r = &c->res->dev[idx];
 
-	cur_rule = &R->dev[idx];
-	cur_rule->type = 'a';
-	cur_rule->major = cur_rule->minor = -1;
-	cur_rule->access = DEV_READ | DEV_WRITE | DEV_MKNOD;
-	return walk_object(c, v, path, f, countof(f));
+	r->type = 'a';
+	r->major = r->minor = -1;
+	r->access = DEV_READ | DEV_WRITE | DEV_MKNOD;
+	return walk_item(c, v, path, f, countof(f), r);
 }
 
 static int f_devices(struct pctx *c, int v, const char *path)
 {
 	if (tok(c, v)->type != JSMN_ARRAY)
 		return failx("%s: expected an array", path);
-	R->dev = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *R->dev);
-	if (!R->dev)
+	c->res->dev = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *c->res->dev);
+	if (!c->res->dev)
 		return -1;
-	R->ndev = tok(c, v)->size;
-	R->has_devices = true;
+	c->res->ndev = tok(c, v)->size;
+	c->res->has_devices = true;
 	return walk_array(c, v, path, e_dev_rule);
 }
 
@@ -655,18 +689,19 @@ int resources_parse(struct pctx *c, int v, const char *path, struct resources *r
 		{ "hugepageLimits", f_hugepages }, { "network", f_network }, { "rdma", f_rdma },
 		{ "unified", f_unified }, { "devices", f_devices },
 	};
+	struct pctx sub = *c;
 
-	R = r;
-	update_mode = for_update;
+	sub.res = r;
+	sub.update = for_update;
 	r->set = true;
-	return walk_object(c, v, path, f, countof(f));
+	return walk_object(&sub, v, path, f, countof(f));
 }
 
 /* `grid update --resources FILE`: a LinuxResources object on its own. */
 int resources_parse_document(struct spec *s, const char *text, size_t len, const char *what)
 {
 	struct json j;
-	struct pctx c = { &j, s };
+	struct pctx c = { .j = &j, .s = s };
 	int ret;
 
 	memset(s, 0, sizeof *s);

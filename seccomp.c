@@ -237,12 +237,22 @@ const char *seccomp_name(enum sc_names kind, size_t i)
 
 /* ---- parsing ---- */
 
-static struct sc_rule *cur_rule;
-static struct sc_arg *cur_arg;
-static int cur_action;            /* index in action_names, -1: missing */
-static bool cur_has_errno, cur_has_value, cur_has_op;
-static uint32_t cur_errno;
-static uint32_t arch_seen;
+/* the object being read: the profile itself, or one of its syscalls entries */
+struct sc_item {
+	struct sc_rule *rule;   /* NULL: the profile */
+	int action;             /* index in action_names, -1: missing */
+	bool has_errno;
+	uint32_t errno_ret;
+	uint32_t arches;        /* the profile's: bit n, architecture n is listed */
+};
+static struct sc_item *sc_of(const struct pctx *c) { return c->item; }
+
+/* an args entry being read */
+struct arg_item {
+	struct sc_arg *arg;
+	bool has_value, has_op;
+};
+static struct arg_item *arg_of(const struct pctx *c) { return c->item; }
 
 static int f_errno(struct pctx *c, int v, const char *p)
 {
@@ -250,29 +260,30 @@ static int f_errno(struct pctx *c, int v, const char *p)
 
 	if (json_int(c->j, v, 0, RET_DATA, &x, p) < 0)
 		return -1;
-	cur_errno = x;
-	cur_has_errno = true;
+	sc_of(c)->errno_ret = x;
+	sc_of(c)->has_errno = true;
 	return 0;
 }
 
 static int f_action(struct pctx *c, int v, const char *p)
 {
-	cur_action = enum_field(c, v, p, action_names, countof(action_names));
-	return cur_action < 0 ? -1 : 0;
+	sc_of(c)->action = enum_field(c, v, p, action_names, countof(action_names));
+	return sc_of(c)->action < 0 ? -1 : 0;
 }
 
 /* The action with its data; errnoRet only where the action takes one, as
  * config-linux.md requires. `path` names the object, `action`/`errno` its fields. */
-static int finish_action(struct pctx *c, const char *path, const char *action, const char *errno_field,
-			 uint32_t *out)
+static int finish_action(struct pctx *c, const struct sc_item *it, const char *path, const char *action,
+			 const char *errno_field, uint32_t *out)
 {
-	if (cur_action < 0)
+	int a = it->action;
+
+	if (a < 0)
 		return failx("%s.%s: required", path, action);
-	if (cur_has_errno && cur_action != A_ERRNO && cur_action != A_TRACE)
-		return failx("%s.%s: %s takes no errno", path, errno_field, action_names[cur_action]);
-	*out = action_values[cur_action] | (cur_action == A_ERRNO || cur_action == A_TRACE ?
-					     (cur_has_errno ? cur_errno : EPERM) : 0);
-	if (cur_action == A_NOTIFY)
+	if (it->has_errno && a != A_ERRNO && a != A_TRACE)
+		return failx("%s.%s: %s takes no errno", path, errno_field, action_names[a]);
+	*out = action_values[a] | (a == A_ERRNO || a == A_TRACE ? (it->has_errno ? it->errno_ret : EPERM) : 0);
+	if (a == A_NOTIFY)
 		c->s->seccomp.notify = true;
 	return 0;
 }
@@ -283,17 +294,17 @@ static int f_arg_index(struct pctx *c, int v, const char *p)
 
 	if (json_int(c->j, v, 0, 5, &x, p) < 0)
 		return -1;
-	cur_arg->index = x;
+	arg_of(c)->arg->index = x;
 	return 0;
 }
 
 static int f_arg_value(struct pctx *c, int v, const char *p)
 {
-	cur_has_value = true;
-	return json_uint64(c->j, v, &cur_arg->value, p);
+	arg_of(c)->has_value = true;
+	return json_uint64(c->j, v, &arg_of(c)->arg->value, p);
 }
 
-static int f_arg_value2(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &cur_arg->value2, p); }
+static int f_arg_value2(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &arg_of(c)->arg->value2, p); }
 
 static int f_arg_op(struct pctx *c, int v, const char *p)
 {
@@ -301,8 +312,8 @@ static int f_arg_op(struct pctx *c, int v, const char *p)
 
 	if (op < 0)
 		return -1;
-	cur_arg->op = op;
-	cur_has_op = true;
+	arg_of(c)->arg->op = op;
+	arg_of(c)->has_op = true;
 	return 0;
 }
 
@@ -311,35 +322,37 @@ static int e_arg(struct pctx *c, int v, const char *path, size_t idx)
 	static const struct field f[] = {
 		{ "index", f_arg_index }, { "value", f_arg_value }, { "valueTwo", f_arg_value2 }, { "op", f_arg_op },
 	};
+	struct arg_item it = { &sc_of(c)->rule->args[idx], false, false };
 
-	cur_arg = &cur_rule->args[idx];
-	cur_arg->index = 6;
-	cur_has_value = cur_has_op = false;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	it.arg->index = 6;
+	if (walk_item(c, v, path, f, countof(f), &it) < 0)
 		return -1;
-	if (cur_arg->index > 5)
+	if (it.arg->index > 5)
 		return failx("%s.index: required", path);
-	if (!cur_has_value)
+	if (!it.has_value)
 		return failx("%s.value: required", path);
-	if (!cur_has_op)
+	if (!it.has_op)
 		return failx("%s.op: required", path);
 	return 0;
 }
 
 static int f_args(struct pctx *c, int v, const char *path)
 {
+	struct sc_rule *r = sc_of(c)->rule;
+
 	if (tok(c, v)->type != JSMN_ARRAY)
 		return failx("%s: expected an array", path);
-	cur_rule->args = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *cur_rule->args);
-	if (!cur_rule->args)
+	r->args = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *r->args);
+	if (!r->args)
 		return -1;
-	cur_rule->nargs = tok(c, v)->size;
+	r->nargs = tok(c, v)->size;
 	return walk_array(c, v, path, e_arg);
 }
 
 static int f_names(struct pctx *c, int v, const char *p)
 {
-	return str_array(c, v, p, &cur_rule->names, &cur_rule->nnames);
+	struct sc_rule *r = sc_of(c)->rule;
+	return str_array(c, v, p, &r->names, &r->nnames);
 }
 
 static int e_rule(struct pctx *c, int v, const char *path, size_t idx)
@@ -347,15 +360,13 @@ static int e_rule(struct pctx *c, int v, const char *path, size_t idx)
 	static const struct field f[] = {
 		{ "names", f_names }, { "action", f_action }, { "errnoRet", f_errno }, { "args", f_args },
 	};
+	struct sc_item it = { .rule = &c->s->seccomp.rules[idx], .action = -1 };
 
-	cur_rule = &c->s->seccomp.rules[idx];
-	cur_action = -1;
-	cur_has_errno = false;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	if (walk_item(c, v, path, f, countof(f), &it) < 0)
 		return -1;
-	if (!cur_rule->nnames)
+	if (!it.rule->nnames)
 		return failx("%s.names: at least one name is required", path);
-	return finish_action(c, path, "action", "errnoRet", &cur_rule->action);
+	return finish_action(c, &it, path, "action", "errnoRet", &it.rule->action);
 }
 
 static int f_rules(struct pctx *c, int v, const char *path)
@@ -383,7 +394,7 @@ static int e_arch(struct pctx *c, int v, const char *path, size_t idx)
 	if (a == -2)
 		return failx("%s: unknown architecture \"%s\"", path, name);
 	if (a >= 0)
-		arch_seen |= 1u << a;
+		sc_of(c)->arches |= 1u << a;
 	return 0;
 }
 
@@ -436,16 +447,14 @@ int seccomp_parse(struct pctx *c, int v, const char *path)
 	};
 	static const struct field rules[] = { { "syscalls", f_rules } };
 	struct seccomp *sc = &c->s->seccomp;
+	struct sc_item it = { .action = -1 };
 
 	memset(sc, 0, sizeof *sc);
 	sc->set = true;
-	arch_seen = 0;
-	cur_action = -1;
-	cur_has_errno = false;
-	if (walk_object(c, v, path, f, countof(f)) < 0 ||
-	    finish_action(c, path, "defaultAction", "defaultErrnoRet", &sc->default_action) < 0)
+	if (walk_item(c, v, path, f, countof(f), &it) < 0 ||
+	    finish_action(c, &it, path, "defaultAction", "defaultErrnoRet", &sc->default_action) < 0)
 		return -1;
-	sc->arches = arch_seen;
+	sc->arches = it.arches;
 	if (walk_object(c, v, path, rules, countof(rules)) < 0)
 		return -1;
 	if (sc->listener_metadata && !sc->listener_path)

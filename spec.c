@@ -70,15 +70,17 @@ static void index_path(char *out, size_t size, const char *path, int i)
 	path_cat(out, size, path, "[", p, num + sizeof num - 1 - p);
 }
 
-static const char *key_text; /* for cmp_keys: sort has no context argument */
+struct key {
+	const char *text;
+	int len;
+};
 
 static int cmp_keys(const void *a, const void *b)
 {
-	const jsmntok_t *x = *(const jsmntok_t *const *)a, *y = *(const jsmntok_t *const *)b;
-	int lx = x->end - x->start, ly = y->end - y->start;
-	int r = memcmp(key_text + x->start, key_text + y->start, lx < ly ? lx : ly);
+	const struct key *x = a, *y = b;
+	int r = memcmp(x->text, y->text, x->len < y->len ? x->len : y->len);
 
-	return r ? r : lx - ly;
+	return r ? r : x->len - y->len;
 }
 
 /* A key twice in one object is refused: readers disagree on which one
@@ -87,7 +89,7 @@ static int cmp_keys(const void *a, const void *b)
 static int no_duplicate_keys(struct pctx *c, int i, const char *path)
 {
 	int n = tok(c, i)->size, k = i + 1, ret = 0;
-	const jsmntok_t **keys;
+	struct key *keys;
 
 	if (n < 2)
 		return 0;
@@ -95,14 +97,12 @@ static int no_duplicate_keys(struct pctx *c, int i, const char *path)
 	if (!keys)
 		return fail(ENOMEM, "%s", path);
 	for (int x = 0; x < n; x++, k = json_skip(c->j, k + 1))
-		keys[x] = tok(c, k);
-	key_text = c->j->text;
+		keys[x] = (struct key){ c->j->text + tok(c, k)->start, tok(c, k)->end - tok(c, k)->start };
 	sort(keys, n, sizeof *keys, cmp_keys);
 	for (int x = 1; x < n && ret == 0; x++)
 		if (!cmp_keys(&keys[x - 1], &keys[x]))
 			ret = failx("%s: duplicate key \"%.*s\"", *path ? path : "config",
-				    keys[x]->end - keys[x]->start > 64 ? 64 : keys[x]->end - keys[x]->start,
-				    c->j->text + keys[x]->start);
+				    keys[x].len > 64 ? 64 : keys[x].len, keys[x].text);
 	free(keys);
 	return ret;
 }
@@ -128,6 +128,14 @@ int walk_object(struct pctx *c, int i, const char *path, const struct field *f, 
 		k = json_skip(c->j, v);
 	}
 	return 0;
+}
+
+int walk_item(struct pctx *c, int i, const char *path, const struct field *f, size_t nf, void *item)
+{
+	struct pctx sub = *c;
+
+	sub.item = item;
+	return walk_object(&sub, i, path, f, nf);
 }
 
 int walk_array(struct pctx *c, int i, const char *path, elem_fn fn)
@@ -332,37 +340,37 @@ static const struct {
 	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
 };
 
-static struct rlimit_spec *cur_rlimit;
+static struct rlimit_spec *rlimit_of(const struct pctx *c) { return c->item; }
 static int f_rl_type(struct pctx *c, int v, const char *path)
 {
 	for (size_t x = 0; x < countof(rlimit_names); x++) {
 		if (json_eq(c->j, v, rlimit_names[x].name)) {
-			cur_rlimit->resource = rlimit_names[x].resource;
+			rlimit_of(c)->resource = rlimit_names[x].resource;
 			return 0;
 		}
 	}
 	return failx("%s: unknown rlimit type %.*s", path, tok(c, v)->end - tok(c, v)->start,
 		     c->j->text + tok(c, v)->start);
 }
-static int f_rl_soft(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &cur_rlimit->soft, p); }
-static int f_rl_hard(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &cur_rlimit->hard, p); }
+static int f_rl_soft(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &rlimit_of(c)->soft, p); }
+static int f_rl_hard(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &rlimit_of(c)->hard, p); }
 
 static int e_rlimit(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "type", f_rl_type }, { "soft", f_rl_soft }, { "hard", f_rl_hard } };
+	struct rlimit_spec *r = &c->s->rlimits[idx];
 
-	cur_rlimit = &c->s->rlimits[idx];
-	cur_rlimit->resource = -1;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	r->resource = -1;
+	if (walk_item(c, v, path, f, countof(f), r) < 0)
 		return -1;
-	if (cur_rlimit->resource < 0)
+	if (r->resource < 0)
 		return failx("%s.type: required", path);
 	for (size_t i = 0; i < idx; i++)
-		if (c->s->rlimits[i].resource == cur_rlimit->resource)
+		if (c->s->rlimits[i].resource == r->resource)
 			return failx("%s.type: listed twice (also process.rlimits[%zu])", path, i);
-	if (cur_rlimit->soft > cur_rlimit->hard)
+	if (r->soft > r->hard)
 		return failx("%s: soft limit %llu is above hard limit %llu", path,
-			     (unsigned long long)cur_rlimit->soft, (unsigned long long)cur_rlimit->hard);
+			     (unsigned long long)r->soft, (unsigned long long)r->hard);
 	return 0;
 }
 
@@ -589,10 +597,10 @@ static int f_process(struct pctx *c, int v, const char *path)
 
 /* ---- id mappings (user namespace and idmapped mounts) ---- */
 
-static struct id_map *cur_map;
-static int f_map_container(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &cur_map->container_id); }
-static int f_map_host(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->host_id); }
-static int f_map_size(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &cur_map->size); }
+static struct id_map *map_of(const struct pctx *c) { return c->item; }
+static int f_map_container(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &map_of(c)->container_id); }
+static int f_map_host(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &map_of(c)->host_id); }
+static int f_map_size(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &map_of(c)->size); }
 
 static int id_maps(struct pctx *c, int v, const char *path, struct id_map **out, size_t *n)
 {
@@ -612,8 +620,7 @@ static int id_maps(struct pctx *c, int v, const char *path, struct id_map **out,
 	for (int x = 0; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
 		char sub[256];
 		index_path(sub, sizeof sub, path, x);
-		cur_map = &maps[x];
-		if (walk_object(c, k, sub, f, countof(f)) < 0)
+		if (walk_item(c, k, sub, f, countof(f), &maps[x]) < 0)
 			return -1;
 		if (maps[x].size == 0)
 			return failx("%s.size: must be at least 1", sub);
@@ -625,16 +632,27 @@ static int id_maps(struct pctx *c, int v, const char *path, struct id_map **out,
 
 /* ---- mounts ---- */
 
-static struct mount *cur_mount;
-static const char **cur_opts;
-static size_t cur_nopts;
-
-static int f_m_dest(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->destination); }
-static int f_m_type(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->type); }
-static int f_m_source(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_mount->source); }
-static int f_m_opts(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &cur_opts, &cur_nopts); }
-static int f_m_uid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &cur_mount->uid_maps, &cur_mount->nuid_maps); }
-static int f_m_gid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &cur_mount->gid_maps, &cur_mount->ngid_maps); }
+/* a mount being read, with its options until they are parsed */
+struct mount_item {
+	struct mount *m;
+	const char **opts;
+	size_t nopts;
+};
+static struct mount_item *mount_of(const struct pctx *c) { return c->item; }
+static int f_m_dest(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &mount_of(c)->m->destination); }
+static int f_m_type(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &mount_of(c)->m->type); }
+static int f_m_source(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &mount_of(c)->m->source); }
+static int f_m_opts(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &mount_of(c)->opts, &mount_of(c)->nopts); }
+static int f_m_uid_maps(struct pctx *c, int v, const char *p)
+{
+	struct mount *m = mount_of(c)->m;
+	return id_maps(c, v, p, &m->uid_maps, &m->nuid_maps);
+}
+static int f_m_gid_maps(struct pctx *c, int v, const char *p)
+{
+	struct mount *m = mount_of(c)->m;
+	return id_maps(c, v, p, &m->gid_maps, &m->ngid_maps);
+}
 
 static int e_mount(struct pctx *c, int v, const char *path, size_t idx)
 {
@@ -642,23 +660,22 @@ static int e_mount(struct pctx *c, int v, const char *path, size_t idx)
 		{ "destination", f_m_dest }, { "type", f_m_type }, { "source", f_m_source },
 		{ "options", f_m_opts }, { "uidMappings", f_m_uid_maps }, { "gidMappings", f_m_gid_maps },
 	};
+	struct mount_item it = { &c->s->mounts[idx], NULL, 0 };
+	struct mount *m = it.m;
 
-	cur_mount = &c->s->mounts[idx];
-	cur_opts = NULL;
-	cur_nopts = 0;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	if (walk_item(c, v, path, f, countof(f), &it) < 0)
 		return -1;
-	if (!cur_mount->destination || !*cur_mount->destination)
+	if (!m->destination || !*m->destination)
 		return failx("%s.destination: required", path);
-	if (cur_mount->destination[0] != '/')
-		return failx("%s.destination: %s is not an absolute path", path, cur_mount->destination);
-	if (mount_parse_options(&c->s->arena, cur_mount, cur_opts, cur_nopts) < 0)
+	if (m->destination[0] != '/')
+		return failx("%s.destination: %s is not an absolute path", path, m->destination);
+	if (mount_parse_options(&c->s->arena, m, it.opts, it.nopts) < 0)
 		return failx("%s.options: %s", path, last_error());
-	if (!cur_mount->type && !cur_mount->bind)
+	if (!m->type && !m->bind)
 		return failx("%s.type: required unless options have bind or rbind", path);
-	if (!cur_mount->nuid_maps != !cur_mount->ngid_maps)
+	if (!m->nuid_maps != !m->ngid_maps)
 		return failx("%s: uidMappings and gidMappings go together", path);
-	if (cur_mount->nuid_maps && !cur_mount->idmap && !cur_mount->ridmap)
+	if (m->nuid_maps && !m->idmap && !m->ridmap)
 		return failx("%s: uidMappings need the idmap or ridmap option", path);
 	return 0;
 }
@@ -680,12 +697,17 @@ const char *ns_name(enum ns_type t)
 	return ns_names[t];
 }
 
-static int cur_ns;
+/* a linux.namespaces entry being read */
+struct ns_item {
+	int type;             /* -1: not given */
+	const char *path;
+};
+static struct ns_item *ns_of(const struct pctx *c) { return c->item; }
 static int f_ns_type(struct pctx *c, int v, const char *path)
 {
 	for (int t = 0; t < NS_COUNT; t++) {
 		if (json_eq(c->j, v, ns_names[t])) {
-			cur_ns = t;
+			ns_of(c)->type = t;
 			return 0;
 		}
 	}
@@ -695,26 +717,24 @@ static int f_ns_type(struct pctx *c, int v, const char *path)
 		     c->j->text + tok(c, v)->start);
 }
 
-static const char *cur_ns_path;
-static int f_ns_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_ns_path); }
+static int f_ns_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &ns_of(c)->path); }
 
 static int e_namespace(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "type", f_ns_type }, { "path", f_ns_path } };
+	struct ns_item it = { -1, NULL };
 
 	(void)idx;
-	cur_ns = -1;
-	cur_ns_path = NULL;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	if (walk_item(c, v, path, f, countof(f), &it) < 0)
 		return -1;
-	if (cur_ns < 0)
+	if (it.type < 0)
 		return failx("%s.type: required", path);
-	if (c->s->ns[cur_ns].wanted)
-		return failx("%s: namespace type %s listed twice", path, ns_names[cur_ns]);
-	if (cur_ns_path && cur_ns_path[0] != '/')
-		return failx("%s.path: %s is not an absolute path", path, cur_ns_path);
-	c->s->ns[cur_ns].wanted = true;
-	c->s->ns[cur_ns].path = cur_ns_path && *cur_ns_path ? cur_ns_path : NULL;
+	if (c->s->ns[it.type].wanted)
+		return failx("%s: namespace type %s listed twice", path, ns_names[it.type]);
+	if (it.path && it.path[0] != '/')
+		return failx("%s.path: %s is not an absolute path", path, it.path);
+	c->s->ns[it.type].wanted = true;
+	c->s->ns[it.type].path = it.path && *it.path ? it.path : NULL;
 	return 0;
 }
 
@@ -802,8 +822,11 @@ static int f_resources(struct pctx *c, int v, const char *path)
 	return resources_parse(c, v, path, &c->s->res, false);
 }
 
-static struct netdev *cur_netdev;
-static int f_netdev_name(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_netdev->name); }
+static int f_netdev_name(struct pctx *c, int v, const char *p)
+{
+	struct netdev *nd = c->item;
+	return str_field(c, v, p, &nd->name);
+}
 
 static int valid_ifname(const char *name, bool template_ok)
 {
@@ -823,13 +846,14 @@ static int m_netdev(struct pctx *c, int k, int v, const char *path)
 	static const struct field f[] = { { "name", f_netdev_name } };
 	struct spec *s = c->s;
 
-	cur_netdev = &s->netdevs[s->nnetdevs];
-	if (str_field(c, k, path, &cur_netdev->host_name) < 0 || walk_object(c, v, path, f, countof(f)) < 0)
+	struct netdev *nd = &s->netdevs[s->nnetdevs];
+
+	if (str_field(c, k, path, &nd->host_name) < 0 || walk_item(c, v, path, f, countof(f), nd) < 0)
 		return -1;
-	if (valid_ifname(cur_netdev->host_name, false) < 0)
+	if (valid_ifname(nd->host_name, false) < 0)
 		return failx("%s: not a valid interface name", path);
-	if (cur_netdev->name && valid_ifname(cur_netdev->name, true) < 0)
-		return failx("%s.name: \"%s\" is not a valid interface name", path, cur_netdev->name);
+	if (nd->name && valid_ifname(nd->name, true) < 0)
+		return failx("%s.name: \"%s\" is not a valid interface name", path, nd->name);
 	s->nnetdevs++;
 	return 0;
 }
@@ -847,10 +871,11 @@ static int f_netdevices(struct pctx *c, int v, const char *path)
 static int f_uid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &c->s->uid_maps, &c->s->nuid_maps); }
 static int f_gid_maps(struct pctx *c, int v, const char *p) { return id_maps(c, v, p, &c->s->gid_maps, &c->s->ngid_maps); }
 
-static int cur_clock;
+/* item: the clock's index, 0 monotonic, 1 boottime */
+static int clock_of(const struct pctx *c) { return *(const int *)c->item; }
 static int f_clock_secs(struct pctx *c, int v, const char *p)
 {
-	return json_int(c->j, v, INT64_MIN, INT64_MAX, &c->s->time_offset_secs[cur_clock], p);
+	return json_int(c->j, v, INT64_MIN, INT64_MAX, &c->s->time_offset_secs[clock_of(c)], p);
 }
 
 static int f_clock_nsecs(struct pctx *c, int v, const char *p)
@@ -859,22 +884,23 @@ static int f_clock_nsecs(struct pctx *c, int v, const char *p)
 
 	if (json_int(c->j, v, 0, 999999999, &x, p) < 0)
 		return -1;
-	c->s->time_offset_nsecs[cur_clock] = x;
+	c->s->time_offset_nsecs[clock_of(c)] = x;
 	return 0;
 }
 
 static int m_time_offset(struct pctx *c, int k, int v, const char *path)
 {
 	static const struct field f[] = { { "secs", f_clock_secs }, { "nanosecs", f_clock_nsecs } };
+	int clock;
 
 	if (json_eq(c->j, k, "monotonic"))
-		cur_clock = 0;
+		clock = 0;
 	else if (json_eq(c->j, k, "boottime"))
-		cur_clock = 1;
+		clock = 1;
 	else
 		return failx("%s: only the monotonic and boottime clocks have offsets", path);
-	c->s->has_time_offset[cur_clock] = true;
-	return walk_object(c, v, path, f, countof(f));
+	c->s->has_time_offset[clock] = true;
+	return walk_item(c, v, path, f, countof(f), &clock);
 }
 
 static int f_time_offsets(struct pctx *c, int v, const char *path)
@@ -882,8 +908,8 @@ static int f_time_offsets(struct pctx *c, int v, const char *path)
 	return walk_map(c, v, path, m_time_offset);
 }
 
-static struct device *cur_dev;
-static int f_dev_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_dev->path); }
+static struct device *dev_of(const struct pctx *c) { return c->item; }
+static int f_dev_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &dev_of(c)->path); }
 static int f_dev_type(struct pctx *c, int v, const char *path)
 {
 	static const char *const names[] = { "c", "b", "u", "p" };
@@ -891,14 +917,14 @@ static int f_dev_type(struct pctx *c, int v, const char *path)
 
 	if (x < 0)
 		return -1;
-	cur_dev->type = names[x][0];
+	dev_of(c)->type = names[x][0];
 	return 0;
 }
-static int f_dev_major(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfff, &cur_dev->major, p); }
-static int f_dev_minor(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfffff, &cur_dev->minor, p); }
-static int f_dev_mode(struct pctx *c, int v, const char *p) { cur_dev->has_mode = true; return u32_field(c, v, p, &cur_dev->mode); }
-static int f_dev_uid(struct pctx *c, int v, const char *p) { cur_dev->has_uid = true; return u32_field(c, v, p, &cur_dev->uid); }
-static int f_dev_gid(struct pctx *c, int v, const char *p) { cur_dev->has_gid = true; return u32_field(c, v, p, &cur_dev->gid); }
+static int f_dev_major(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfff, &dev_of(c)->major, p); }
+static int f_dev_minor(struct pctx *c, int v, const char *p) { return json_int(c->j, v, 0, 0xfffff, &dev_of(c)->minor, p); }
+static int f_dev_mode(struct pctx *c, int v, const char *p) { dev_of(c)->has_mode = true; return u32_field(c, v, p, &dev_of(c)->mode); }
+static int f_dev_uid(struct pctx *c, int v, const char *p) { dev_of(c)->has_uid = true; return u32_field(c, v, p, &dev_of(c)->uid); }
+static int f_dev_gid(struct pctx *c, int v, const char *p) { dev_of(c)->has_gid = true; return u32_field(c, v, p, &dev_of(c)->gid); }
 
 static unsigned dev_type_bits(char type)
 {
@@ -911,28 +937,28 @@ static int e_device(struct pctx *c, int v, const char *path, size_t idx)
 		{ "path", f_dev_path }, { "type", f_dev_type }, { "major", f_dev_major }, { "minor", f_dev_minor },
 		{ "fileMode", f_dev_mode }, { "uid", f_dev_uid }, { "gid", f_dev_gid },
 	};
+	struct device *d = &c->s->devices[idx];
 
-	cur_dev = &c->s->devices[idx];
-	cur_dev->major = cur_dev->minor = -1;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	d->major = d->minor = -1;
+	if (walk_item(c, v, path, f, countof(f), d) < 0)
 		return -1;
-	if (!cur_dev->path || cur_dev->path[0] != '/')
+	if (!d->path || d->path[0] != '/')
 		return failx("%s.path: required, an absolute path", path);
 	/* anywhere in the rootfs (a fifo in /run is fine), resolved inside it;
 	 * but a ".." has no use there except to try to leave it */
-	if (str_find(cur_dev->path, "/../") || !strcmp(cur_dev->path + strlen(cur_dev->path) - 3, "/.."))
-		return failx("%s.path: %s: \"..\" is not allowed", path, cur_dev->path);
-	if (!cur_dev->type)
+	if (str_find(d->path, "/../") || !strcmp(d->path + strlen(d->path) - 3, "/.."))
+		return failx("%s.path: %s: \"..\" is not allowed", path, d->path);
+	if (!d->type)
 		return failx("%s.type: required", path);
-	if (cur_dev->type != 'p' && (cur_dev->major < 0 || cur_dev->minor < 0))
-		return failx("%s: major and minor are required for type %c", path, cur_dev->type);
+	if (d->type != 'p' && (d->major < 0 || d->minor < 0))
+		return failx("%s: major and minor are required for type %c", path, d->type);
 	/* podman sends the file type too (S_IFCHR | 0600): accepted when it
 	 * matches the device's type, as runc and crun do. */
-	if (cur_dev->has_mode && (cur_dev->mode & S_IFMT) == dev_type_bits(cur_dev->type))
-		cur_dev->mode &= 07777u;
-	if (cur_dev->has_mode && (cur_dev->mode & ~07777u))
+	if (d->has_mode && (d->mode & S_IFMT) == dev_type_bits(d->type))
+		d->mode &= 07777u;
+	if (d->has_mode && (d->mode & ~07777u))
 		return failx("%s.fileMode: %u has bits beyond permissions (it is decimal: 438 is 0666)", path,
-			     cur_dev->mode);
+			     d->mode);
 	return 0;
 }
 
@@ -1061,17 +1087,17 @@ static int f_linux(struct pctx *c, int v, const char *path)
 
 /* ---- hooks ---- */
 
-static struct hook *cur_hook;
-static int f_hook_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &cur_hook->path); }
-static int f_hook_args(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &cur_hook->args, &cur_hook->nargs); }
-static int f_hook_env(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &cur_hook->env, &cur_hook->nenv); }
+static struct hook *hook_of(const struct pctx *c) { return c->item; }
+static int f_hook_path(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &hook_of(c)->path); }
+static int f_hook_args(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &hook_of(c)->args, &hook_of(c)->nargs); }
+static int f_hook_env(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &hook_of(c)->env, &hook_of(c)->nenv); }
 static int f_hook_timeout(struct pctx *c, int v, const char *path)
 {
 	int64_t x;
 
 	if (json_int(c->j, v, 1, 86400, &x, path) < 0)
 		return failx("%s: must be a number of seconds greater than zero", path);
-	cur_hook->timeout = x;
+	hook_of(c)->timeout = x;
 	return 0;
 }
 
@@ -1080,11 +1106,12 @@ static int e_hook(struct pctx *c, int v, const char *path, size_t idx)
 	static const struct field f[] = {
 		{ "path", f_hook_path }, { "args", f_hook_args }, { "env", f_hook_env }, { "timeout", f_hook_timeout },
 	};
-	(void)idx;
-	cur_hook++;
-	if (walk_object(c, v, path, f, countof(f)) < 0)
+	/* c->item: the array of this kind's hooks */
+	struct hook *h = (struct hook *)c->item + idx;
+
+	if (walk_item(c, v, path, f, countof(f), h) < 0)
 		return -1;
-	if (!cur_hook->path || cur_hook->path[0] != '/')
+	if (!h->path || h->path[0] != '/')
 		return failx("%s.path: required, an absolute path", path);
 	return 0;
 }
@@ -1119,8 +1146,9 @@ static int f_hooks(struct pctx *c, int v, const char *path)
 			s->hooks[h] = arena_alloc(&s->arena, (tok(c, a)->size + 1) * sizeof *s->hooks[h]);
 			if (!s->hooks[h])
 				return -1;
-			cur_hook = s->hooks[h] - 1;
-			if (walk_array(c, a, sub, e_hook) < 0)
+			struct pctx kind = *c;
+			kind.item = s->hooks[h];
+			if (walk_array(&kind, a, sub, e_hook) < 0)
 				return -1;
 			s->nhooks[h] = tok(c, a)->size;
 		}
@@ -1220,7 +1248,7 @@ int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
 		{ "freebsd", f_freebsd },
 	};
 	struct json j;
-	struct pctx c = { &j, s };
+	struct pctx c = { .j = &j, .s = s };
 	int ret;
 
 	memset(s, 0, sizeof *s);
@@ -1261,7 +1289,7 @@ int spec_load(struct spec *s, const char *path)
 int spec_parse_process(struct spec *s, const char *text, size_t len, const char *what)
 {
 	struct json j;
-	struct pctx c = { &j, s };
+	struct pctx c = { .j = &j, .s = s };
 	int ret;
 
 	s->has_process = s->terminal = s->no_new_privileges = s->has_oom_score_adj = false;
