@@ -18,7 +18,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -308,22 +307,12 @@ static int wait_ready(int sock, int *master, const struct spec *spec, const stru
  * namespace, where listenerPath resolves; the init sends on it after start. */
 static int seccomp_listener(const struct spec *s, struct init *in)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *path = s->seccomp.listener_path;
-
 	if (!s->seccomp.notify)
 		return 0;
 	if (seccomp_early(s, &in->caps))
 		return failx("linux.seccomp: SCMP_ACT_NOTIFY needs process.noNewPrivileges or CAP_SYS_ADMIN");
-	if (strlen(path) >= sizeof sa.sun_path)
-		return failx("linux.seccomp.listenerPath %s: too long for a unix socket", path);
-	memcpy(sa.sun_path, path, strlen(path));
-	in->listener_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (in->listener_fd < 0)
-		return fail(errno, "linux.seccomp.listenerPath: socket");
-	if (connect(in->listener_fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-		return fail(errno, "linux.seccomp.listenerPath %s: connect", path);
-	return 0;
+	in->listener_fd = unix_connect(s->seccomp.listener_path, "linux.seccomp.listenerPath");
+	return in->listener_fd < 0 ? -1 : 0;
 }
 
 /* The init has its copies. */

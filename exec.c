@@ -21,7 +21,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -223,20 +222,10 @@ static int open_namespaces(struct exec_ctx *x)
 
 static int connect_listener(struct exec_ctx *x)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *path = x->spec.seccomp.listener_path;
-
 	if (!x->seccomp.notify)
 		return 0;
-	if (!path || strlen(path) >= sizeof sa.sun_path)
-		return failx("linux.seccomp.listenerPath: missing or too long for a unix socket");
-	memcpy(sa.sun_path, path, strlen(path));
-	x->listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (x->listener < 0)
-		return fail(errno, "linux.seccomp.listenerPath: socket");
-	if (connect(x->listener, (struct sockaddr *)&sa, sizeof sa) < 0)
-		return fail(errno, "linux.seccomp.listenerPath %s: connect", path);
-	return 0;
+	x->listener = unix_connect(x->spec.seccomp.listener_path, "linux.seccomp.listenerPath");
+	return x->listener < 0 ? -1 : 0;
 }
 
 static int prepare(struct exec_ctx *x)

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "sock.h"
@@ -49,4 +51,25 @@ int recv_fd(int sock, char *buf, size_t size, int *fd)
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
 			memcpy(fd, CMSG_DATA(c), sizeof *fd);
 	return n;
+}
+
+/* A stream socket connected to the unix socket at path (close-on-exec);
+ * errors name `what` (the option or field that gave the path). */
+int unix_connect(const char *path, const char *what)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (!path || strlen(path) >= sizeof sa.sun_path)
+		return failx("%s: missing or too long for a unix socket", what);
+	memcpy(sa.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail(errno, "%s: socket", what);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int e = errno;
+		close(fd);
+		return fail(e, "%s %s: connect", what, path);
+	}
+	return fd;
 }

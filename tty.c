@@ -14,7 +14,6 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -97,19 +96,10 @@ bad:
 
 int console_socket_send(const char *path, int master)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int s, ret;
+	int s = unix_connect(path, "--console-socket"), ret;
 
-	if (strlen(path) >= sizeof addr.sun_path)
-		return failx("--console-socket %s: path too long", path);
-	strcpy(addr.sun_path, path);
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return fail(errno, "socket");
-	if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) {
-		close(s);
-		return fail(errno, "connect --console-socket %s", path);
-	}
+		return -1;
 	ret = send_fd(s, master, "/dev/ptmx");
 	close(s);
 	return ret;
