@@ -36,6 +36,7 @@
 #include "mount.h"
 #include "netdev.h"
 #include "ns.h"
+#include "proto.h"
 #include "seccomp.h"
 #include "sock.h"
 #include "spec.h"
@@ -246,16 +247,14 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
 	return write_file_atomic(st->lockfd, CONFIG_SNAPSHOT, spec->source, spec->source_len);
 }
 
-/* The init reached its moment before pivot_root ('H'): the prestart then
+/* The init reached its moment before pivot_root: the prestart then
  * createRuntime hooks run here, in the runtime, before it may go on. */
 static int create_hooks(int sock, const struct spec *spec, const struct state *st)
 {
 	if (hooks_run(spec, HOOK_PRESTART, st, ST_CREATING, st->pid) < 0 ||
 	    hooks_run(spec, HOOK_CREATE_RUNTIME, st, ST_CREATING, st->pid) < 0)
 		return -1;
-	if (send(sock, "h", 1, MSG_NOSIGNAL) != 1)
-		return fail(errno, "resume the container's init after its hooks");
-	return 0;
+	return msg_send(sock, MSG_HOOKS_DONE, NULL, -1);
 }
 
 /* The poststop hooks, when the container is gone: failures only warn. */
@@ -267,39 +266,30 @@ static void poststop_hooks(const struct spec *spec, const struct state *st)
 	}
 }
 
-/* Reads the init's messages until it is ready ('K') or fails ('E'), running
- * the runtime's create hooks when it asks ('H'). */
+/* Reads the init's messages until it is ready or fails, taking its
+ * terminal and running the runtime's create hooks when it asks. */
 static int wait_ready(int sock, int *master, const struct spec *spec, const struct state *st)
 {
-	char msg[1200];
-	int fd, n;
+	struct msg m;
 
 	for (;;) {
-		n = recv_fd(sock, msg, sizeof msg, &fd);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return failx("container init exited during setup");
-		if (msg[0] == 'T' && fd >= 0) {
+		int n = msg_recv(sock, &m);
+		if (n <= 0)
+			return n < 0 ? -1 : failx("container init exited during setup");
+		if (m.kind == MSG_TERMINAL && m.fd >= 0) {
 			if (*master >= 0)
 				close(*master);
-			*master = fd;
-			continue;
-		}
-		if (fd >= 0)
-			close(fd);
-		if (msg[0] == 'K')
-			return 0;
-		if (msg[0] == 'H') {
+			*master = m.fd;
+		} else if (m.kind == MSG_HOOKS) {
 			if (create_hooks(sock, spec, st) < 0)
 				return -1;
-			continue;
+		} else if (m.kind == MSG_READY) {
+			if (m.fd >= 0)
+				close(m.fd);
+			return 0;
+		} else {
+			return failx("unexpected message from the container's init");
 		}
-		if (msg[0] == 'E') {
-			set_error_text(msg + 1);
-			return -1;
-		}
-		return failx("unexpected message from the container's init");
 	}
 }
 
@@ -482,7 +472,6 @@ static int create_spawn(struct create_ctx *x)
 static int create_finish(struct create_ctx *x)
 {
 	struct created *c = x->c;
-	char go[32];
 
 	if (x->have_cgroup && cgroup_apply_devices(&x->in.cg, &c->spec.res) < 0)
 		return -1;
@@ -508,9 +497,8 @@ static int create_finish(struct create_ctx *x)
 		return -1;
 	/* the record exists: the init may stop watching for our death; it learns
 	 * its pid as we see it, for the seccomp listener */
-	snprintf(go, sizeof go, "G%d", (int)c->pid);
-	if (send(x->sv[0], go, strlen(go), MSG_NOSIGNAL) != (ssize_t)strlen(go))
-		return fail(errno, "release the container's init");
+	if (msg_send_num(x->sv[0], MSG_GO, c->pid) < 0)
+		return -1;
 	close(x->sv[0]);
 	x->sv[0] = -1;
 	fault_point("create: init told to wait for start");

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "ns.h"
 #include "process.h"
+#include "proto.h"
 #include "seccomp.h"
 #include "sock.h"
 #include "spec.h"
@@ -267,12 +268,7 @@ static void release(struct exec_ctx *x)
 
 static void __attribute__((noreturn)) child_failed(int sock)
 {
-	char buf[1100];
-	int n = snprintf(buf, sizeof buf, "E%s", last_error());
-
-	if (send(sock, buf, n < (int)sizeof buf ? n : (int)sizeof buf - 1, MSG_NOSIGNAL) < 0) {
-		/* the runtime is gone: nothing to tell */
-	}
+	msg_send_error(sock);
 	_exit(1);
 }
 
@@ -309,7 +305,7 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 	if (set_affinity(s->cpu_final, "process.execCPUAffinity.final") < 0)
 		child_failed(x->sync[1]);
 	if (s->terminal) {
-		if (tty_create(s, false, &master) < 0 || send_fd(x->sync[1], master, "T") < 0)
+		if (tty_create(s, false, &master) < 0 || msg_send(x->sync[1], MSG_TERMINAL, NULL, master) < 0)
 			child_failed(x->sync[1]);
 		close(master);
 	}
@@ -345,7 +341,6 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
  * grandchild's pid (a host pid: we are not in that namespace ourselves). */
 static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 {
-	char msg[32];
 	pid_t pid;
 
 	close(x->sync[0]);
@@ -365,8 +360,7 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	}
 	if (pid == 0)
 		exec_process(x);
-	snprintf(msg, sizeof msg, "P%d", (int)pid);
-	if (send(x->sync[1], msg, strlen(msg), MSG_NOSIGNAL) < 0)
+	if (msg_send_num(x->sync[1], MSG_PID, pid) < 0)
 		_exit(1);
 	_exit(0);
 }
@@ -377,32 +371,24 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
  * through its exec. */
 static int wait_exec(struct exec_ctx *x, pid_t *pid, int *master)
 {
-	char msg[1200];
-	int fd, n;
+	struct msg m;
+	int n;
 
-	for (;;) {
-		n = recv_fd(x->sync[0], msg, sizeof msg, &fd);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		if (msg[0] == 'T' && fd >= 0) {
+	while ((n = msg_recv(x->sync[0], &m)) > 0) {
+		if (m.kind == MSG_TERMINAL && m.fd >= 0) {
 			if (*master >= 0)
 				close(*master);
-			*master = fd;
-			continue;
-		}
-		if (fd >= 0)
-			close(fd);
-		if (msg[0] == 'P')
-			*pid = atoi(msg + 1);
-		else if (msg[0] == 'E') {
-			set_error_text(msg + 1);
-			return -1;
+			*master = m.fd;
+		} else if (m.kind == MSG_PID) {
+			*pid = m.num;
 		} else {
+			if (m.fd >= 0)
+				close(m.fd);
 			return failx("exec: unexpected message from the process");
 		}
 	}
+	if (n < 0)
+		return -1;
 	if (*pid <= 0)
 		return failx("exec in container \"%s\": the process died during setup", x->o->id);
 	return 0;

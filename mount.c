@@ -34,7 +34,7 @@
 #include "mount.h"
 #include "mountopt.h"
 #include "process.h"
-#include "sock.h"
+#include "proto.h"
 #include "spec.h"
 #include "state.h"
 #include "util.h"
@@ -390,8 +390,9 @@ out:
  * the layer there and sends it back: the host never sees the tmpfs. */
 static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper, const char *work)
 {
-	char where[PATH_MAX], msg[1024];
-	int sv[2], mnt = -1, n = -1;
+	char where[PATH_MAX];
+	int sv[2], mnt = -1;
+	struct msg m = { .fd = -1 };
 	pid_t pid;
 
 	snprintf(where, sizeof where, "%s/upper", in->st->dir);
@@ -412,27 +413,22 @@ static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper
 			fail(errno, "write layer on tmpfs: attach it on %s", where);
 		else
 			mnt = layer_mount(in, upper, work);
-		if (mnt >= 0) {
-			send_fd(sv[1], mnt, "K");
-		} else {
-			snprintf(msg, sizeof msg, "E%s", last_error());
-			send(sv[1], msg, strlen(msg), MSG_NOSIGNAL);
-		}
+		if (mnt >= 0)
+			msg_send(sv[1], MSG_READY, NULL, mnt);
+		else
+			msg_send_error(sv[1]);
 		_exit(0);
 	}
 	close(sv[1]);
 	sv[1] = -1;
-	n = recv_fd(sv[0], msg, sizeof msg, &mnt);
-	if (n > 0 && msg[0] == 'E')
-		set_error_text(msg + 1);
-	else if (n <= 0 || mnt < 0)
+	if (msg_recv(sv[0], &m) >= 0 && m.fd < 0)
 		failx("write layer on tmpfs: the helper process died");
 	waitpid(pid, NULL, 0);
 out:
 	close(sv[0]);
 	if (sv[1] >= 0)
 		close(sv[1]);
-	return n > 0 && msg[0] == 'K' ? mnt : -1;
+	return m.fd;
 }
 
 /* The write layer as a detached mount. */

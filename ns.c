@@ -34,8 +34,8 @@
 #include "mount.h"
 #include "ns.h"
 #include "process.h"
+#include "proto.h"
 #include "seccomp.h"
-#include "sock.h"
 #include "spec.h"
 #include "state.h"
 #include "tty.h"
@@ -187,16 +187,6 @@ static int enter_namespaces(struct init *in, const int *types)
 
 /* ---- the child ---- */
 
-static void send_msg(int fd, char kind, const char *text)
-{
-	char buf[1100];
-	int n = snprintf(buf, sizeof buf, "%c%s", kind, text);
-
-	if (send(fd, buf, n < (int)sizeof buf ? n : (int)sizeof buf - 1, MSG_NOSIGNAL) < 0) {
-		/* the parent is gone: nothing to tell */
-	}
-}
-
 int apply_rlimits(const struct spec *s)
 {
 	for (size_t i = 0; i < s->nrlimits; i++) {
@@ -346,14 +336,9 @@ static int cloexec_from(int first)
  * waits for its go-ahead; if they fail, the runtime kills us. */
 static int runtime_hooks(int sync_fd)
 {
-	char ok;
-	ssize_t n;
+	struct msg m;
 
-	send_msg(sync_fd, 'H', "");
-	do
-		n = read(sync_fd, &ok, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1 || ok != 'h')
+	if (msg_send(sync_fd, MSG_HOOKS, NULL, -1) < 0 || msg_expect(sync_fd, MSG_HOOKS_DONE, &m) < 0)
 		return failx("the runtime did not finish the prestart and createRuntime hooks");
 	return 0;
 }
@@ -417,7 +402,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	if (s->terminal) {
 		if (tty_create(s, true, &master) < 0)
 			return -1;
-		if (send_fd(in->sync_fd, master, "T") < 0)
+		if (msg_send(in->sync_fd, MSG_TERMINAL, NULL, master) < 0)
 			return -1;
 		close(master);
 	}
@@ -463,7 +448,8 @@ static void start_hooks(const struct init *in, int errfd)
 
 static void __attribute__((noreturn)) init_main(struct init *in)
 {
-	char exe[PATH_MAX], go, msg[32];
+	char exe[PATH_MAX], go;
+	struct msg m;
 	pid_t host_pid;
 	ssize_t n;
 	int errfd;
@@ -487,7 +473,7 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	 * needed /proc/self to be ours (oom_score_adj) happened in stage 1. */
 	prctl(PR_SET_DUMPABLE, 0);
 	if (init_prepare(in, exe, sizeof exe) < 0) {
-		send_msg(in->sync_fd, 'E', last_error());
+		msg_send_error(in->sync_fd);
 		_exit(1);
 	}
 	prctl(PR_SET_DUMPABLE, 0);
@@ -495,15 +481,11 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 		close(in->sync_parent); /* the runtime's end: not ours to hold */
 	in->sync_parent = -1;
 	prctl(PR_SET_PDEATHSIG, 0);
-	send_msg(in->sync_fd, 'K', "");
-	/* "G" and our pid as the runtime sees it */
-	do
-		n = read(in->sync_fd, msg, sizeof msg - 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 1 || msg[0] != 'G')
-		_exit(1); /* the runtime died before recording the container */
-	msg[n] = 0;
-	host_pid = atoi(msg + 1);
+	/* the runtime answers with our pid as it sees it once it recorded the
+	 * container; if it died before, we go too */
+	if (msg_send(in->sync_fd, MSG_READY, NULL, -1) < 0 || msg_expect(in->sync_fd, MSG_GO, &m) < 0)
+		_exit(1);
+	host_pid = m.num;
 	close(in->sync_fd);
 	do
 		n = read(in->fifo_fd, &go, 1);
@@ -562,24 +544,13 @@ static int enter_pid_and_time(struct init *in)
  * The pid namespace must belong to the user namespace (or the container could
  * not mount its /proc), so it is created after it, by a first child (stage 1)
  * that then forks the init and exits. The runtime writes the id maps of the
- * first child when asked ('U'), and learns the init's pid from 'P'. */
-
-static int recv_byte(int fd, char want)
-{
-	char c;
-	ssize_t n;
-
-	do
-		n = recv(fd, &c, 1, 0);
-	while (n < 0 && errno == EINTR);
-	return n == 1 && c == want ? 0 : -1;
-}
+ * first child when asked, and learns the init's pid from it. */
 
 static void __attribute__((noreturn)) stage1_main(struct init *in)
 {
 	int go[2];
 	pid_t pid;
-	char msg[32];
+	struct msg m;
 
 	if (in->st->lockfd >= 0)
 		close(in->st->lockfd);
@@ -601,8 +572,7 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 			fail(errno, "unshare the user namespace");
 			goto bad;
 		}
-		send_msg(in->sync_fd, 'U', "");
-		if (recv_byte(in->sync_fd, 'u') < 0)
+		if (msg_send(in->sync_fd, MSG_MAPS, NULL, -1) < 0 || msg_expect(in->sync_fd, MSG_MAPS_DONE, &m) < 0)
 			_exit(1);
 	}
 	/* become the namespace's root where it is mapped; creator's caps otherwise */
@@ -632,13 +602,12 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 		in->stage2 = true;
 		init_main(in);
 	}
-	snprintf(msg, sizeof msg, "%d", (int)pid);
-	send_msg(in->sync_fd, 'P', msg);
+	msg_send_num(in->sync_fd, MSG_PID, pid);
 	if (write(go[1], "g", 1) != 1)
 		_exit(1);
 	_exit(0);
 bad:
-	send_msg(in->sync_fd, 'E', last_error());
+	msg_send_error(in->sync_fd);
 	_exit(1);
 }
 
@@ -658,30 +627,23 @@ static int write_id_map(pid_t pid, const char *file, const struct id_map *m, siz
 /* The runtime's side of stage 1: maps on request, then the init's pid. */
 static pid_t stage1_wait(struct init *in, pid_t stage1)
 {
-	char msg[1200];
-	int fd;
+	struct msg m;
 
 	for (;;) {
-		int n = recv_fd(in->sync_parent, msg, sizeof msg, &fd);
-		if (fd >= 0)
-			close(fd);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return failx("container init exited during setup");
-		if (msg[0] == 'E') {
-			set_error_text(msg + 1);
-			return -1;
-		}
-		if (msg[0] == 'P')
-			return atoi(msg + 1);
-		if (msg[0] != 'U')
+		int n = msg_recv(in->sync_parent, &m);
+		if (n <= 0)
+			return n < 0 ? -1 : failx("container init exited during setup");
+		if (m.kind == MSG_PID)
+			return m.num;
+		if (m.kind != MSG_MAPS) {
+			if (m.fd >= 0)
+				close(m.fd);
 			return failx("unexpected message from the container's init");
+		}
 		if (write_id_map(stage1, "uid_map", in->spec->uid_maps, in->spec->nuid_maps, "linux.uidMappings") < 0 ||
-		    write_id_map(stage1, "gid_map", in->spec->gid_maps, in->spec->ngid_maps, "linux.gidMappings") < 0)
+		    write_id_map(stage1, "gid_map", in->spec->gid_maps, in->spec->ngid_maps, "linux.gidMappings") < 0 ||
+		    msg_send(in->sync_parent, MSG_MAPS_DONE, NULL, -1) < 0)
 			return -1;
-		if (send(in->sync_parent, "u", 1, MSG_NOSIGNAL) != 1)
-			return fail(errno, "answer the container's init");
 	}
 }
 

@@ -36,6 +36,7 @@
 #include "log.h"
 #include "parse.h"
 #include "seccomp.h"
+#include "sock.h"
 #include "spec.h"
 #include "state.h"
 #include "util.h"
@@ -1084,12 +1085,7 @@ bool seccomp_early(const struct spec *s, const struct caps *c)
 static int notify_listener(int sock, int fd, const struct spec *s, const struct state *st, enum status status,
 			   pid_t pid)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct buf b = { 0 };
-	struct iovec iov;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-	struct cmsghdr *cm;
-	size_t off = 0;
 	int ret = 0;
 
 	buf_printf(&b, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,", OCI_VERSION, (int)pid);
@@ -1101,26 +1097,8 @@ static int notify_listener(int sock, int fd, const struct spec *s, const struct 
 	buf_puts(&b, "\"state\":");
 	state_json(&b, st, status, pid);
 	buf_puts(&b, "}");
-	memset(cbuf, 0, sizeof cbuf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	while (off < b.len) {
-		ssize_t n;
-		iov = (struct iovec){ b.p + off, b.len - off };
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = fail(errno, "linux.seccomp.listenerPath %s: send the seccomp fd", s->seccomp.listener_path);
-			break;
-		}
-		off += n;
-		msg.msg_control = NULL; /* the fd goes with the first part only */
-		msg.msg_controllen = 0;
-	}
+	if (sock_send(sock, b.p, b.len, fd) < 0)
+		ret = fail(errno, "linux.seccomp.listenerPath %s: send the seccomp fd", s->seccomp.listener_path);
 	buf_free(&b);
 	close(sock);
 	return ret;

@@ -1,6 +1,6 @@
-/* sock.c - fds passed over unix sockets (SCM_RIGHTS): the terminal's master
- * to the runtime and to --console-socket, namespace and mount fds between
- * the runtime and the init, the seccomp listener. */
+/* sock.c - unix sockets: records with an fd attached (SCM_RIGHTS), for the
+ * runtime <-> init protocol (proto.c), --console-socket and the seccomp
+ * listener; connecting to a socket's path. */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,27 +11,40 @@
 #include "log.h"
 #include "sock.h"
 
-int send_fd(int sock, int fd, const char *payload)
+int sock_send(int sock, const void *p, size_t len, int fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { (void *)payload, strlen(payload) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			      .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c;
+	struct iovec iov;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	size_t off = 0;
 
-	memset(cbuf, 0, sizeof cbuf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		return fail(errno, "send the terminal");
+	if (fd >= 0) {
+		struct cmsghdr *c;
+		memset(cbuf, 0, sizeof cbuf);
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof cbuf;
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	}
+	do {
+		ssize_t n;
+		iov = (struct iovec){ (char *)p + off, len - off };
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		off += n;
+		msg.msg_control = NULL; /* the fd goes with the first part only */
+		msg.msg_controllen = 0;
+	} while (off < len);
 	return 0;
 }
 
-/* Receives one message; *fd is set if it carried one (else -1). */
-int recv_fd(int sock, char *buf, size_t size, int *fd)
+int sock_recv(int sock, char *buf, size_t size, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { buf, size - 1 };
@@ -45,7 +58,7 @@ int recv_fd(int sock, char *buf, size_t size, int *fd)
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return fail(errno, "read from the container's init");
+		return -1;
 	buf[n] = 0;
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)

@@ -1,13 +1,15 @@
-/* sock.h - fds passed over unix sockets (sock.c). */
+/* sock.h - unix sockets: records with an fd attached, connect by path (sock.c). */
 #ifndef GRID_SOCK_H
 #define GRID_SOCK_H
 
 #include <stddef.h>
 
-/* Sends payload with fd attached (SCM_RIGHTS). */
-int send_fd(int sock, int fd, const char *payload);
-/* Receives one message into buf (NUL-terminated); *fd is set if it carried one (else -1). */
-int recv_fd(int sock, char *buf, size_t size, int *fd);
+/* Sends p whole (a stream may take several writes) with fd attached to the
+ * first part (-1: none); -1 with errno set. */
+int sock_send(int sock, const void *p, size_t len, int fd);
+/* Receives one record into buf (NUL-terminated; at most size - 1 bytes);
+ * *fd is the fd it carried, else -1. The length, 0 at EOF, -1 with errno. */
+int sock_recv(int sock, char *buf, size_t size, int *fd);
 /* A stream socket connected to the unix socket at path, or -1 (the error names what). */
 int unix_connect(const char *path, const char *what);
 

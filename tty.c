@@ -1,9 +1,8 @@
 /* tty.c - the container's terminal: a pty allocated inside the container's
  * own devpts, its slave (TIOCGPTPEER) made the init's controlling terminal
  * and bound over /dev/console, its master handed over unix sockets to the
- * runtime, then to --console-socket. send_fd and recv_fd, the SCM_RIGHTS
- * pair, serve ns.c, exec.c and mount.c for their fds too. (`run`'s
- * foreground proxy of the master is container.c's wait_container.) */
+ * runtime, then to --console-socket. (`run`'s foreground proxy of the
+ * master is container.c's wait_container.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -100,7 +99,9 @@ int console_socket_send(const char *path, int master)
 
 	if (s < 0)
 		return -1;
-	ret = send_fd(s, master, "/dev/ptmx");
+	ret = sock_send(s, "/dev/ptmx", 9, master);
+	if (ret < 0)
+		fail(errno, "--console-socket %s: send the terminal", path);
 	close(s);
 	return ret;
 }

@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../buf.h"
 #include "../../caps.h"
@@ -22,6 +25,7 @@
 #include "../../devices_bpf.h"
 #include "../../grid.h"
 #include "../../log.h"
+#include "../../proto.h"
 #include "../../seccomp.h"
 #include "../../spec.h"
 #include "../../state.h"
@@ -762,6 +766,44 @@ static void test_util(void)
 	ok(real_path("/nonexistent/x", path) < 0 && errno == ENOENT, "real_path of a missing path: ENOENT");
 }
 
+/* proto.c over a real socket pair: kinds, numbers, an fd, errors, the end */
+static void test_proto(void)
+{
+	char big[2000];
+	struct msg m;
+	struct stat a, b;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		ok(false, "socketpair: %s", strerror(errno));
+		return;
+	}
+	ok(msg_send_num(sv[0], MSG_PID, 4194304) == 0 && msg_recv(sv[1], &m) == 1 && m.kind == MSG_PID &&
+		   m.num == 4194304 && m.fd < 0,
+	   "MSG_PID carries its number");
+	ok(msg_send(sv[0], MSG_TERMINAL, NULL, 0) == 0 && msg_recv(sv[1], &m) == 1 && m.kind == MSG_TERMINAL &&
+		   m.fd > 2 && fstat(0, &a) == 0 && fstat(m.fd, &b) == 0 && a.st_ino == b.st_ino,
+	   "MSG_TERMINAL carries an fd to the same file");
+	if (m.fd >= 0)
+		close(m.fd);
+	ok(msg_send(sv[0], MSG_HOOKS, NULL, 0) == 0 && msg_recv(sv[1], &m) == 1 && m.kind == MSG_HOOKS && m.fd < 0,
+	   "an fd on a kind that carries none is closed, not passed on");
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	clear_error();
+	ok(msg_send(sv[0], MSG_ERROR, big, -1) == 0 && msg_recv(sv[1], &m) == -1 &&
+		   strlen(last_error()) == sizeof m.text - 1,
+	   "MSG_ERROR becomes the receiver's error, cut to what fits: %zu bytes", strlen(last_error()));
+	ok(msg_send(sv[0], MSG_HOOKS, NULL, -1) == 0 && msg_expect(sv[1], MSG_GO, &m) == -1 &&
+		   strstr(last_error(), "unexpected message"),
+	   "msg_expect refuses another kind: %s", last_error());
+	close(sv[0]);
+	ok(msg_recv(sv[1], &m) == 0 && msg_expect(sv[1], MSG_GO, &m) == -1 && strstr(last_error(), "exited"),
+	   "the peer's end: 0 from msg_recv, an error from msg_expect: %s", last_error());
+	close(sv[1]);
+	clear_error();
+}
+
 int main(void)
 {
 	test_samples("good", true);
@@ -783,6 +825,7 @@ int main(void)
 	test_seccomp_big();
 	test_seccomp_refusals();
 	test_util();
+	test_proto();
 	printf("1..%d\n", n_test);
 	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
