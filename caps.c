@@ -114,11 +114,11 @@ static int grantable(int last, uint64_t *out)
 static int names_to_mask(const struct spec *s, int set, uint64_t *mask)
 {
 	*mask = 0;
-	for (size_t i = 0; i < s->ncaps[set]; i++) {
-		int n = cap_number(s->caps[set][i]);
+	for (size_t i = 0; i < s->proc.ncaps[set]; i++) {
+		int n = cap_number(s->proc.caps[set][i]);
 		if (n < 0)
 			return failx("process.capabilities.%s[%zu]: unknown capability \"%s\"", set_names[set], i,
-				     s->caps[set][i]);
+				     s->proc.caps[set][i]);
 		*mask |= 1ULL << n;
 	}
 	return 0;
@@ -145,10 +145,10 @@ static int check_subset(const struct spec *s, const struct caps *c, int set, uin
 
 	if (!extra)
 		return 0;
-	for (size_t i = 0; i < s->ncaps[set]; i++)
-		if (extra & (1ULL << cap_number(s->caps[set][i])))
+	for (size_t i = 0; i < s->proc.ncaps[set]; i++)
+		if (extra & (1ULL << cap_number(s->proc.caps[set][i])))
 			return failx("process.capabilities.%s[%zu]: %s is not in %s", set_names[set], i,
-				     s->caps[set][i], of);
+				     s->proc.caps[set][i], of);
 	return 0;
 }
 

@@ -143,7 +143,7 @@ static int check_bundle(const struct spec *spec, const char *bundle, const char 
 		return fail(ENOMEM, "%s", config);
 	if (!spec->has_process)
 		return failx("%s: process: required to create a container", config);
-	if (spec->nargs == 0)
+	if (spec->proc.nargs == 0)
 		return failx("%s: process.args: at least one entry is required", config);
 	if (spec->root_path[0] == '/')
 		snprintf(path, sizeof path, "%s", spec->root_path);
@@ -369,14 +369,14 @@ static int create_prepare(struct create_ctx *x)
 	in->preserve_fds = x->o->preserve_fds;
 	if (socket_activation(&c->spec, &in->preserve_fds) < 0 || preserve_fds_check(in->preserve_fds) < 0)
 		return -1;
-	if (c->spec.terminal && !x->o->console_socket && x->o->detach)
+	if (c->spec.proc.terminal && !x->o->console_socket && x->o->detach)
 		return failx("process.terminal is true: --console-socket is required when detached");
-	if (!c->spec.terminal && x->o->console_socket)
+	if (!c->spec.proc.terminal && x->o->console_socket)
 		return failx("--console-socket given but process.terminal is false");
 	in->layer = layer_choose(spec_annotation(&c->spec, LAYER_ANNOTATION), in->rootfs_src);
 	if (strcmp(in->layer, "overlay") && strcmp(in->layer, "aufs") && strcmp(in->layer, "none"))
 		return failx("annotation %s: \"%s\" is not auto, overlay, aufs or none", LAYER_ANNOTATION, in->layer);
-	if (c->spec.has_caps && caps_resolve(&c->spec, &in->caps) < 0)
+	if (c->spec.proc.has_caps && caps_resolve(&c->spec, &in->caps) < 0)
 		return -1;
 	if (seccomp_compile(&c->spec.seccomp, seccomp_native_arch(), false, &in->seccomp) < 0 ||
 	    seccomp_listener(&c->spec, in) < 0 || netdev_check(&c->spec) < 0 || ns_open_paths(in) < 0)

@@ -90,14 +90,14 @@ static int load_process(struct exec_ctx *x)
 
 static int add_cap(struct spec *s, int set, const char *cap)
 {
-	const char **caps = arena_alloc(&s->arena, (s->ncaps[set] + 2) * sizeof *caps);
+	const char **caps = arena_alloc(&s->arena, (s->proc.ncaps[set] + 2) * sizeof *caps);
 
 	if (!caps)
 		return -1;
-	if (s->ncaps[set])
-		memcpy(caps, s->caps[set], s->ncaps[set] * sizeof *caps);
-	caps[s->ncaps[set]++] = cap;
-	s->caps[set] = caps;
+	if (s->proc.ncaps[set])
+		memcpy(caps, s->proc.caps[set], s->proc.ncaps[set] * sizeof *caps);
+	caps[s->proc.ncaps[set]++] = cap;
+	s->proc.caps[set] = caps;
 	return 0;
 }
 
@@ -107,13 +107,13 @@ static int add_caps(struct spec *s, const struct exec_opts *o)
 {
 	static const int sets[] = { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_PERMITTED };
 
-	if (!s->has_caps)
+	if (!s->proc.has_caps)
 		return 0; /* all of root's already */
 	for (size_t i = 0; i < o->ncaps; i++) {
 		for (size_t k = 0; k < countof(sets); k++)
 			if (add_cap(s, sets[k], o->caps[i]) < 0)
 				return -1;
-		if (s->caps[CAPS_INHERITABLE] && add_cap(s, CAPS_AMBIENT, o->caps[i]) < 0)
+		if (s->proc.caps[CAPS_INHERITABLE] && add_cap(s, CAPS_AMBIENT, o->caps[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -122,7 +122,7 @@ static int add_caps(struct spec *s, const struct exec_opts *o)
 static int parse_user(struct spec *s, const char *user)
 {
 	char *end;
-	unsigned long uid = strtoul(user, &end, 10), gid = s->gid;
+	unsigned long uid = strtoul(user, &end, 10), gid = s->proc.gid;
 
 	if (end == user || (*end && *end != ':'))
 		return failx("--user %s: expected uid[:gid], numeric", user);
@@ -134,8 +134,8 @@ static int parse_user(struct spec *s, const char *user)
 	}
 	if (uid > INT32_MAX || gid > INT32_MAX)
 		return failx("--user %s: out of range: uids and gids must be in 0..2147483647", user);
-	s->uid = uid;
-	s->gid = gid;
+	s->proc.uid = uid;
+	s->proc.gid = gid;
 	return 0;
 }
 
@@ -147,19 +147,19 @@ static int apply_flags(struct spec *s, const struct exec_opts *o)
 	if (!args)
 		return -1;
 	memcpy(args, o->args, o->nargs * sizeof *args);
-	s->args = args;
-	s->nargs = o->nargs;
-	s->terminal = o->tty;
+	s->proc.args = args;
+	s->proc.nargs = o->nargs;
+	s->proc.terminal = o->tty;
 	if (o->cwd) {
 		if (o->cwd[0] != '/')
 			return failx("--cwd %s: not an absolute path", o->cwd);
-		s->cwd = o->cwd;
+		s->proc.cwd = o->cwd;
 	}
 	for (size_t i = 0; i < o->nenv; i++)
 		if (spec_set_env(s, o->env[i]) < 0)
 			return -1;
 	if (o->no_new_privs)
-		s->no_new_privileges = true;
+		s->proc.no_new_privileges = true;
 	if (o->user && parse_user(s, o->user) < 0)
 		return -1;
 	return add_caps(s, o);
@@ -167,11 +167,11 @@ static int apply_flags(struct spec *s, const struct exec_opts *o)
 
 static int check_process(const struct spec *s, const struct exec_opts *o)
 {
-	if (s->nargs == 0)
+	if (s->proc.nargs == 0)
 		return failx("exec: process.args: at least one entry is required");
-	if (s->terminal && o->detach && !o->console_socket)
+	if (s->proc.terminal && o->detach && !o->console_socket)
 		return failx("exec: process.terminal is true: --console-socket is required when detached");
-	if (!s->terminal && o->console_socket)
+	if (!s->proc.terminal && o->console_socket)
 		return failx("exec: --console-socket given but process.terminal is false");
 	return 0;
 }
@@ -237,7 +237,7 @@ static int prepare(struct exec_ctx *x)
 		return -1;
 	if (check_process(&x->spec, x->o) < 0)
 		return -1;
-	if (x->spec.has_caps && caps_resolve(&x->spec, &x->caps) < 0)
+	if (x->spec.proc.has_caps && caps_resolve(&x->spec, &x->caps) < 0)
 		return -1;
 	if (seccomp_compile(&x->spec.seccomp, seccomp_native_arch(), false, &x->seccomp) < 0 ||
 	    connect_listener(x) < 0)
@@ -302,9 +302,9 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 	sigset_t none;
 	int master;
 
-	if (set_affinity(s->cpu_final, "process.execCPUAffinity.final") < 0)
+	if (set_affinity(s->proc.cpu_final, "process.execCPUAffinity.final") < 0)
 		child_failed(x->sync[1]);
-	if (s->terminal) {
+	if (s->proc.terminal) {
 		if (tty_create(s, false, &master) < 0 || msg_send(x->sync[1], MSG_TERMINAL, NULL, master) < 0)
 			child_failed(x->sync[1]);
 		close(master);
@@ -316,9 +316,9 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 		child_failed(x->sync[1]);
 	if (set_user(s, &x->caps) < 0)
 		child_failed(x->sync[1]);
-	if (inroot_chdir(s->cwd) < 0)
+	if (inroot_chdir(s->proc.cwd) < 0)
 		child_failed(x->sync[1]);
-	if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+	if (s->proc.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		fail(errno, "process.noNewPrivileges");
 		child_failed(x->sync[1]);
 	}
@@ -331,7 +331,7 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 	if (!seccomp_early(s, &x->caps) &&
 	    seccomp_install(&x->seccomp, x->listener, s, &x->st, ST_RUNNING, x->st.pid) < 0)
 		child_failed(x->sync[1]);
-	execve(exe, (char *const *)s->args, (char *const *)s->env);
+	execve(exe, (char *const *)s->proc.args, (char *const *)s->proc.env);
 	fail(errno, "exec: \"%s\"", exe);
 	child_failed(x->sync[1]);
 }
@@ -349,7 +349,7 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	/* until the exec, /proc/PID/exe is Grid's binary: the container's
 	 * processes must not open it (CVE-2019-5736), nor our fds */
 	prctl(PR_SET_DUMPABLE, 0);
-	if (set_affinity(x->spec.cpu_initial, "process.execCPUAffinity.initial") < 0 ||
+	if (set_affinity(x->spec.proc.cpu_initial, "process.execCPUAffinity.initial") < 0 ||
 	    (x->cg.path[0] && cgroup_join(&x->cg) < 0) || process_apply(&x->spec) < 0 ||
 	    set_oom_score_adj(&x->spec) < 0 || join_namespaces(x) < 0)
 		child_failed(x->sync[1]);

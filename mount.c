@@ -1175,12 +1175,12 @@ static int populate(const struct init *in, int rootfd, const char *root)
 	if (!s->has_process)
 		return 0;
 	if (rootfd >= 0) {
-		int fd = inroot_open(rootfd, s->cwd, false);
+		int fd = inroot_open(rootfd, s->proc.cwd, false);
 		if (fd < 0)
-			return failx("process.cwd %s: %s", s->cwd, last_error());
+			return failx("process.cwd %s: %s", s->proc.cwd, last_error());
 		close(fd);
-	} else if (resolve_in_root(root, s->cwd, cwd, sizeof cwd) < 0 || mkdir_p(cwd, 0755) < 0) {
-		return failx("process.cwd %s: %s", s->cwd, last_error());
+	} else if (resolve_in_root(root, s->proc.cwd, cwd, sizeof cwd) < 0 || mkdir_p(cwd, 0755) < 0) {
+		return failx("process.cwd %s: %s", s->proc.cwd, last_error());
 	}
 	return 0;
 }

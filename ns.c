@@ -189,9 +189,9 @@ static int enter_namespaces(struct init *in, const int *types)
 
 int apply_rlimits(const struct spec *s)
 {
-	for (size_t i = 0; i < s->nrlimits; i++) {
-		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
-		if (setrlimit(s->rlimits[i].resource, &rl) < 0)
+	for (size_t i = 0; i < s->proc.nrlimits; i++) {
+		struct rlimit rl = { s->proc.rlimits[i].soft, s->proc.rlimits[i].hard };
+		if (setrlimit(s->proc.rlimits[i].resource, &rl) < 0)
 			return fail(errno, "process.rlimits[%zu]: set soft %llu hard %llu", i,
 				    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
 	}
@@ -229,26 +229,26 @@ static int apply_sysctl(const struct spec *s)
  * other user ends with none, as setresuid leaves them. */
 int set_user(const struct spec *s, const struct caps *c)
 {
-	if (s->has_caps && caps_bound(c) < 0)
+	if (s->proc.has_caps && caps_bound(c) < 0)
 		return -1;
-	if (setgroups(s->ngroups, s->groups) < 0)
+	if (setgroups(s->proc.ngroups, s->proc.groups) < 0)
 		return fail(errno, "process.user: setgroups");
-	if (setresgid(s->gid, s->gid, s->gid) < 0)
-		return fail(errno, "process.user: setgid %u", (unsigned)s->gid);
-	if (setresuid(s->uid, s->uid, s->uid) < 0)
-		return fail(errno, "process.user: setuid %u", (unsigned)s->uid);
-	if (s->has_caps && caps_apply(c) < 0)
+	if (setresgid(s->proc.gid, s->proc.gid, s->proc.gid) < 0)
+		return fail(errno, "process.user: setgid %u", (unsigned)s->proc.gid);
+	if (setresuid(s->proc.uid, s->proc.uid, s->proc.uid) < 0)
+		return fail(errno, "process.user: setuid %u", (unsigned)s->proc.uid);
+	if (s->proc.has_caps && caps_apply(c) < 0)
 		return -1;
-	if (s->umask >= 0)
-		umask(s->umask);
+	if (s->proc.umask >= 0)
+		umask(s->proc.umask);
 	return 0;
 }
 
 static const char *env_path(const struct spec *s)
 {
-	for (size_t i = 0; i < s->nenv; i++)
-		if (!strncmp(s->env[i], "PATH=", 5))
-			return s->env[i] + 5;
+	for (size_t i = 0; i < s->proc.nenv; i++)
+		if (!strncmp(s->proc.env[i], "PATH=", 5))
+			return s->proc.env[i] + 5;
 	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
@@ -257,7 +257,7 @@ static const char *env_path(const struct spec *s)
  * docker map to exit codes 127 and 126. */
 int find_executable(const struct spec *s, char *out, size_t size)
 {
-	const char *name = s->args[0], *p;
+	const char *name = s->proc.args[0], *p;
 	struct stat st;
 	int denied = 0;
 
@@ -364,9 +364,9 @@ int set_oom_score_adj(const struct spec *s)
 	char v[16];
 	int n;
 
-	if (!s->has_oom_score_adj)
+	if (!s->proc.has_oom_score_adj)
 		return 0;
-	n = snprintf(v, sizeof v, "%d", s->oom_score_adj);
+	n = snprintf(v, sizeof v, "%d", s->proc.oom_score_adj);
 	if (write_file("/proc/self/oom_score_adj", v, n, O_TRUNC, 0) < 0)
 		return failx("process.oomScoreAdj: %s", last_error());
 	return 0;
@@ -399,7 +399,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	in->before_pivot = init_before_pivot;
 	if (rootfs_setup(in) < 0)
 		return -1;
-	if (s->terminal) {
+	if (s->proc.terminal) {
 		if (tty_create(s, true, &master) < 0)
 			return -1;
 		if (msg_send(in->sync_fd, MSG_TERMINAL, NULL, master) < 0)
@@ -419,9 +419,9 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 		return -1;
 	if (set_user(s, &in->caps) < 0)
 		return -1;
-	if (inroot_chdir(s->cwd) < 0)
+	if (inroot_chdir(s->proc.cwd) < 0)
 		return -1;
-	if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (s->proc.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(errno, "process.noNewPrivileges");
 	return find_executable(s, exe, exe_size);
 }
@@ -506,7 +506,7 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	if (!seccomp_early(in->spec, &in->caps) &&
 	    seccomp_install(&in->seccomp, in->listener_fd, in->spec, in->st, ST_CREATED, host_pid) < 0)
 		start_failed(errfd);
-	execve(exe, (char *const *)in->spec->args, (char *const *)in->spec->env);
+	execve(exe, (char *const *)in->spec->proc.args, (char *const *)in->spec->proc.env);
 	fprintf(stderr, "grid: exec %s: %s\n", exe, errtext(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }

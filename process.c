@@ -31,7 +31,7 @@ struct sched_attr {
 
 static int apply_ioprio(const struct spec *s)
 {
-	int prio = (s->ioprio_class << IOPRIO_CLASS_SHIFT) | s->ioprio_level;
+	int prio = (s->proc.ioprio_class << IOPRIO_CLASS_SHIFT) | s->proc.ioprio_level;
 
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) < 0)
 		return fail(errno, "process.ioPriority: ioprio_set");
@@ -41,10 +41,10 @@ static int apply_ioprio(const struct spec *s)
 static int apply_scheduler(const struct spec *s)
 {
 	struct sched_attr a = {
-		.size = sizeof a, .sched_policy = s->sched_policy, .sched_flags = s->sched_flags,
-		.sched_nice = s->sched_nice, .sched_priority = s->sched_priority,
-		.sched_runtime = s->sched_runtime, .sched_deadline = s->sched_deadline,
-		.sched_period = s->sched_period,
+		.size = sizeof a, .sched_policy = s->proc.sched_policy, .sched_flags = s->proc.sched_flags,
+		.sched_nice = s->proc.sched_nice, .sched_priority = s->proc.sched_priority,
+		.sched_runtime = s->proc.sched_runtime, .sched_deadline = s->proc.sched_deadline,
+		.sched_period = s->proc.sched_period,
 	};
 
 	if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
@@ -77,12 +77,12 @@ bool selinux_on(void)
 /* Runs in the init before pivot_root, while the host's /sys is still visible. */
 int process_apply(const struct spec *s)
 {
-	lsm_apparmor = s->apparmor_profile && *s->apparmor_profile && apparmor_enabled();
-	lsm_selinux = ((s->selinux_label && *s->selinux_label) || (s->mount_label && *s->mount_label)) &&
+	lsm_apparmor = s->proc.apparmor_profile && *s->proc.apparmor_profile && apparmor_enabled();
+	lsm_selinux = ((s->proc.selinux_label && *s->proc.selinux_label) || (s->mount_label && *s->mount_label)) &&
 		      selinux_enabled();
-	if (s->has_ioprio && apply_ioprio(s) < 0)
+	if (s->proc.has_ioprio && apply_ioprio(s) < 0)
 		return -1;
-	if (s->has_scheduler && apply_scheduler(s) < 0)
+	if (s->proc.has_scheduler && apply_scheduler(s) < 0)
 		return -1;
 	if (s->has_mempolicy && apply_mempolicy(s) < 0)
 		return -1;
@@ -130,10 +130,10 @@ static int write_attr(const char *path, const char *fallback, const char *value,
 /* Must run after pivot_root (the container's /proc) and right before exec. */
 int process_apply_lsm(const struct spec *s)
 {
-	if (s->apparmor_profile && *s->apparmor_profile) {
+	if (s->proc.apparmor_profile && *s->proc.apparmor_profile) {
 		if (lsm_apparmor) {
 			char v[512];
-			snprintf(v, sizeof v, "exec %s", s->apparmor_profile);
+			snprintf(v, sizeof v, "exec %s", s->proc.apparmor_profile);
 			if (write_attr("thread-self/attr/apparmor/exec", "thread-self/attr/exec", v,
 				       "process.apparmorProfile") < 0)
 				return -1;
@@ -141,9 +141,9 @@ int process_apply_lsm(const struct spec *s)
 			debug("process.apparmorProfile ignored: AppArmor is not enabled");
 		}
 	}
-	if (s->selinux_label && *s->selinux_label) {
+	if (s->proc.selinux_label && *s->proc.selinux_label) {
 		if (lsm_selinux) {
-			if (write_attr("thread-self/attr/exec", NULL, s->selinux_label, "process.selinuxLabel") < 0)
+			if (write_attr("thread-self/attr/exec", NULL, s->proc.selinux_label, "process.selinuxLabel") < 0)
 				return -1;
 		} else {
 			debug("process.selinuxLabel ignored: SELinux is not enabled");

@@ -1074,11 +1074,11 @@ void seccomp_dump(const struct sc_prog *p, struct buf *b)
  * (as runc does), and then also filters the rest of Grid's setup. */
 bool seccomp_early(const struct spec *s, const struct caps *c)
 {
-	if (!s->seccomp.set || s->no_new_privileges)
+	if (!s->seccomp.set || s->proc.no_new_privileges)
 		return false;
-	if (s->has_caps)
+	if (s->proc.has_caps)
 		return !(c->set[CAPS_EFFECTIVE] >> CAP_SYS_ADMIN & 1);
-	return s->uid != 0;
+	return s->proc.uid != 0;
 }
 
 /* The container process state (config-linux.md) with the fd, then close. */

@@ -255,11 +255,11 @@ static int f_root(struct pctx *c, int v, const char *path)
 	return 0;
 }
 
-static int f_terminal(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &c->s->terminal, p); }
-static int f_cwd(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->cwd); }
-static int f_args(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &c->s->args, &c->s->nargs); }
-static int f_env(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &c->s->env, &c->s->nenv); }
-static int f_nnp(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &c->s->no_new_privileges, p); }
+static int f_terminal(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &c->s->proc.terminal, p); }
+static int f_cwd(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->proc.cwd); }
+static int f_args(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &c->s->proc.args, &c->s->proc.nargs); }
+static int f_env(struct pctx *c, int v, const char *p) { return str_array(c, v, p, &c->s->proc.env, &c->s->proc.nenv); }
+static int f_nnp(struct pctx *c, int v, const char *p) { return json_bool(c->j, v, &c->s->proc.no_new_privileges, p); }
 
 static int f_oom(struct pctx *c, int v, const char *p)
 {
@@ -267,13 +267,13 @@ static int f_oom(struct pctx *c, int v, const char *p)
 
 	if (json_int(c->j, v, -1000, 1000, &x, p) < 0)
 		return -1;
-	c->s->oom_score_adj = x;
-	c->s->has_oom_score_adj = true;
+	c->s->proc.oom_score_adj = x;
+	c->s->proc.has_oom_score_adj = true;
 	return 0;
 }
 
-static int f_height(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->console_height); }
-static int f_width(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->console_width); }
+static int f_height(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->proc.console_height); }
+static int f_width(struct pctx *c, int v, const char *p) { return u32_field(c, v, p, &c->s->proc.console_width); }
 
 static int f_console_size(struct pctx *c, int v, const char *path)
 {
@@ -281,8 +281,8 @@ static int f_console_size(struct pctx *c, int v, const char *path)
 	return walk_object(c, v, path, f, countof(f));
 }
 
-static int f_uid(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &c->s->uid); }
-static int f_gid(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &c->s->gid); }
+static int f_uid(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &c->s->proc.uid); }
+static int f_gid(struct pctx *c, int v, const char *p) { return id_field(c, v, p, &c->s->proc.gid); }
 
 static int f_umask(struct pctx *c, int v, const char *p)
 {
@@ -290,7 +290,7 @@ static int f_umask(struct pctx *c, int v, const char *p)
 
 	if (json_int(c->j, v, 0, 07777, &x, p) < 0)
 		return -1;
-	c->s->umask = x;
+	c->s->proc.umask = x;
 	return 0;
 }
 
@@ -300,16 +300,16 @@ static int f_gids(struct pctx *c, int v, const char *path)
 
 	if (tok(c, v)->type != JSMN_ARRAY)
 		return failx("%s: expected an array of integers", path);
-	s->groups = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->groups);
-	if (!s->groups)
+	s->proc.groups = arena_alloc(&s->arena, (tok(c, v)->size + 1) * sizeof *s->proc.groups);
+	if (!s->proc.groups)
 		return -1;
 	for (int x = 0, k = v + 1; x < tok(c, v)->size; x++, k = json_skip(c->j, k)) {
 		char sub[256];
 		index_path(sub, sizeof sub, path, x);
-		if (id_field(c, k, sub, &s->groups[x]) < 0)
+		if (id_field(c, k, sub, &s->proc.groups[x]) < 0)
 			return -1;
 	}
-	s->ngroups = tok(c, v)->size;
+	s->proc.ngroups = tok(c, v)->size;
 	return 0;
 }
 
@@ -358,7 +358,7 @@ static int f_rl_hard(struct pctx *c, int v, const char *p) { return json_uint64(
 static int e_rlimit(struct pctx *c, int v, const char *path, size_t idx)
 {
 	static const struct field f[] = { { "type", f_rl_type }, { "soft", f_rl_soft }, { "hard", f_rl_hard } };
-	struct rlimit_spec *r = &c->s->rlimits[idx];
+	struct rlimit_spec *r = &c->s->proc.rlimits[idx];
 
 	r->resource = -1;
 	if (walk_item(c, v, path, f, countof(f), r) < 0)
@@ -366,7 +366,7 @@ static int e_rlimit(struct pctx *c, int v, const char *path, size_t idx)
 	if (r->resource < 0)
 		return failx("%s.type: required", path);
 	for (size_t i = 0; i < idx; i++)
-		if (c->s->rlimits[i].resource == r->resource)
+		if (c->s->proc.rlimits[i].resource == r->resource)
 			return failx("%s.type: listed twice (also process.rlimits[%zu])", path, i);
 	if (r->soft > r->hard)
 		return failx("%s: soft limit %llu is above hard limit %llu", path,
@@ -376,7 +376,7 @@ static int e_rlimit(struct pctx *c, int v, const char *path, size_t idx)
 
 static int f_rlimits(struct pctx *c, int v, const char *path)
 {
-	return object_array(c, v, path, &c->s->rlimits, sizeof *c->s->rlimits, &c->s->nrlimits, e_rlimit);
+	return object_array(c, v, path, &c->s->proc.rlimits, sizeof *c->s->proc.rlimits, &c->s->proc.nrlimits, e_rlimit);
 }
 
 static const char *const cap_set_names[CAP_SETS] = {
@@ -391,22 +391,22 @@ static int f_capabilities(struct pctx *c, int v, const char *path)
 
 	if (tok(c, v)->type != JSMN_OBJECT)
 		return failx("%s: expected an object", path);
-	s->has_caps = true;
+	s->proc.has_caps = true;
 	for (int n = 0; n < tok(c, v)->size; n++, k = json_skip(c->j, k + 1)) {
 		for (int set = 0; set < CAP_SETS; set++) {
 			char sub[256];
 			if (!json_eq(c->j, k, cap_set_names[set]) || is_null(c, k + 1))
 				continue;
 			child_path(sub, sizeof sub, path, cap_set_names[set]);
-			if (str_array(c, k + 1, sub, &s->caps[set], &s->ncaps[set]) < 0)
+			if (str_array(c, k + 1, sub, &s->proc.caps[set], &s->proc.ncaps[set]) < 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-static int f_apparmor(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->apparmor_profile); }
-static int f_selinux(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->selinux_label); }
+static int f_apparmor(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->proc.apparmor_profile); }
+static int f_selinux(struct pctx *c, int v, const char *p) { return str_field(c, v, p, &c->s->proc.selinux_label); }
 
 /* Finds the token's string in a table of names; -1 with the error recorded. */
 int enum_field(struct pctx *c, int v, const char *path, const char *const *names, size_t n)
@@ -427,7 +427,7 @@ static int f_ioprio_class(struct pctx *c, int v, const char *path)
 
 	if (x < 0)
 		return -1;
-	c->s->ioprio_class = x;
+	c->s->proc.ioprio_class = x;
 	return 0;
 }
 
@@ -437,7 +437,7 @@ static int f_ioprio_level(struct pctx *c, int v, const char *path)
 
 	if (json_int(c->j, v, 0, 7, &x, path) < 0)
 		return -1;
-	c->s->ioprio_level = x;
+	c->s->proc.ioprio_level = x;
 	return 0;
 }
 
@@ -445,12 +445,12 @@ static int f_io_priority(struct pctx *c, int v, const char *path)
 {
 	static const struct field f[] = { { "class", f_ioprio_class }, { "priority", f_ioprio_level } };
 
-	c->s->ioprio_class = -1;
+	c->s->proc.ioprio_class = -1;
 	if (walk_object(c, v, path, f, countof(f)) < 0)
 		return -1;
-	if (c->s->ioprio_class < 0)
+	if (c->s->proc.ioprio_class < 0)
 		return failx("%s.class: required", path);
-	c->s->has_ioprio = true;
+	c->s->proc.has_ioprio = true;
 	return 0;
 }
 
@@ -465,7 +465,7 @@ static int f_sched_policy(struct pctx *c, int v, const char *path)
 		return -1;
 	if (x == 4)
 		return failx("%s: SCHED_ISO is not implemented by Linux", path);
-	c->s->sched_policy = x;
+	c->s->proc.sched_policy = x;
 	return 0;
 }
 
@@ -479,11 +479,11 @@ int int32_field(struct pctx *c, int v, const char *path, int *out)
 	return 0;
 }
 
-static int f_sched_nice(struct pctx *c, int v, const char *p) { return int32_field(c, v, p, &c->s->sched_nice); }
-static int f_sched_prio(struct pctx *c, int v, const char *p) { return int32_field(c, v, p, &c->s->sched_priority); }
-static int f_sched_runtime(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->sched_runtime, p); }
-static int f_sched_deadline(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->sched_deadline, p); }
-static int f_sched_period(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->sched_period, p); }
+static int f_sched_nice(struct pctx *c, int v, const char *p) { return int32_field(c, v, p, &c->s->proc.sched_nice); }
+static int f_sched_prio(struct pctx *c, int v, const char *p) { return int32_field(c, v, p, &c->s->proc.sched_priority); }
+static int f_sched_runtime(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->proc.sched_runtime, p); }
+static int f_sched_deadline(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->proc.sched_deadline, p); }
+static int f_sched_period(struct pctx *c, int v, const char *p) { return json_uint64(c->j, v, &c->s->proc.sched_period, p); }
 
 static int e_sched_flag(struct pctx *c, int v, const char *path, size_t idx)
 {
@@ -497,7 +497,7 @@ static int e_sched_flag(struct pctx *c, int v, const char *path, size_t idx)
 	(void)idx;
 	if (x < 0)
 		return -1;
-	c->s->sched_flags |= 1ULL << x;
+	c->s->proc.sched_flags |= 1ULL << x;
 	return 0;
 }
 
@@ -514,12 +514,12 @@ static int f_scheduler(struct pctx *c, int v, const char *path)
 		{ "period", f_sched_period },
 	};
 
-	c->s->sched_policy = -1;
+	c->s->proc.sched_policy = -1;
 	if (walk_object(c, v, path, f, countof(f)) < 0)
 		return -1;
-	if (c->s->sched_policy < 0)
+	if (c->s->proc.sched_policy < 0)
 		return failx("%s.policy: required", path);
-	c->s->has_scheduler = true;
+	c->s->proc.has_scheduler = true;
 	return 0;
 }
 
@@ -564,8 +564,8 @@ static int cpu_list_field(struct pctx *c, int v, const char *path, const char **
 	return parse_cpu_list(*out, mask, countof(mask), path);
 }
 
-static int f_cpu_initial(struct pctx *c, int v, const char *p) { return cpu_list_field(c, v, p, &c->s->cpu_initial); }
-static int f_cpu_final(struct pctx *c, int v, const char *p) { return cpu_list_field(c, v, p, &c->s->cpu_final); }
+static int f_cpu_initial(struct pctx *c, int v, const char *p) { return cpu_list_field(c, v, p, &c->s->proc.cpu_initial); }
+static int f_cpu_final(struct pctx *c, int v, const char *p) { return cpu_list_field(c, v, p, &c->s->proc.cpu_final); }
 
 static int f_exec_cpu_affinity(struct pctx *c, int v, const char *path)
 {
@@ -588,10 +588,10 @@ static int f_process(struct pctx *c, int v, const char *path)
 	c->s->has_process = true;
 	if (walk_object(c, v, path, f, countof(f)) < 0)
 		return -1;
-	if (!c->s->cwd)
+	if (!c->s->proc.cwd)
 		return failx("%s.cwd: required", path);
-	if (c->s->cwd[0] != '/')
-		return failx("%s.cwd: %s is not an absolute path", path, c->s->cwd);
+	if (c->s->proc.cwd[0] != '/')
+		return failx("%s.cwd: %s is not an absolute path", path, c->s->proc.cwd);
 	return 0;
 }
 
@@ -1252,7 +1252,7 @@ int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
 	int ret;
 
 	memset(s, 0, sizeof *s);
-	s->umask = -1;
+	s->proc.umask = -1;
 	if (json_parse(&j, text, len, what) < 0)
 		return -1;
 	ret = walk_object(&c, 0, "", f, countof(f));
@@ -1292,22 +1292,9 @@ int spec_parse_process(struct spec *s, const char *text, size_t len, const char 
 	struct pctx c = { .j = &j, .s = s };
 	int ret;
 
-	s->has_process = s->terminal = s->no_new_privileges = s->has_oom_score_adj = false;
-	s->has_caps = s->has_ioprio = s->has_scheduler = false;
-	s->console_height = s->console_width = 0;
-	s->uid = s->gid = 0;
-	s->umask = -1;
-	s->groups = NULL;
-	s->ngroups = s->nargs = s->nenv = s->nrlimits = 0;
-	s->args = s->env = NULL;
-	s->cwd = NULL;
-	s->rlimits = NULL;
-	for (int set = 0; set < CAP_SETS; set++) {
-		s->caps[set] = NULL;
-		s->ncaps[set] = 0;
-	}
-	s->apparmor_profile = s->selinux_label = NULL;
-	s->cpu_initial = s->cpu_final = NULL;
+	/* nothing of the config's process carries over */
+	s->has_process = false;
+	s->proc = (struct process){ .umask = -1 };
 	if (json_parse(&j, text, len, what) < 0)
 		return -1;
 	ret = f_process(&c, 0, "process");
@@ -1332,19 +1319,19 @@ int spec_set_env(struct spec *s, const char *kv)
 	size_t klen = strcspn(kv, "=");
 	const char **env;
 
-	for (size_t i = 0; i < s->nenv; i++)
-		if (!strncmp(s->env[i], kv, klen) && s->env[i][klen] == '=') {
-			s->env[i] = kv;
+	for (size_t i = 0; i < s->proc.nenv; i++)
+		if (!strncmp(s->proc.env[i], kv, klen) && s->proc.env[i][klen] == '=') {
+			s->proc.env[i] = kv;
 			return 0;
 		}
-	env = arena_alloc(&s->arena, (s->nenv + 2) * sizeof *env);
+	env = arena_alloc(&s->arena, (s->proc.nenv + 2) * sizeof *env);
 	if (!env)
 		return -1;
-	if (s->nenv)
-		memcpy(env, s->env, s->nenv * sizeof *env);
-	env[s->nenv++] = kv;
-	env[s->nenv] = NULL;
-	s->env = env;
+	if (s->proc.nenv)
+		memcpy(env, s->proc.env, s->proc.nenv * sizeof *env);
+	env[s->proc.nenv++] = kv;
+	env[s->proc.nenv] = NULL;
+	s->proc.env = env;
 	return 0;
 }
 

@@ -111,16 +111,8 @@ struct rlimit_spec {
 	uint64_t soft, hard;
 };
 
-struct spec {
-	struct arena arena;
-	const char *source;    /* config.json as read at create (the state dir's copy) */
-	size_t source_len;
-	const char *oci_version;
-	const char *root_path;
-	bool root_readonly;
-	const char *hostname, *domainname;
-
-	bool has_process;
+/* config.json's process, or exec's: one struct, so that exec --process starts from a clean one */
+struct process {
 	bool terminal;
 	unsigned console_height, console_width;
 	uid_t uid;
@@ -142,13 +134,27 @@ struct spec {
 	bool has_caps;
 	const char **caps[CAP_SETS];
 	size_t ncaps[CAP_SETS];
-	const char *apparmor_profile, *selinux_label, *mount_label;
+	const char *apparmor_profile, *selinux_label;
 	bool has_ioprio;
 	int ioprio_class, ioprio_level;
 	bool has_scheduler;
 	int sched_policy, sched_nice, sched_priority;
 	uint64_t sched_flags, sched_runtime, sched_deadline, sched_period;
 	const char *cpu_initial, *cpu_final;
+};
+
+struct spec {
+	struct arena arena;
+	const char *source;    /* config.json as read at create (the state dir's copy) */
+	size_t source_len;
+	const char *oci_version;
+	const char *root_path;
+	bool root_readonly;
+	const char *hostname, *domainname;
+
+	bool has_process;
+	struct process proc;
+	const char *mount_label;
 	bool has_personality;
 	unsigned long personality;
 	bool has_mempolicy;

@@ -69,8 +69,8 @@ int tty_create(const struct spec *s, bool console, int *master)
 		close(m);
 		return fail(errno, "open %s", name);
 	}
-	if (s->console_height || s->console_width) {
-		struct winsize ws = { .ws_row = s->console_height, .ws_col = s->console_width };
+	if (s->proc.console_height || s->proc.console_width) {
+		struct winsize ws = { .ws_row = s->proc.console_height, .ws_col = s->proc.console_width };
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
 	if (console && bind_console(slave, name) < 0)

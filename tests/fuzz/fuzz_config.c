@@ -23,9 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct caps c;
 		if (seccomp_compile(&s.seccomp, seccomp_native_arch(), false, &p) == 0)
 			seccomp_prog_free(&p);
-		if (s.has_caps)
+		if (s.proc.has_caps)
 			caps_resolve(&s, &c);
-		if (spec_parse_process(&s, text, size, "process.json") == 0 && s.nargs && s.args[s.nargs])
+		if (spec_parse_process(&s, text, size, "process.json") == 0 && s.proc.nargs && s.proc.args[s.proc.nargs])
 			abort(); /* args must stay NULL-terminated */
 		spec_free(&s);
 	}

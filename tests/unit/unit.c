@@ -125,14 +125,14 @@ static void test_full_config(void)
 	ok(parse(&s, json) == 0, "a full config parses");
 	ok(s.root_readonly && !strcmp(s.root_path, "rootfs"), "root.path and root.readonly");
 	ok(!strcmp(s.hostname, "h") && !strcmp(s.domainname, "d"), "hostname and domainname");
-	ok(s.terminal && s.console_height == 24 && s.console_width == 80, "terminal and consoleSize");
-	ok(s.uid == 1000 && s.gid == 100 && s.umask == 18 && s.ngroups == 2 && s.groups[1] == 6, "process.user");
-	ok(s.nargs == 3 && !strcmp(s.args[2], "echo \xc3\xa9\n") && s.args[3] == NULL, "args decoded, NULL-terminated");
-	ok(s.nenv == 2 && !strcmp(s.env[1], "B=2") && s.env[2] == NULL, "env");
-	ok(!strcmp(s.cwd, "/w"), "cwd");
-	ok(s.nrlimits == 1 && s.rlimits[0].resource == RLIMIT_NOFILE && s.rlimits[0].soft == 512 &&
-	   s.rlimits[0].hard == 1024, "rlimits");
-	ok(s.no_new_privileges && s.has_oom_score_adj && s.oom_score_adj == -5, "noNewPrivileges, oomScoreAdj");
+	ok(s.proc.terminal && s.proc.console_height == 24 && s.proc.console_width == 80, "terminal and consoleSize");
+	ok(s.proc.uid == 1000 && s.proc.gid == 100 && s.proc.umask == 18 && s.proc.ngroups == 2 && s.proc.groups[1] == 6, "process.user");
+	ok(s.proc.nargs == 3 && !strcmp(s.proc.args[2], "echo \xc3\xa9\n") && s.proc.args[3] == NULL, "args decoded, NULL-terminated");
+	ok(s.proc.nenv == 2 && !strcmp(s.proc.env[1], "B=2") && s.proc.env[2] == NULL, "env");
+	ok(!strcmp(s.proc.cwd, "/w"), "cwd");
+	ok(s.proc.nrlimits == 1 && s.proc.rlimits[0].resource == RLIMIT_NOFILE && s.proc.rlimits[0].soft == 512 &&
+	   s.proc.rlimits[0].hard == 1024, "rlimits");
+	ok(s.proc.no_new_privileges && s.proc.has_oom_score_adj && s.proc.oom_score_adj == -5, "noNewPrivileges, oomScoreAdj");
 	ok(s.nmounts == 2 && s.mounts[0].bind && (s.mounts[0].flags & MS_REC) && (s.mounts[0].flags & MS_RDONLY) &&
 	   (s.mounts[0].flags & MS_NOSUID) && s.mounts[0].propagation == (MS_PRIVATE | MS_REC),
 	   "bind mount options become flags");
@@ -144,6 +144,19 @@ static void test_full_config(void)
 	ok(s.nmasked == 1 && s.nreadonly == 1 && s.nsysctl == 1, "masked, readonly paths, sysctl");
 	ok(!strcmp(spec_annotation(&s, "org.grid.layer"), "none") && !spec_annotation(&s, "b"), "annotations");
 	ok(s.res.set && s.res.nw == 1 && !strcmp(s.res.w[0].value[1], "5"), "linux.resources become cgroup writes (%zu)", s.res.nw);
+	{
+		/* exec --process: nothing of the config's process carries over */
+		const char *p = "{\"args\":[\"true\"],\"cwd\":\"/\"}";
+		const struct process *q = &s.proc;
+		ok(spec_parse_process(&s, p, strlen(p), "--process") == 0 && s.has_process && q->nargs == 1 &&
+			   !strcmp(q->cwd, "/") && q->args[1] == NULL,
+		   "exec --process parses over a full config's process");
+		ok(!q->terminal && !q->console_height && !q->uid && !q->gid && q->umask == -1 && !q->ngroups &&
+			   !q->groups && !q->nenv && !q->env && !q->nrlimits && !q->no_new_privileges &&
+			   !q->has_oom_score_adj && !q->has_caps && !q->ncaps[CAPS_BOUNDING] && !q->apparmor_profile &&
+			   !q->has_ioprio && !q->has_scheduler && !q->cpu_initial,
+		   "and leaves no field of the config's process behind");
+	}
 	spec_free(&s);
 }
 
@@ -321,7 +334,7 @@ static void test_default_spec(void)
 	struct spec s;
 
 	ok(parse(&s, default_spec_json) == 0, "grid spec's default config parses");
-	ok(s.terminal && s.nargs == 1 && s.root_readonly && s.ns[NS_CGROUP].wanted && s.nmounts == 7,
+	ok(s.proc.terminal && s.proc.nargs == 1 && s.root_readonly && s.ns[NS_CGROUP].wanted && s.nmounts == 7,
 	   "default config looks like runc's");
 	spec_free(&s);
 }
@@ -337,7 +350,7 @@ static void test_caps(void)
 		ok(caps_resolve(&s, &c) == 0 && c.set[CAPS_BOUNDING] == 0x20000420 &&
 		   c.set[CAPS_EFFECTIVE] == 0x20000420 && c.set[CAPS_INHERITABLE] == 0 && c.set[CAPS_AMBIENT] == 0,
 		   "default capabilities resolve to KILL, NET_BIND_SERVICE, AUDIT_WRITE");
-		s.caps[CAPS_PERMITTED][2] = "CAP_NET_BIND_SERVIC";
+		s.proc.caps[CAPS_PERMITTED][2] = "CAP_NET_BIND_SERVIC";
 		ok(caps_resolve(&s, &c) < 0 &&
 		   strstr(last_error(), "permitted[2]: unknown capability \"CAP_NET_BIND_SERVIC\""),
 		   "unknown capability name refused");
