@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "log.h"
+#include "fail.h"
 
 struct chunk {
 	struct chunk *next;

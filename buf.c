@@ -1,27 +1,42 @@
 /* buf.c - a growing text buffer for what Grid writes (state and list JSON,
- * logs, resources documents): appends never fail (out of memory while
- * formatting output aborts: nothing sane is left to do), JSON strings
- * escaped as RFC 8259 asks. */
+ * logs, resources documents), JSON strings escaped as RFC 8259 asks.
+ * Appends do not fail one by one: out of memory marks the buffer, and whoever
+ * uses it asks buf_check once (util.h has the policy). */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "fail.h"
+#include "util.h"
+
+/* Room for n more bytes and the NUL; false once memory ran out. */
+static bool reserve(struct buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 256;
+	char *p;
+
+	if (b->failed || n > ((size_t)-1 >> 2) - b->len)
+		return !(b->failed = true);
+	if (b->len + n < b->cap)
+		return true;
+	while (cap <= b->len + n)
+		cap *= 2;
+	p = mem_grow(b->p, cap, 1);
+	if (!p)
+		return !(b->failed = true);
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
 
 void buf_add(struct buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p)
-			abort(); /* out of memory while formatting output: nothing sane left */
-		b->p = p;
-		b->cap = cap;
-	}
+	if (!reserve(b, n))
+		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = 0;
@@ -34,27 +49,35 @@ void buf_puts(struct buf *b, const char *s)
 
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
-	char tmp[512];
+	size_t room = b->failed ? 0 : b->cap - b->len;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0 || ((size_t)n >= room && !reserve(b, n)))
 		return;
-	if ((size_t)n < sizeof tmp) {
-		buf_add(b, tmp, n);
-		return;
+	if ((size_t)n >= room) {
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, n + 1, fmt, ap);
+		va_end(ap);
 	}
-	char *big = malloc(n + 1);
-	if (!big)
-		abort();
-	va_start(ap, fmt);
-	vsnprintf(big, n + 1, fmt, ap);
-	va_end(ap);
-	buf_add(b, big, n);
-	free(big);
+	b->len += n;
+}
+
+int buf_check(const struct buf *b)
+{
+	return b->failed ? fail(ENOMEM, "format the output") : 0;
+}
+
+int buf_print(const struct buf *b)
+{
+	if (buf_check(b) < 0)
+		return -1;
+	if (b->p)
+		fputs(b->p, stdout);
+	return 0;
 }
 
 void buf_json_str(struct buf *b, const char *s)
@@ -78,6 +101,5 @@ void buf_json_str(struct buf *b, const char *s)
 void buf_free(struct buf *b)
 {
 	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
+	*b = (struct buf){ 0 };
 }

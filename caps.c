@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "fail.h"
 #include "fs.h"
 #include "grid.h"
 #include "log.h"

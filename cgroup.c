@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "cgroup.h"
 #include "devices_bpf.h"
+#include "fail.h"
 #include "fs.h"
 #include "grid.h"
 #include "log.h"

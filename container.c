@@ -27,6 +27,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "container.h"
+#include "fail.h"
 #include "fault.h"
 #include "fs.h"
 #include "grid.h"
@@ -830,7 +831,7 @@ int container_run(const struct create_opts *o)
 int container_state(const char *root, const char *id)
 {
 	struct state st;
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 
 	if (state_open(&st, root, id, false) < 0)
 		return -1;
@@ -842,17 +843,15 @@ int container_state(const char *root, const char *id)
 	}
 	state_json(&b, &st, state_status(&st), st.pid);
 	buf_puts(&b, "\n");
-	fputs(b.p, stdout);
-	buf_free(&b);
 	state_close(&st);
-	return 0;
+	return buf_print(&b);
 }
 
 int container_list(const char *root, bool json, bool quiet)
 {
 	DIR *d = opendir(root);
 	struct dirent *e;
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 	bool first = true;
 
 	if (json)
@@ -888,10 +887,7 @@ int container_list(const char *root, bool json, bool quiet)
 	clear_error();
 	if (json)
 		buf_puts(&b, "]\n");
-	if (b.p)
-		fputs(b.p, stdout);
-	buf_free(&b);
-	return 0;
+	return buf_print(&b);
 }
 
 /* ---- kill, delete ---- */
@@ -962,7 +958,7 @@ int container_ps(const char *root, const char *id, bool json)
 	struct cgroup cg;
 	pid_t *pids;
 	size_t n;
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 
 	if (open_cgroup(&st, &cg, root, id, false) < 0)
 		return -1;
@@ -991,10 +987,8 @@ int container_ps(const char *root, const char *id, bool json)
 			free(cmd);
 		}
 	}
-	fputs(b.p, stdout);
-	buf_free(&b);
 	free(pids);
-	return 0;
+	return buf_print(&b);
 }
 
 int container_update(const char *root, const char *id, const struct resources *r)
@@ -1014,7 +1008,7 @@ int container_events_stats(const char *root, const char *id)
 {
 	struct state st;
 	struct cgroup cg;
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 
 	if (open_cgroup(&st, &cg, root, id, false) < 0)
 		return -1;
@@ -1024,9 +1018,7 @@ int container_events_stats(const char *root, const char *id)
 	cgroup_stats_json(&cg, &b);
 	buf_puts(&b, "}\n");
 	state_close(&st);
-	fputs(b.p, stdout);
-	buf_free(&b);
-	return 0;
+	return buf_print(&b);
 }
 
 int container_delete(const char *root, const char *id, bool force)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "devices_bpf.h"
+#include "fail.h"
 #include "grid.h"
 #include "log.h"
 #include "spec.h"

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "exe.h"
-#include "log.h"
+#include "fail.h"
 
 #define OPEN_TREE_CLONE_FLAG 1
 #define AT_EMPTY_PATH_FLAG 0x1000

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fail.h"
 #include "fault.h"
 #include "fs.h"
-#include "log.h"
 #include "state.h"
 
 void fault_point(const char *name)

@@ -62,7 +62,7 @@ static const char *sc_flag_at(size_t i) { return seccomp_name(SC_FLAGS, i); }
 
 int print_features(void)
 {
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 
 	buf_puts(&b, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" OCI_VERSION "\",");
 	list(&b, "hooks", hook_at);
@@ -92,7 +92,5 @@ int print_features(void)
 	buf_puts(&b, "},\"mountExtensions\":{\"idmap\":{\"enabled\":true}},\"netDevices\":{\"enabled\":true}},"
 		     "\"annotations\":{\"org.grid.version\":\"" GRID_VERSION "\"},"
 		     "\"potentiallyUnsafeConfigAnnotations\":[\"org.grid.layer\"]}\n");
-	fputs(b.p, stdout);
-	buf_free(&b);
-	return 0;
+	return buf_print(&b);
 }

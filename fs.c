@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "fs.h"
-#include "log.h"
 
 int read_file(const char *path, char **out, size_t *len, size_t max)
 {

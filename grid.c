@@ -14,6 +14,7 @@
 #include "container.h"
 #include "exe.h"
 #include "exec.h"
+#include "fail.h"
 #include "features.h"
 #include "fs.h"
 #include "grid.h"

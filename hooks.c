@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fail.h"
 #include "fs.h"
 #include "grid.h"
 #include "hooks.h"
@@ -181,7 +182,7 @@ static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const char
 int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, enum status status, pid_t pid)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 	int ret = 0;
 
 	if (s->nhooks[k] == 0)
@@ -189,12 +190,13 @@ int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, en
 	if (runs_in_runtime(k) && children_in_own_namespaces() < 0)
 		return -1;
 	state_json(&b, st, status, pid);
+	if (buf_check(&b) < 0)
+		return -1;
 	/* a hook that exits without reading its stdin must not kill us */
 	sigaction(SIGPIPE, &ign, &old);
 	for (size_t i = 0; i < s->nhooks[k] && ret == 0; i++)
 		ret = hook_run(&s->hooks[k][i], k, i, b.p, b.len);
 	sigaction(SIGPIPE, &old, NULL);
-	buf_free(&b);
 	return ret;
 }
 
@@ -231,8 +233,7 @@ static void put_hooks(struct buf *b, const struct spec *s, enum hook_kind k)
 
 int hooks_save(const struct spec *s, const struct state *st)
 {
-	struct buf b = { 0 };
-	int ret;
+	cleanup_buf struct buf b = { 0 };
 
 	if (!s->nhooks[HOOK_POSTSTART] && !s->nhooks[HOOK_POSTSTOP])
 		return 0; /* nothing to keep: create stays as fast as without hooks */
@@ -241,9 +242,7 @@ int hooks_save(const struct spec *s, const struct state *st)
 	buf_puts(&b, ",");
 	put_hooks(&b, s, HOOK_POSTSTOP);
 	buf_puts(&b, "}}\n");
-	ret = write_file_atomic(st->lockfd, SNAPSHOT, b.p, b.len);
-	buf_free(&b);
-	if (ret < 0)
+	if (buf_check(&b) < 0 || write_file_atomic(st->lockfd, SNAPSHOT, b.p, b.len) < 0)
 		return failx("save the hooks of container \"%s\": %s", st->id, last_error());
 	return 0;
 }

@@ -18,9 +18,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "fs.h"
 #include "inroot.h"
-#include "log.h"
 #include "util.h"
 
 #ifndef SYS_openat2

@@ -13,8 +13,8 @@
 #define JSMN_STATIC
 #define GRID_JSMN_IMPL
 #include "arena.h"
+#include "fail.h"
 #include "json.h"
-#include "log.h"
 #include "util.h"
 
 static bool is_digit(char c)

@@ -1,6 +1,6 @@
-/* log.c - Grid's single error path and its log (--log, --log-format, --debug).
- * A failing function records what failed once with fail(); main() prints it
- * once, to stderr and to the log file, as text or as one JSON object a line. */
+/* log.c - Grid's log (--log, --log-format, --debug): warnings, debug lines,
+ * and the error main reports once, to stderr and to the log file, as text or
+ * as one JSON object a line. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -11,21 +11,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fail.h"
 #include "log.h"
 
-static char error_msg[1024];
 static int log_fd = -1;
 static enum log_format log_fmt = LOG_TEXT;
 static bool log_debug;
-
-const char *errtext(int e)
-{
-	static char buf[128];
-	snprintf(buf, sizeof buf, "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] += 'a' - 'A';
-	return buf;
-}
 
 void rfc3339_now(char *out, size_t size, bool nanos)
 {
@@ -56,7 +47,7 @@ void log_setup(const char *path, enum log_format fmt, bool debug_on)
 
 static void log_line(const char *level, const char *msg)
 {
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 	char now[40];
 
 	if (log_fd < 0)
@@ -75,64 +66,14 @@ static void log_line(const char *level, const char *msg)
 		buf_json_str(&b, msg);
 		buf_puts(&b, "\n");
 	}
-	if (b.p && write(log_fd, b.p, b.len) < 0) {
-		/* nowhere left to report a failing log */
+	if (!b.failed && write(log_fd, b.p, b.len) < 0) {
+		/* nowhere left to report a failing log (or its lack of memory) */
 	}
-	buf_free(&b);
-}
-
-static int vfail(int e, const char *fmt, va_list ap)
-{
-	char msg[sizeof error_msg]; /* the arguments may be the last error itself */
-	size_t n;
-
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	n = strlen(msg);
-	if (e)
-		snprintf(msg + n, sizeof msg - n, ": %s", errtext(e));
-	memcpy(error_msg, msg, sizeof msg);
-	errno = e;
-	return -1;
-}
-
-int fail(int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(e, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int failx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(0, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-const char *last_error(void)
-{
-	return error_msg;
-}
-
-void clear_error(void)
-{
-	error_msg[0] = 0;
-}
-
-void set_error_text(const char *text)
-{
-	snprintf(error_msg, sizeof error_msg, "%s", text);
 }
 
 void report_error(void)
 {
-	const char *msg = error_msg[0] ? error_msg : "unknown error";
+	const char *msg = last_error()[0] ? last_error() : "unknown error";
 
 	fprintf(stderr, "grid: %s\n", msg);
 	log_line("error", msg);

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "fs.h"
 #include "grid.h"
 #include "init.h"

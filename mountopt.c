@@ -85,7 +85,7 @@ const char *mount_option_name(size_t i)
 
 int mount_parse_options(struct arena *a, struct mount *m, const char **opts, size_t n)
 {
-	struct buf data = { 0 };
+	cleanup_buf struct buf data = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		const char *o = opts[i];
@@ -130,11 +130,9 @@ int mount_parse_options(struct arena *a, struct mount *m, const char **opts, siz
 			buf_puts(&data, ",");
 		buf_puts(&data, o);
 	}
-	if (data.len) {
-		m->data = arena_strndup(a, data.p, data.len);
-		buf_free(&data);
-		if (!m->data)
-			return -1;
-	}
+	if (buf_check(&data) < 0)
+		return -1;
+	if (data.len && !(m->data = arena_strndup(a, data.p, data.len)))
+		return -1;
 	return 0;
 }

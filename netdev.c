@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "log.h"
 #include "netdev.h"
 #include "spec.h"

@@ -26,11 +26,11 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "fail.h"
 #include "fs.h"
 #include "hooks.h"
 #include "init.h"
 #include "inroot.h"
-#include "log.h"
 #include "mount.h"
 #include "ns.h"
 #include "process.h"

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "grid.h"
 #include "inroot.h"
 #include "log.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "fail.h"
 #include "proto.h"
 #include "sock.h"
 

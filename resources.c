@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "arena.h"
+#include "fail.h"
 #include "grid.h"
 #include "json.h"
-#include "log.h"
 #include "parse.h"
 #include "spec.h"
 

@@ -30,10 +30,10 @@
 #include "arena.h"
 #include "buf.h"
 #include "caps.h"
+#include "fail.h"
 #include "fs.h"
 #include "grid.h"
 #include "json.h"
-#include "log.h"
 #include "parse.h"
 #include "seccomp.h"
 #include "sock.h"
@@ -1085,8 +1085,8 @@ bool seccomp_early(const struct spec *s, const struct caps *c)
 static int notify_listener(int sock, int fd, const struct spec *s, const struct state *st, enum status status,
 			   pid_t pid)
 {
-	struct buf b = { 0 };
-	int ret = 0;
+	cleanup_buf struct buf b = { 0 };
+	cleanup_fd int s_ = sock;
 
 	buf_printf(&b, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,", OCI_VERSION, (int)pid);
 	if (s->seccomp.listener_metadata) {
@@ -1097,11 +1097,11 @@ static int notify_listener(int sock, int fd, const struct spec *s, const struct 
 	buf_puts(&b, "\"state\":");
 	state_json(&b, st, status, pid);
 	buf_puts(&b, "}");
+	if (buf_check(&b) < 0)
+		return -1;
 	if (sock_send(sock, b.p, b.len, fd) < 0)
-		ret = fail(errno, "linux.seccomp.listenerPath %s: send the seccomp fd", s->seccomp.listener_path);
-	buf_free(&b);
-	close(sock);
-	return ret;
+		return fail(errno, "linux.seccomp.listenerPath %s: send the seccomp fd", s->seccomp.listener_path);
+	return 0;
 }
 
 int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s, const struct state *st,
@@ -1144,7 +1144,7 @@ int seccomp_debug(const char *bundle, const char *arch, bool linear, const char 
 	char path[4096];
 	struct spec s;
 	struct sc_prog p;
-	struct buf b = { 0 };
+	cleanup_buf struct buf b = { 0 };
 	uint32_t nr = 0, audit = 0;
 	size_t steps;
 	int ret;
@@ -1166,9 +1166,8 @@ int seccomp_debug(const char *bundle, const char *arch, bool linear, const char 
 	} else if (ret == 0) {
 		seccomp_dump(&p, &b);
 	}
-	if (b.p)
-		fputs(b.p, stdout);
-	buf_free(&b);
+	if (ret == 0)
+		ret = buf_print(&b);
 	seccomp_prog_free(&p);
 	spec_free(&s);
 	return ret;

@@ -8,7 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "fail.h"
 #include "sock.h"
 
 int sock_send(int sock, const void *p, size_t len, int fd)

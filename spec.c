@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "fail.h"
 #include "fs.h"
 #include "grid.h"
 #include "json.h"
-#include "log.h"
 #include "mountopt.h"
 #include "parse.h"
 #include "spec.h"

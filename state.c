@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "cgroup.h"
+#include "fail.h"
 #include "fs.h"
 #include "grid.h"
 #include "log.h"
@@ -241,6 +242,10 @@ char *state_format(const struct state *st, size_t *len)
 		put_escaped(&b, st->ann_values[i], false);
 		buf_puts(&b, "\n");
 	}
+	if (buf_check(&b) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
 	*len = b.len;
 	return b.p;
 }
@@ -248,11 +253,9 @@ char *state_format(const struct state *st, size_t *len)
 int state_write(const struct state *st)
 {
 	size_t len;
-	char *text = state_format(st, &len);
-	int ret = write_file_atomic(st->lockfd, "state", text, len);
+	cleanup_free char *text = state_format(st, &len);
 
-	free(text);
-	return ret;
+	return text ? write_file_atomic(st->lockfd, "state", text, len) : -1;
 }
 
 /* Decodes %XX in place; -1 on a malformed escape. */

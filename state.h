@@ -38,6 +38,7 @@ int state_set_annotations(struct state *st, const char *const *keys, const char 
 int state_write(const struct state *st);
 int state_remove(const struct state *st); /* the directory and the layer it links to */
 int state_parse(struct state *st, const char *text, size_t len);
+/* The state file's text (malloc'd), or NULL with the error recorded */
 char *state_format(const struct state *st, size_t *len);
 void state_close(struct state *st);
 enum status state_status(const struct state *st);

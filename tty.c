@@ -16,7 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "fail.h"
 #include "mount.h"
 #include "sock.h"
 #include "spec.h"

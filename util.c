@@ -1,4 +1,5 @@
-/* util.c - small stand-ins for libc routines whose musl versions are larger
+/* util.c - the cleanup helpers, mem_grow (the policy is in util.h), and
+ * small stand-ins for libc routines whose musl versions are larger
  * than what Grid asks of them (about 3.5 KB of the static binary): a heap
  * sort (O(n log n) in the worst case, as the duplicate-key check needs on
  * hostile input), a substring search for short needles, realpath
@@ -7,10 +8,45 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "util.h"
+
+void close_fdp(int *fd)
+{
+	int e = errno;
+
+	if (*fd >= 0)
+		close(*fd);
+	errno = e;
+}
+
+void free_p(void *p)
+{
+	free(*(void **)p);
+}
+
+int steal_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
+}
+
+void *mem_grow(void *p, size_t n, size_t size)
+{
+	void *q = NULL;
+
+	if (!size || n <= (size_t)-1 / size)
+		q = realloc(p, n && size ? n * size : 1);
+	if (!q)
+		fail(ENOMEM, "allocate %zu x %zu bytes", n, size);
+	return q;
+}
 
 static void swap_bytes(char *a, char *b, size_t size)
 {

@@ -1,8 +1,27 @@
-/* util.h - smaller stand-ins for musl's qsort, strstr and realpath; hexval (util.c). */
+/* util.h - the cleanup idiom, memory, and smaller stand-ins for musl's qsort,
+ * strstr and realpath; hexval (util.c). */
 #ifndef GRID_UTIL_H
 #define GRID_UTIL_H
 
 #include <stddef.h>
+
+/* The one cleanup idiom: a variable declared
+ *	cleanup_fd int fd = -1;	cleanup_free char *p = NULL;
+ * is closed or freed wherever its scope is left (errno kept); steal_fd and
+ * steal_ptr hand it on instead, leaving -1 or NULL behind. Types that own
+ * more (struct buf, struct spec, struct json, struct state) have their own
+ * cleanup_X next to their free function. */
+void close_fdp(int *fd);
+void free_p(void *p);
+#define cleanup_fd __attribute__((cleanup(close_fdp)))
+#define cleanup_free __attribute__((cleanup(free_p)))
+int steal_fd(int *fd);
+#define steal_ptr(pp) __extension__({ __typeof__(*(pp)) p_ = *(pp); *(pp) = NULL; p_; })
+
+/* Memory: every allocation is an arena's or goes through mem_grow. Out of
+ * memory is an error like any other: recorded (ENOMEM, the size), NULL
+ * returned, the caller's cleanup undoes the rest; Grid never aborts. */
+void *mem_grow(void *p, size_t n, size_t size); /* realloc(p, n * size), overflow checked; p kept on failure */
 
 void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 char *str_find(const char *haystack, const char *needle);

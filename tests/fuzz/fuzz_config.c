@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../../caps.h"
-#include "../../log.h"
+#include "../../fail.h"
 #include "../../seccomp.h"
 #include "../../spec.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../log.h"
+#include "../../fail.h"
 #include "../../state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
