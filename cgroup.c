@@ -652,10 +652,10 @@ int cgroup_pids(const struct cgroup *cg, pid_t **out, size_t *n)
 	snprintf(path, sizeof path, "%s/cgroup.procs", cg->dir[hi]);
 	if (read_file(path, &text, &len, 16 << 20) < 0)
 		return errno == ENOENT ? 0 : -1;
-	*out = malloc(cap * sizeof **out);
+	*out = mem_grow(NULL, cap, sizeof **out);
 	for (char *l = strtok_r(text, "\n", &save); l && *out; l = strtok_r(NULL, "\n", &save)) {
 		if (*n == cap) {
-			pid_t *p = realloc(*out, (cap *= 2) * sizeof **out);
+			pid_t *p = mem_grow(*out, cap *= 2, sizeof **out);
 			if (!p) {
 				free(*out);
 				*out = NULL;
@@ -666,7 +666,7 @@ int cgroup_pids(const struct cgroup *cg, pid_t **out, size_t *n)
 		(*out)[(*n)++] = atoi(l);
 	}
 	free(text);
-	return *out ? 0 : fail(ENOMEM, "cgroup.procs");
+	return *out ? 0 : -1;
 }
 
 int cgroup_signal_all(const struct cgroup *cg, int sig)

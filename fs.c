@@ -14,53 +14,41 @@
 
 #include "fail.h"
 #include "fs.h"
+#include "util.h"
 
 int read_file(const char *path, char **out, size_t *len, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
 	size_t cap = 4096, n = 0;
-	char *buf;
 
 	if (fd < 0)
 		return fail(errno, "open %s", path);
-	buf = malloc(cap + 1);
+	if (!(buf = mem_grow(NULL, cap + 1, 1)))
+		return -1;
 	for (;;) {
 		ssize_t r;
-		if (!buf) {
-			close(fd);
-			return fail(ENOMEM, "read %s", path);
-		}
 		if (n == cap) {
 			char *nb;
-			if (cap >= max) {
-				free(buf);
-				close(fd);
+			if (cap >= max)
 				return failx("read %s: larger than %zu bytes", path, max);
-			}
 			cap *= 2;
-			nb = realloc(buf, cap + 1);
-			if (!nb)
-				free(buf);
+			if (!(nb = mem_grow(buf, cap + 1, 1)))
+				return -1;
 			buf = nb;
-			continue;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return fail(e, "read %s", path);
-		}
+		if (r < 0)
+			return fail(errno, "read %s", path);
 		if (r == 0)
 			break;
 		n += r;
 	}
-	close(fd);
 	buf[n] = 0;
-	*out = buf;
 	*len = n;
+	*out = steal_ptr(&buf);
 	return 0;
 }
 

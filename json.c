@@ -71,9 +71,9 @@ int json_parse(struct json *j, const char *text, size_t len, const char *what)
 		goto bad;
 	if (n == 0)
 		return failx("%s: empty document", what);
-	j->tok = calloc(n, sizeof *j->tok);
+	j->tok = mem_zero(n, sizeof *j->tok);
 	if (!j->tok)
-		return fail(ENOMEM, "%s", what);
+		return failx("%s: %s", what, last_error());
 	jsmn_init(&p);
 	n = jsmn_parse(&p, text, len, j->tok, n);
 	if (n < 0)

@@ -483,7 +483,7 @@ static void emit(struct cc *c, uint16_t code, uint32_t k, int jt, int jf)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
-		struct ir *p = realloc(c->ir, cap * sizeof *p);
+		struct ir *p = mem_grow(c->ir, cap, sizeof *p);
 		if (!p) {
 			c->oom = true;
 			return;
@@ -498,7 +498,7 @@ static int new_label(struct cc *c)
 {
 	if (c->nlabels == c->lcap) {
 		size_t cap = c->lcap ? c->lcap * 2 : 256;
-		int *p = realloc(c->label_at, cap * sizeof *p);
+		int *p = mem_grow(c->label_at, cap, sizeof *p);
 		if (!p) {
 			c->oom = true;
 			return 0;
@@ -713,10 +713,10 @@ static void gen_tree(struct cc *c, const struct num *u, size_t n, const struct e
 static int collect(const struct seccomp *sc, const int *tables, struct ent **out, size_t *nout)
 {
 	size_t n = 0, cap = 64;
-	struct ent *e = malloc(cap * sizeof *e);
+	cleanup_free struct ent *e = mem_grow(NULL, cap, sizeof *e);
 
 	if (!e)
-		return fail(ENOMEM, "compile linux.seccomp");
+		return -1;
 	for (size_t r = 0; r < sc->nrules; r++) {
 		const struct sc_rule *rule = &sc->rules[r];
 		size_t subs = same_index_args(rule) ? rule->nargs : 1;
@@ -727,11 +727,9 @@ static int collect(const struct seccomp *sc, const int *tables, struct ent **out
 					continue;
 				for (size_t s = 0; s < subs; s++) {
 					if (n == cap) {
-						struct ent *p = realloc(e, (cap *= 2) * sizeof *e);
-						if (!p) {
-							free(e);
-							return fail(ENOMEM, "compile linux.seccomp");
-						}
+						struct ent *p = mem_grow(e, cap *= 2, sizeof *e);
+						if (!p)
+							return -1;
 						e = p;
 					}
 					e[n] = (struct ent){ nr, n, rule, subs > 1 ? (int)s : -1 };
@@ -740,7 +738,7 @@ static int collect(const struct seccomp *sc, const int *tables, struct ent **out
 			}
 	}
 	sort(e, n, sizeof *e, ent_cmp);
-	*out = e;
+	*out = steal_ptr(&e);
 	*nout = n;
 	return 0;
 }
@@ -768,17 +766,12 @@ static size_t distinct(const struct ent *e, size_t n, uint32_t def, struct num *
 /* One audit arch: its ABIs' numbers searched together (x32's carry their bit). */
 static int gen_arch(struct cc *c, const struct seccomp *sc, const int *tables, bool x86_without_x32, bool linear)
 {
-	struct ent *e = NULL;
-	struct num *u;
+	cleanup_free struct ent *e = NULL;
+	cleanup_free struct num *u = NULL;
 	size_t n = 0, k;
 
-	if (collect(sc, tables, &e, &n) < 0)
+	if (collect(sc, tables, &e, &n) < 0 || !(u = mem_grow(NULL, n + 1, sizeof *u)))
 		return -1;
-	u = malloc((n + 1) * sizeof *u);
-	if (!u) {
-		free(e);
-		return fail(ENOMEM, "compile linux.seccomp");
-	}
 	k = distinct(e, n, sc->default_action, u);
 	ld(c, OFF_NR);
 	if (x86_without_x32) {
@@ -789,8 +782,6 @@ static int gen_arch(struct cc *c, const struct seccomp *sc, const int *tables, b
 		place(c, go);
 	}
 	gen_tree(c, u, k, e, sc->default_action, linear ? (size_t)-1 : LEAF);
-	free(u);
-	free(e);
 	return 0;
 }
 
@@ -868,37 +859,25 @@ static void assemble(const struct cc *c, const uint8_t *far, const size_t *pos, 
 
 static int link_program(struct cc *c, struct sc_prog *out)
 {
-	uint8_t *far = calloc(c->n + 1, 1);
-	size_t *pos = calloc(c->n + 1, sizeof *pos), len;
-	int ret = -1;
+	cleanup_free uint8_t *far = mem_zero(c->n + 1, 1);
+	cleanup_free size_t *pos = mem_zero(c->n + 1, sizeof *pos);
+	size_t len;
 
-	if (!far || !pos) {
-		fail(ENOMEM, "compile linux.seccomp");
-		goto out;
-	}
+	if (!far || !pos)
+		return -1;
 	for (size_t i = 0; i < c->nlabels; i++)
-		if (c->label_at[i] < 0) {
-			failx("linux.seccomp: internal error: label %zu not placed", i);
-			goto out;
-		}
+		if (c->label_at[i] < 0)
+			return failx("linux.seccomp: internal error: label %zu not placed", i);
 	len = relax(c, far, pos);
-	if (len > BPF_MAXINSNS) {
-		failx("linux.seccomp: the filter needs %zu BPF instructions, more than the kernel's %d", len,
-		      BPF_MAXINSNS);
-		goto out;
-	}
-	out->insn = calloc(len, sizeof *out->insn);
-	if (!out->insn) {
-		fail(ENOMEM, "compile linux.seccomp");
-		goto out;
-	}
+	if (len > BPF_MAXINSNS)
+		return failx("linux.seccomp: the filter needs %zu BPF instructions, more than the kernel's %d", len,
+			     BPF_MAXINSNS);
+	out->insn = mem_zero(len, sizeof *out->insn);
+	if (!out->insn)
+		return -1;
 	assemble(c, far, pos, out->insn);
 	out->len = len;
-	ret = 0;
-out:
-	free(far);
-	free(pos);
-	return ret;
+	return 0;
 }
 
 /* ---- the compiler: the whole program ---- */

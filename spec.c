@@ -93,9 +93,9 @@ static int no_duplicate_keys(struct pctx *c, int i, const char *path)
 
 	if (n < 2)
 		return 0;
-	keys = malloc(n * sizeof *keys);
+	keys = mem_grow(NULL, n, sizeof *keys);
 	if (!keys)
-		return fail(ENOMEM, "%s", path);
+		return -1;
 	for (int x = 0; x < n; x++, k = json_skip(c->j, k + 1))
 		keys[x] = (struct key){ c->j->text + tok(c, k)->start, tok(c, k)->end - tok(c, k)->start };
 	sort(keys, n, sizeof *keys, cmp_keys);

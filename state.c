@@ -291,14 +291,12 @@ static int push_annotation(struct state *st, const char *key, const char *value)
 {
 	char **nk, **nv;
 
-	nk = realloc(st->ann_keys, (st->nann + 1) * sizeof *nk);
-	if (nk)
-		st->ann_keys = nk;
-	nv = realloc(st->ann_values, (st->nann + 1) * sizeof *nv);
-	if (nv)
-		st->ann_values = nv;
-	if (!nk || !nv)
-		return fail(ENOMEM, "annotations");
+	if (!(nk = mem_grow(st->ann_keys, st->nann + 1, sizeof *nk)))
+		return -1;
+	st->ann_keys = nk;
+	if (!(nv = mem_grow(st->ann_values, st->nann + 1, sizeof *nv)))
+		return -1;
+	st->ann_values = nv;
 	st->ann_keys[st->nann] = strdup(key);
 	st->ann_values[st->nann] = strdup(value);
 	st->nann++;

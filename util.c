@@ -48,6 +48,15 @@ void *mem_grow(void *p, size_t n, size_t size)
 	return q;
 }
 
+void *mem_zero(size_t n, size_t size)
+{
+	void *q = calloc(n ? n : 1, size ? size : 1);
+
+	if (!q)
+		fail(ENOMEM, "allocate %zu x %zu bytes", n, size);
+	return q;
+}
+
 static void swap_bytes(char *a, char *b, size_t size)
 {
 	while (size--) {

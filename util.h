@@ -22,6 +22,7 @@ int steal_fd(int *fd);
  * memory is an error like any other: recorded (ENOMEM, the size), NULL
  * returned, the caller's cleanup undoes the rest; Grid never aborts. */
 void *mem_grow(void *p, size_t n, size_t size); /* realloc(p, n * size), overflow checked; p kept on failure */
+void *mem_zero(size_t n, size_t size);          /* calloc(n, size) */
 
 void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 char *str_find(const char *haystack, const char *needle);
