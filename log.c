@@ -79,34 +79,36 @@ void report_error(void)
 	log_line("error", msg);
 }
 
-void warn(const char *fmt, ...)
+/* A warning or debug line: to the log with --log (as runc: a client hands
+ * us the container's stdio, and a line there would end up in the
+ * container's output, docker logs), else to stderr. */
+static void vlog(const char *level, const char *fmt, va_list ap)
 {
 	char msg[1024];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (log_fd >= 0)
+		log_line(level, msg);
+	else
+		fprintf(stderr, "grid: %s: %s\n", level, msg);
+}
+
+void warn(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vlog("warning", fmt, ap);
 	va_end(ap);
-	/* with --log, as runc: a client hands us the container's stdio, and a
-	 * warning there would end up in the container's output (docker logs) */
-	if (log_fd >= 0)
-		log_line("warning", msg);
-	else
-		fprintf(stderr, "grid: warning: %s\n", msg);
 }
 
 void debug(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	if (!log_debug)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vlog("debug", fmt, ap);
 	va_end(ap);
-	if (log_fd >= 0)
-		log_line("debug", msg);
-	else
-		fprintf(stderr, "grid: debug: %s\n", msg);
 }

@@ -34,6 +34,9 @@ int walk_array(struct pctx *c, int i, const char *path, elem_fn fn);
 int walk_map(struct pctx *c, int i, const char *path, map_fn fn);
 int str_field(struct pctx *c, int v, const char *path, const char **out);
 int str_array(struct pctx *c, int v, const char *path, const char ***out, size_t *n);
+/* An array of objects: *(T **)out gets one zeroed T (elem bytes) per entry
+ * (and one more), *n their count; then fn on each. */
+int object_array(struct pctx *c, int v, const char *path, void *out, size_t elem, size_t *n, elem_fn fn);
 int u32_field(struct pctx *c, int v, const char *path, uint32_t *out);
 int int32_field(struct pctx *c, int v, const char *path, int *out);
 int enum_field(struct pctx *c, int v, const char *path, const char *const *names, size_t n);

@@ -672,14 +672,8 @@ static int e_dev_rule(struct pctx *c, int v, const char *path, size_t idx)
 
 static int f_devices(struct pctx *c, int v, const char *path)
 {
-	if (tok(c, v)->type != JSMN_ARRAY)
-		return failx("%s: expected an array", path);
-	c->res->dev = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *c->res->dev);
-	if (!c->res->dev)
-		return -1;
-	c->res->ndev = tok(c, v)->size;
 	c->res->has_devices = true;
-	return walk_array(c, v, path, e_dev_rule);
+	return object_array(c, v, path, &c->res->dev, sizeof *c->res->dev, &c->res->ndev, e_dev_rule);
 }
 
 int resources_parse(struct pctx *c, int v, const char *path, struct resources *r, bool for_update)
@@ -710,9 +704,7 @@ int resources_parse_document(struct spec *s, const char *text, size_t len, const
 	ret = resources_parse(&c, 0, "resources", &s->res, true);
 	json_free(&j);
 	if (ret < 0) {
-		char msg[1024];
-		snprintf(msg, sizeof msg, "%s: %s", what, last_error());
-		set_error_text(msg);
+		failx("%s: %s", what, last_error());
 		spec_free(s);
 	}
 	return ret;

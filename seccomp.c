@@ -27,7 +27,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "arena.h"
 #include "buf.h"
 #include "caps.h"
 #include "fail.h"
@@ -341,13 +340,7 @@ static int f_args(struct pctx *c, int v, const char *path)
 {
 	struct sc_rule *r = sc_of(c)->rule;
 
-	if (tok(c, v)->type != JSMN_ARRAY)
-		return failx("%s: expected an array", path);
-	r->args = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *r->args);
-	if (!r->args)
-		return -1;
-	r->nargs = tok(c, v)->size;
-	return walk_array(c, v, path, e_arg);
+	return object_array(c, v, path, &r->args, sizeof *r->args, &r->nargs, e_arg);
 }
 
 static int f_names(struct pctx *c, int v, const char *p)
@@ -374,13 +367,7 @@ static int f_rules(struct pctx *c, int v, const char *path)
 {
 	struct seccomp *sc = &c->s->seccomp;
 
-	if (tok(c, v)->type != JSMN_ARRAY)
-		return failx("%s: expected an array", path);
-	sc->rules = arena_alloc(&c->s->arena, (tok(c, v)->size + 1) * sizeof *sc->rules);
-	if (!sc->rules)
-		return -1;
-	sc->nrules = tok(c, v)->size;
-	return walk_array(c, v, path, e_rule);
+	return object_array(c, v, path, &sc->rules, sizeof *sc->rules, &sc->nrules, e_rule);
 }
 
 static int e_arch(struct pctx *c, int v, const char *path, size_t idx)

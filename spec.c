@@ -224,8 +224,7 @@ static int id_field(struct pctx *c, int v, const char *path, uint32_t *out)
 	return 0;
 }
 
-/* An array of objects: one zeroed element per entry, then fn on each. */
-static int object_array(struct pctx *c, int v, const char *path, void *out, size_t elem, size_t *n, elem_fn fn)
+int object_array(struct pctx *c, int v, const char *path, void *out, size_t elem, size_t *n, elem_fn fn)
 {
 	void *arr;
 
@@ -786,29 +785,37 @@ static int f_readonly(struct pctx *c, int v, const char *p)
 	return abs_paths(p, c->s->readonly_paths, c->s->nreadonly);
 }
 
+/* A map's entry k: v appended to the pair of arrays *keys, *values (count *n). */
+static int push_pair(struct pctx *c, int k, int v, const char *path, const char ***keys, const char ***values, size_t *n)
+{
+	if (*n % 16 == 0) {
+		const char **nk = arena_alloc(&c->s->arena, (*n + 16) * sizeof *nk);
+		const char **nv = arena_alloc(&c->s->arena, (*n + 16) * sizeof *nv);
+		if (!nk || !nv)
+			return -1;
+		if (*n) {
+			memcpy(nk, *keys, *n * sizeof *nk);
+			memcpy(nv, *values, *n * sizeof *nv);
+		}
+		*keys = nk;
+		*values = nv;
+	}
+	if (str_field(c, k, path, &(*keys)[*n]) < 0 || str_field(c, v, path, &(*values)[*n]) < 0)
+		return -1;
+	++*n;
+	return 0;
+}
+
 static int m_sysctl(struct pctx *c, int k, int v, const char *path)
 {
 	struct spec *s = c->s;
-	size_t n = s->nsysctl;
+	const char *key;
 
-	if (n % 16 == 0) {
-		const char **nk = arena_alloc(&s->arena, (n + 16) * sizeof *nk);
-		const char **nv = arena_alloc(&s->arena, (n + 16) * sizeof *nv);
-		if (!nk || !nv)
-			return -1;
-		if (n) {
-			memcpy(nk, s->sysctl_keys, n * sizeof *nk);
-			memcpy(nv, s->sysctl_values, n * sizeof *nv);
-		}
-		s->sysctl_keys = nk;
-		s->sysctl_values = nv;
-	}
-	if (str_field(c, k, path, &s->sysctl_keys[n]) < 0 || str_field(c, v, path, &s->sysctl_values[n]) < 0)
+	if (push_pair(c, k, v, path, &s->sysctl_keys, &s->sysctl_values, &s->nsysctl) < 0)
 		return -1;
-	if (str_find(s->sysctl_keys[n], "..") || strchr(s->sysctl_keys[n], '/') != NULL ||
-	    !*s->sysctl_keys[n])
+	key = s->sysctl_keys[s->nsysctl - 1];
+	if (str_find(key, "..") || strchr(key, '/') != NULL || !*key)
 		return failx("%s: invalid sysctl name", path);
-	s->nsysctl++;
 	return 0;
 }
 
@@ -1165,25 +1172,7 @@ static int f_domainname(struct pctx *c, int v, const char *p) { return str_field
 static int m_annotation(struct pctx *c, int k, int v, const char *path)
 {
 	struct spec *s = c->s;
-	size_t n = s->nannotations;
-
-	if (n % 16 == 0) {
-		const char **nk = arena_alloc(&s->arena, (n + 16) * sizeof *nk);
-		const char **nv = arena_alloc(&s->arena, (n + 16) * sizeof *nv);
-		if (!nk || !nv)
-			return -1;
-		if (n) {
-			memcpy(nk, s->annotation_keys, n * sizeof *nk);
-			memcpy(nv, s->annotation_values, n * sizeof *nv);
-		}
-		s->annotation_keys = nk;
-		s->annotation_values = nv;
-	}
-	if (str_field(c, k, path, &s->annotation_keys[n]) < 0 ||
-	    str_field(c, v, path, &s->annotation_values[n]) < 0)
-		return -1;
-	s->nannotations++;
-	return 0;
+	return push_pair(c, k, v, path, &s->annotation_keys, &s->annotation_values, &s->nannotations);
 }
 
 static int f_annotations(struct pctx *c, int v, const char *path)
@@ -1263,9 +1252,7 @@ int spec_parse(struct spec *s, const char *text, size_t len, const char *what)
 		ret = failx("ociVersion: \"%.40s\" is not a SemVer 2.0.0 version", s->oci_version);
 
 	if (ret < 0) {
-		char msg[1024];
-		snprintf(msg, sizeof msg, "%s: %s", what, last_error());
-		set_error_text(msg);
+		failx("%s: %s", what, last_error());
 		spec_free(s);
 	}
 	return ret;
@@ -1299,12 +1286,7 @@ int spec_parse_process(struct spec *s, const char *text, size_t len, const char 
 		return -1;
 	ret = f_process(&c, 0, "process");
 	json_free(&j);
-	if (ret < 0) {
-		char msg[1024];
-		snprintf(msg, sizeof msg, "%s: %s", what, last_error());
-		set_error_text(msg);
-	}
-	return ret;
+	return ret < 0 ? failx("%s: %s", what, last_error()) : 0;
 }
 
 void spec_free(struct spec *s)

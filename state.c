@@ -173,12 +173,7 @@ int state_open(struct state *st, const char *root, const char *id, bool lock)
 	}
 	ret = state_parse(st, text, len);
 	free(text);
-	if (ret < 0) {
-		char msg[1024];
-		snprintf(msg, sizeof msg, "state of \"%s\": %s", id, last_error());
-		set_error_text(msg);
-	}
-	return ret;
+	return ret < 0 ? failx("state of \"%s\": %s", id, last_error()) : 0;
 }
 
 void state_close(struct state *st)
