@@ -53,7 +53,7 @@ static int opt_store(const struct opt *o, const char *a, char *val, int argc)
 	} else {
 		char *end;
 		long v = strtol(val, &end, 10);
-		if (*end || v < 0 || v > 1 << 20)
+		if (end == val || *end || v < 0 || v > 1 << 20)
 			return failx("option %s needs a number", a);
 		*(int *)o->value = v;
 	}

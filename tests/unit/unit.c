@@ -839,6 +839,8 @@ static void test_opt_errors(void)
 		{ { "--preserve-fds=-1" }, "option --preserve-fds=-1 needs a number" },
 		{ { "--preserve-fds=1048577" }, "option --preserve-fds=1048577 needs a number" },
 		{ { "--preserve-fds=3x" }, "option --preserve-fds=3x needs a number" },
+		{ { "--preserve-fds=" }, "option --preserve-fds= needs a number" },
+		{ { "--preserve-fds", "" }, "option --preserve-fds needs a number" },
 		{ { "--preserve-fds=99999999999999999999999" }, "option --preserve-fds=99999999999999999999999 needs a number" },
 	};
 
