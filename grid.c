@@ -1,8 +1,6 @@
-/* grid.c - the command line: global flags in runc's conventions, one small
- * table of options per command, and one call into container.c per command.
+/* grid.c - the command line: the global options and the commands, each a
+ * small table of options (parsed by opt.c) and one call into container.c.
  * Errors are printed here, once (log.c). */
-#include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,37 +8,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "container.h"
 #include "exe.h"
 #include "exec.h"
 #include "fail.h"
 #include "features.h"
-#include "fs.h"
 #include "grid.h"
 #include "log.h"
 #include "mount.h"
+#include "opt.h"
 #include "seccomp.h"
 #include "spec.h"
 
 #ifndef GRID_COMMIT
 #define GRID_COMMIT "unknown"
 #endif
-
-enum opt_kind { OPT_FLAG, OPT_STRING, OPT_INT, OPT_LIST };
-
-/* OPT_LIST: every value of a repeatable option, in order */
-struct opt_list {
-	const char **v;
-	size_t n;
-};
-
-struct opt {
-	const char *name; /* long name without "--" */
-	char short_name;
-	enum opt_kind kind;
-	void *value;
-};
 
 struct command {
 	const char *name, *usage, *summary;
@@ -55,71 +37,15 @@ static struct {
 static const struct command commands[];
 static int usage_error(const char *cmd, const char *fmt, const char *arg);
 
-/* Parses --name value, --name=value, -n value and -n; options and positional
- * arguments may be mixed; "--" ends the options, and so does the positional
- * argument number `last` (exec: what follows the command is its own). Returns
- * the number of positional arguments, moved to the front of argv. */
+/* opt_parse, its error given the command and its usage */
 static int parse_opts_until(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts,
 			    int last)
 {
-	int npos = 0;
-	bool done = false;
+	int n = opt_parse(argc, argv, opts, nopts, last);
 
-	for (int i = 0; i < argc; i++) {
-		char *a = argv[i], *val = NULL;
-		const struct opt *o = NULL;
-
-		if (done || a[0] != '-' || a[1] == 0) {
-			argv[npos++] = a;
-			done = done || npos == last;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			done = true;
-			continue;
-		}
-		if (a[1] == '-') {
-			char *eq = strchr(a + 2, '=');
-			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			for (size_t k = 0; k < nopts; k++)
-				if (strlen(opts[k].name) == n && !strncmp(opts[k].name, a + 2, n))
-					o = &opts[k];
-			if (eq)
-				val = eq + 1;
-		} else if (a[2] == 0) {
-			for (size_t k = 0; k < nopts; k++)
-				if (opts[k].short_name == a[1])
-					o = &opts[k];
-		}
-		if (!o)
-			return usage_error(cmd, "unknown option %s", a);
-		if (o->kind == OPT_FLAG) {
-			if (val && strcmp(val, "true") && strcmp(val, "false"))
-				return usage_error(cmd, "option %s takes no value", a);
-			*(bool *)o->value = !val || !strcmp(val, "true");
-			continue;
-		}
-		if (!val) {
-			if (i + 1 >= argc)
-				return usage_error(cmd, "option %s needs a value", a);
-			val = argv[++i];
-		}
-		if (o->kind == OPT_STRING) {
-			*(const char **)o->value = val;
-		} else if (o->kind == OPT_LIST) {
-			struct opt_list *l = o->value;
-			if (!l->v && !(l->v = calloc(argc, sizeof *l->v)))
-				return usage_error(cmd, "%s", "out of memory");
-			l->v[l->n++] = val;
-		} else {
-			char *end;
-			long v = strtol(val, &end, 10);
-			if (*end || v < 0 || v > 1 << 20)
-				return usage_error(cmd, "option %s needs a number", a);
-			*(int *)o->value = v;
-		}
-	}
-	return npos;
+	if (n < 0 && cmd)
+		return usage_error(cmd, "%s", last_error());
+	return n;
 }
 
 static int parse_opts(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts)
@@ -316,104 +242,16 @@ static int cmd_events(int argc, char **argv)
 	return container_events_stats(g.root, argv[0]);
 }
 
-/* runc's update flags, as a LinuxResources document */
-/* update's flags, and where each goes in the resources document */
-enum { UPD_MEMORY, UPD_CPU, UPD_PIDS, UPD_BLOCKIO, UPD_OBJECTS };
-enum { UPD_INT, UPD_BYTES, UPD_TEXT };
-static const struct {
-	const char *flag, *key;
-	unsigned char object, kind;
-} update_flags[] = {
-	{ "memory", "limit", UPD_MEMORY, UPD_BYTES }, { "memory-swap", "swap", UPD_MEMORY, UPD_BYTES },
-	{ "memory-reservation", "reservation", UPD_MEMORY, UPD_BYTES }, { "cpu-share", "shares", UPD_CPU, UPD_INT },
-	{ "cpu-quota", "quota", UPD_CPU, UPD_INT }, { "cpu-period", "period", UPD_CPU, UPD_INT },
-	{ "cpuset-cpus", "cpus", UPD_CPU, UPD_TEXT }, { "cpuset-mems", "mems", UPD_CPU, UPD_TEXT },
-	{ "pids-limit", "limit", UPD_PIDS, UPD_INT }, { "blkio-weight", "weight", UPD_BLOCKIO, UPD_INT },
-};
-
-/* An integer; for sizes also with a k, m, g or t suffix (powers of 1024,
- * an optional "b" after), as runc's update takes them. */
-static int update_number(const char *v, bool bytes, long long *out)
-{
-	char *end;
-	int shift;
-
-	errno = 0;
-	*out = strtoll(v, &end, 10);
-	if (end == v || errno)
-		return -1;
-	if (bytes && *end) {
-		const char *units = "kmgt", *u = strchr(units, *end | 0x20);
-		if (!u)
-			return -1;
-		shift = 10 * (int)(u - units + 1);
-		end += 1 + ((end[1] | 0x20) == 'b');
-		if (*out < 0 || *out > LLONG_MAX >> shift)
-			return -1;
-		*out <<= shift;
-	}
-	return *end ? -1 : 0;
-}
-
-/* The flags given as a linux.resources document, for the one parser that
- * checks every value: numbers are parsed here, strings escaped. */
-static int update_document(const char *const *v, struct buf *doc)
-{
-	static const char *const objects[UPD_OBJECTS] = { "memory", "cpu", "pids", "blockIO" };
-
-	for (int o = 0; o < UPD_OBJECTS; o++) {
-		const char *sep = "";
-		buf_printf(doc, "%s\"%s\":{", o ? "," : "{", objects[o]);
-		for (size_t i = 0; i < countof(update_flags); i++) {
-			if (!v[i] || update_flags[i].object != o)
-				continue;
-			long long num;
-			buf_printf(doc, "%s\"%s\":", sep, update_flags[i].key);
-			sep = ",";
-			if (update_flags[i].kind == UPD_TEXT) {
-				buf_json_str(doc, v[i]);
-				continue;
-			}
-			if (update_number(v[i], update_flags[i].kind == UPD_BYTES, &num) < 0)
-				return failx("update: --%s: \"%.64s\" is not %s", update_flags[i].flag, v[i],
-					     update_flags[i].kind == UPD_BYTES ? "a size in bytes (k, m, g, t allowed)" : "an integer");
-			buf_printf(doc, "%lld", num);
-		}
-		buf_puts(doc, "}");
-	}
-	buf_puts(doc, "}");
-	return 0;
-}
-
 static int cmd_update(int argc, char **argv)
 {
-	const char *file = NULL, *v[countof(update_flags)] = { 0 };
-	struct opt opts[1 + countof(update_flags)] = { { "resources", 'r', OPT_STRING, &file } };
+	struct update_args u = { 0 };
+	struct opt opts[UPDATE_NOPTS];
 	struct spec s;
-	struct buf doc = { 0 };
-	char *text = NULL;
-	size_t len;
 	int n, ret;
 
-	for (size_t i = 0; i < countof(update_flags); i++)
-		opts[i + 1] = (struct opt){ update_flags[i].flag, i == 0 ? 'm' : 0, OPT_STRING, &v[i] };
+	update_opts(opts, &u);
 	n = parse_opts("update", argc, argv, opts, countof(opts));
-	if (n < 0 || need_args("update", n, 1, 1) < 0)
-		return -1;
-	if (file) {
-		if (read_file(strcmp(file, "-") ? file : "/dev/stdin", &text, &len, 1 << 20) < 0)
-			return -1;
-	} else {
-		if (update_document(v, &doc) < 0) {
-			free(doc.p);
-			return -1;
-		}
-		text = doc.p;
-		len = doc.len;
-	}
-	ret = resources_parse_document(&s, text, len, file ? file : "update flags");
-	free(text);
-	if (ret < 0)
+	if (n < 0 || need_args("update", n, 1, 1) < 0 || update_resources(&u, &s) < 0)
 		return -1;
 	ret = container_update(g.root, argv[0], &s.res);
 	spec_free(&s);
@@ -569,17 +407,7 @@ int main(int argc, char **argv)
 	signal(SIGCHLD, SIG_DFL);
 	g.root = env_root && *env_root ? env_root : "/run/grid";
 	/* global options stop at the command name */
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		bool takes = false;
-		for (size_t k = 0; k < countof(global); k++) {
-			size_t n = strlen(global[k].name);
-			if (!strncmp(argv[i] + 2, global[k].name, n) && argv[i][1] == '-' && !argv[i][2 + n] &&
-			    global[k].kind != OPT_FLAG)
-				takes = true;
-		}
-		if (takes && i + 1 < argc)
-			i++;
-	}
+	i = 1 + opt_span(argc - 1, argv + 1, global, countof(global));
 	/* before anything of a container's can run, and before argv is parsed
 	 * (parsing reorders it) */
 	if (i < argc && (!strcmp(argv[i], "create") || !strcmp(argv[i], "run") || !strcmp(argv[i], "exec")) &&

@@ -1,8 +1,9 @@
 /* unit.c - unit tests of Grid's pure parts: config parsing (the spec's good
  * and bad samples and hostile inputs), JSON strings, mount options, the
- * state file round trip, id validation, signal names, and the cgroup v2
- * device programs (run by a small interpreter here). Prints TAP. Built
- * with glibc, AddressSanitizer and UBSan (make unit). */
+ * state file round trip, id validation, signal names, the command line's
+ * options and update's flags (opt.c), and the cgroup v2 device programs (run
+ * by a small interpreter here). Prints TAP. Built with glibc,
+ * AddressSanitizer and UBSan (make unit). */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +26,8 @@
 #include "../../devices_bpf.h"
 #include "../../fail.h"
 #include "../../grid.h"
+#include "../../log.h"
+#include "../../opt.h"
 #include "../../proto.h"
 #include "../../seccomp.h"
 #include "../../spec.h"
@@ -754,6 +757,351 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* util.c's stand-ins against libc's own, on random and adversarial input */
+/* ---- the command line's options (opt.c) ---- */
+
+/* what the test table's options write: one option of each kind */
+static struct {
+	bool detach, tty;
+	const char *bundle;
+	int fds;
+	struct opt_list env;
+} ov;
+static char *av[32];
+
+/* opt_parse of the NULL-terminated args against the test table; av holds
+ * them after (positional ones first) */
+static int opts_run(int last, const char *const *args)
+{
+	static const struct opt opts[] = {
+		{ "detach", 'd', OPT_FLAG, &ov.detach }, { "tty", 't', OPT_FLAG, &ov.tty },
+		{ "bundle", 'b', OPT_STRING, &ov.bundle }, { "preserve-fds", 0, OPT_INT, &ov.fds },
+		{ "env", 'e', OPT_LIST, &ov.env },
+	};
+	int argc = 0;
+
+	free(ov.env.v);
+	memset(&ov, 0, sizeof ov);
+	while (args[argc])
+		av[argc] = (char *)args[argc], argc++;
+	clear_error();
+	return opt_parse(argc, av, opts, countof(opts), last);
+}
+#define OPTS(last, ...) opts_run(last, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* the error is one line, and names what it should */
+static bool error_is(const char *want)
+{
+	return !strcmp(last_error(), want);
+}
+
+static void test_opt_kinds(void)
+{
+	ok(OPTS(-1, "-d", "--tty", "x") == 1 && ov.detach && ov.tty && !strcmp(av[0], "x"),
+	   "flags: short -d and long --tty");
+	ok(OPTS(-1, "--detach=true", "x") == 1 && ov.detach, "a flag takes --name=true");
+	ok(OPTS(-1, "-d", "--detach=false", "x") == 1 && !ov.detach, "a flag takes --name=false; the last one counts");
+	ok(OPTS(-1, "--bundle", "b1", "x") == 1 && !strcmp(ov.bundle, "b1"), "a string as --name value");
+	ok(OPTS(-1, "--bundle=b=2", "x") == 1 && !strcmp(ov.bundle, "b=2"), "a string as --name=value, split at the first =");
+	ok(OPTS(-1, "-b", "b3", "x") == 1 && !strcmp(ov.bundle, "b3"), "a string as -n value");
+	ok(OPTS(-1, "--bundle=", "x") == 1 && ov.bundle && !*ov.bundle, "--name= gives the empty string");
+	ok(OPTS(-1, "--bundle", "-d", "x") == 1 && !strcmp(ov.bundle, "-d") && !ov.detach,
+	   "the argument after --name is its value even when it starts with -");
+	ok(OPTS(-1, "--bundle", "b1", "-b", "b2", "x") == 1 && !strcmp(ov.bundle, "b2"), "a string given twice: the last counts");
+	ok(OPTS(-1, "--preserve-fds", "3", "x") == 1 && ov.fds == 3, "a number as --name value");
+	ok(OPTS(-1, "--preserve-fds=0", "x") == 1 && ov.fds == 0, "a number as --name=value, 0");
+	ok(OPTS(-1, "--preserve-fds=1048576", "x") == 1 && ov.fds == 1 << 20, "a number up to 2^20");
+	ok(OPTS(-1, "-e", "A=1", "--env", "B=2", "x", "--env=C=3") == 1 && ov.env.n == 3 &&
+		   !strcmp(ov.env.v[0], "A=1") && !strcmp(ov.env.v[1], "B=2") && !strcmp(ov.env.v[2], "C=3"),
+	   "a list keeps every value in order, -e, --env V and --env=V");
+	ok(OPTS(-1, "x") == 1 && !ov.env.v && !ov.env.n && !ov.bundle && !ov.detach && !ov.fds,
+	   "options not given leave their values alone");
+}
+
+static void test_opt_positional(void)
+{
+	ok(OPTS(-1, "a", "--detach", "b", "-", "c") == 4 && ov.detach && !strcmp(av[0], "a") && !strcmp(av[1], "b") &&
+		   !strcmp(av[2], "-") && !strcmp(av[3], "c"),
+	   "options and positional arguments mix; a lone - is positional; order kept");
+	ok(OPTS(-1, "a", "--", "--tty", "-d", "--bogus") == 4 && !ov.tty && !ov.detach && !strcmp(av[1], "--tty") &&
+		   !strcmp(av[3], "--bogus"),
+	   "-- ends the options: what follows is positional");
+	ok(OPTS(-1, "--", "--", "a") == 2 && !strcmp(av[0], "--"), "a second -- is positional");
+	ok(OPTS(2, "--tty", "c1", "sh", "-c", "--detach", "--bogus") == 5 && ov.tty && !ov.detach &&
+		   !strcmp(av[0], "c1") && !strcmp(av[1], "sh") && !strcmp(av[2], "-c") && !strcmp(av[4], "--bogus"),
+	   "exec: after the positional argument number `last` nothing is an option");
+	ok(OPTS(2, "c1", "--", "sh") == 2 && !strcmp(av[1], "sh"), "exec: -- before the command is dropped");
+	ok(OPTS(-1, "--tty") == 0 && ov.tty, "no positional arguments: 0");
+}
+
+static void test_opt_errors(void)
+{
+	static const struct {
+		const char *args[4], *error;
+	} c[] = {
+		{ { "--bogus", "x" }, "unknown option --bogus" },
+		{ { "x", "--bogus=1" }, "unknown option --bogus=1" },
+		{ { "-z" }, "unknown option -z" },
+		{ { "-dt", "x" }, "unknown option -dt" }, /* no bundling, as before */
+		{ { "--det" }, "unknown option --det" },  /* no abbreviations */
+		{ { "--detachx" }, "unknown option --detachx" },
+		{ { "-bdir" }, "unknown option -bdir" },
+		{ { "--" "=x" }, "unknown option --=x" },
+		{ { "--detach=yes" }, "option --detach=yes takes no value" },
+		{ { "--detach=" }, "option --detach= takes no value" },
+		{ { "x", "--bundle" }, "option --bundle needs a value" },
+		{ { "-b" }, "option -b needs a value" },
+		{ { "--env" }, "option --env needs a value" },
+		{ { "--preserve-fds" }, "option --preserve-fds needs a value" },
+		{ { "--preserve-fds", "x" }, "option --preserve-fds needs a number" },
+		{ { "--preserve-fds=-1" }, "option --preserve-fds=-1 needs a number" },
+		{ { "--preserve-fds=1048577" }, "option --preserve-fds=1048577 needs a number" },
+		{ { "--preserve-fds=3x" }, "option --preserve-fds=3x needs a number" },
+		{ { "--preserve-fds=" }, "option --preserve-fds= needs a number" },
+		{ { "--preserve-fds", "" }, "option --preserve-fds needs a number" },
+		{ { "--preserve-fds=99999999999999999999999" }, "option --preserve-fds=99999999999999999999999 needs a number" },
+	};
+
+	for (size_t i = 0; i < countof(c); i++)
+		ok(opts_run(-1, c[i].args) < 0 && error_is(c[i].error), "refused: %s %s -> %s", c[i].args[0],
+		   c[i].args[1] ? c[i].args[1] : "", c[i].error);
+	free(ov.env.v);
+	ov.env.v = NULL;
+}
+
+static void test_opt_span(void)
+{
+	bool debug = false, version = false;
+	const char *root = NULL;
+	const struct opt global[] = {
+		{ "root", 0, OPT_STRING, &root }, { "debug", 0, OPT_FLAG, &debug }, { "version", 'v', OPT_FLAG, &version },
+	};
+	static const struct {
+		const char *args[6];
+		int span;
+	} c[] = {
+		{ { "--root", "/r", "--debug", "state", "x" }, 3 },
+		{ { "--root=/r", "state", "x" }, 1 },
+		{ { "-v", "--debug=true", "run" }, 2 },
+		{ { "state", "--root", "x" }, 0 },
+		{ { "--root" }, 1 },
+		{ { "--root", "--debug", "state" }, 2 }, /* --debug is the root, as opt_parse takes it */
+		{ { "-", "state" }, 1 },
+		{ { "--bogus", "state" }, 1 },
+		{ { "--", "state" }, 1 },
+		{ { 0 }, 0 },
+	};
+
+	for (size_t i = 0; i < countof(c); i++) {
+		int n = 0;
+		while (c[i].args[n])
+			av[n] = (char *)c[i].args[n], n++;
+		ok(opt_span(n, av, global, countof(global)) == c[i].span, "global options: %s %s ... span %d",
+		   c[i].args[0] ? c[i].args[0] : "(none)", c[i].args[1] ? c[i].args[1] : "", c[i].span);
+	}
+}
+
+static void test_update_number(void)
+{
+	static const struct {
+		const char *v;
+		bool bytes, ok;
+		long long want;
+	} c[] = {
+		{ "0", true, true, 0 }, { "123", false, true, 123 }, { "-1", false, true, -1 }, { "-1", true, true, -1 },
+		{ "1k", true, true, 1024 }, { "1K", true, true, 1024 }, { "1kb", true, true, 1024 },
+		{ "1KB", true, true, 1024 }, { "2m", true, true, 2 << 20 }, { "3g", true, true, 3LL << 30 },
+		{ "4t", true, true, 4LL << 40 }, { "4Tb", true, true, 4LL << 40 },
+		{ "8388607t", true, true, 8388607LL << 40 },
+		{ "9223372036854775807", true, true, LLONG_MAX },
+		{ "8388608t", true, false, 0 }, { "9007199254740992k", true, false, 0 },
+		{ "9223372036854775808", true, false, 0 }, { "99999999999999999999k", true, false, 0 },
+		{ "1k", false, false, 0 }, { "", true, false, 0 }, { "k", true, false, 0 }, { "-", true, false, 0 },
+		{ "1x", true, false, 0 }, { "1kk", true, false, 0 }, { "1kbb", true, false, 0 }, { "1b", true, false, 0 },
+		{ "1p", true, false, 0 }, { "1.5g", true, false, 0 }, { "1 k", true, false, 0 }, { "-1k", true, false, 0 },
+		{ "0x10", true, false, 0 }, { "12abc", false, false, 0 },
+	};
+
+	for (size_t i = 0; i < countof(c); i++) {
+		long long v = 0;
+		int r = update_number(c[i].v, c[i].bytes, &v);
+		ok(c[i].ok ? r == 0 && v == c[i].want : r < 0, "update number \"%s\"%s: %s", c[i].v,
+		   c[i].bytes ? " (a size)" : "", c[i].ok ? "accepted" : "refused");
+	}
+}
+
+/* the value update's resources write to `file` on cgroup v1 (v = 0) or v2 (v = 1) */
+static const char *res_value(const struct resources *r, int v, const char *file)
+{
+	for (size_t i = 0; i < r->nw; i++)
+		if (r->w[i].file[v] && !strcmp(r->w[i].file[v], file))
+			return r->w[i].value[v];
+	return NULL;
+}
+
+static bool res_is(const struct resources *r, int v, const char *file, const char *want)
+{
+	const char *got = res_value(r, v, file);
+
+	return got && !strcmp(got, want);
+}
+
+/* `grid update ARGS c1` up to the resources it would write */
+static int update_run(struct spec *s, const char *const *args)
+{
+	struct update_args u = { 0 };
+	struct opt opts[UPDATE_NOPTS];
+	int argc = 0;
+
+	while (args[argc])
+		av[argc] = (char *)args[argc], argc++;
+	av[argc++] = "c1";
+	update_opts(opts, &u);
+	clear_error();
+	if (opt_parse(argc, av, opts, countof(opts), -1) != 1 || strcmp(av[0], "c1"))
+		return -1;
+	return update_resources(&u, s);
+}
+
+static void test_update_flags(void)
+{
+	static const struct {
+		const char *args[7];
+		size_t nw;
+		const char *file1, *value1, *file2, *value2; /* value2 NULL: no v2 write to file2 */
+	} c[] = {
+		{ { "--cpu-share", "512" }, 1, "cpu.shares", "512", "cpu.weight", "20" },
+		{ { "--memory", "1g" }, 1, "memory.limit_in_bytes", "1073741824", "memory.max", "1073741824" },
+		{ { "-m", "512m" }, 1, "memory.limit_in_bytes", "536870912", "memory.max", "536870912" },
+		{ { "--memory=-1" }, 1, "memory.limit_in_bytes", "-1", "memory.max", "max" },
+		{ { "--memory=1k", "--memory", "2k" }, 1, "memory.limit_in_bytes", "2048", "memory.max", "2048" },
+		{ { "--memory", "1g", "--memory-swap", "2g" }, 2, "memory.memsw.limit_in_bytes", "2147483648",
+		  "memory.swap.max", "1073741824" },
+		{ { "--memory-swap", "2g" }, 1, "memory.memsw.limit_in_bytes", "2147483648", "memory.swap.max", NULL },
+		{ { "--memory-swap", "-1" }, 1, "memory.memsw.limit_in_bytes", "-1", "memory.swap.max", "max" },
+		{ { "--memory-reservation", "256m" }, 1, "memory.soft_limit_in_bytes", "268435456", "memory.low", "268435456" },
+		{ { "--cpu-quota", "50000", "--cpu-period", "100000" }, 2, "cpu.cfs_quota_us", "50000", "cpu.max",
+		  "50000 100000" },
+		{ { "--cpu-quota", "-1" }, 1, "cpu.cfs_quota_us", "-1", "cpu.max", "max 100000" },
+		{ { "--cpu-period", "20000" }, 2, "cpu.cfs_period_us", "20000", "cpu.max", "max 20000" },
+		{ { "--cpuset-cpus", "0-3,7" }, 1, "cpuset.cpus", "0-3,7", "cpuset.cpus", "0-3,7" },
+		{ { "--cpuset-mems", "0" }, 1, "cpuset.mems", "0", "cpuset.mems", "0" },
+		{ { "--pids-limit", "100" }, 1, "pids.max", "100", "pids.max", "100" },
+		{ { "--pids-limit", "-1" }, 1, "pids.max", "max", "pids.max", "max" },
+		{ { "--blkio-weight", "500" }, 1, "blkio.weight", "500", "io.bfq.weight", "500" },
+		{ { "--memory", "0", "--pids-limit", "0" }, 0, NULL, NULL, NULL, NULL }, /* 0: unchanged, as docker sends */
+		{ { NULL }, 0, NULL, NULL, NULL, NULL },
+	};
+
+	for (size_t i = 0; i < countof(c); i++) {
+		struct spec s;
+		char what[128] = "update";
+		bool good;
+		for (size_t k = 0; c[i].args[k]; k++)
+			snprintf(what + strlen(what), sizeof what - strlen(what), " %s", c[i].args[k]);
+		if (update_run(&s, c[i].args) < 0) {
+			ok(false, "%s", what);
+			continue;
+		}
+		good = s.res.set && s.res.nw == c[i].nw;
+		if (c[i].file1)
+			good = good && res_is(&s.res, 0, c[i].file1, c[i].value1) &&
+			       (c[i].value2 ? res_is(&s.res, 1, c[i].file2, c[i].value2) : !res_value(&s.res, 1, c[i].file2));
+		if (c[i].file1)
+			ok(good, "%s: %s %s, %s %s (%zu writes)", what, c[i].file1, c[i].value1, c[i].file2,
+			   c[i].value2 ? c[i].value2 : "not written", s.res.nw);
+		else
+			ok(good, "%s: nothing written (%zu writes)", what, s.res.nw);
+		spec_free(&s);
+	}
+}
+
+static void test_update_all_flags(void)
+{
+	static const char *const all[] = {
+		"--memory", "1g", "--memory-swap", "2g", "--memory-reservation", "512m", "--cpu-share", "1024",
+		"--cpu-quota", "5000", "--cpu-period", "10000", "--cpuset-cpus", "0", "--cpuset-mems", "0",
+		"--pids-limit", "10", "--blkio-weight", "100", NULL,
+	};
+	static const char *const files[] = {
+		"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max", "cpuset.cpus", "cpuset.mems",
+		"pids.max", "io.bfq.weight",
+	};
+	struct opt opts[UPDATE_NOPTS];
+	struct update_args u;
+	struct spec s;
+	bool each = true;
+
+	update_opts(opts, &u);
+	ok(!strcmp(opts[0].name, "resources") && opts[0].short_name == 'r' && !strcmp(opts[1].name, "memory") &&
+		   opts[1].short_name == 'm',
+	   "update's options: --resources (-r) and --memory (-m) first");
+	if (update_run(&s, all) < 0) {
+		ok(false, "every update flag at once");
+		return;
+	}
+	ok(s.res.nw == 10, "every update flag at once: 10 writes (%zu)", s.res.nw);
+	for (size_t i = 0; i < countof(files); i++)
+		each = each && res_value(&s.res, 1, files[i]);
+	ok(each && res_is(&s.res, 0, "cpu.cfs_period_us", "10000") && res_is(&s.res, 0, "cpu.shares", "1024"),
+	   "every update flag lands in its cgroup file");
+	spec_free(&s);
+}
+
+static void test_update_refusals(void)
+{
+	static const struct {
+		const char *args[5], *error;
+	} c[] = {
+		{ { "--memory", "1x" }, "update: --memory: \"1x\" is not a size in bytes (k, m, g, t allowed)" },
+		{ { "-m", "1.5g" }, "update: --memory: \"1.5g\" is not a size in bytes (k, m, g, t allowed)" },
+		{ { "--memory-swap", "" }, "update: --memory-swap: \"\" is not a size in bytes (k, m, g, t allowed)" },
+		{ { "--pids-limit", "10k" }, "update: --pids-limit: \"10k\" is not an integer" },
+		{ { "--cpu-quota", "99999999999999999999" }, "update: --cpu-quota: \"99999999999999999999\" is not an integer" },
+		{ { "--cpu-share", "1" }, "update flags: resources.cpu.shares: 1 is outside [2, 262144]" },
+		{ { "--cpu-period", "-5" }, "update flags: resources.cpu.period: expected an unsigned integer" },
+		{ { "--blkio-weight", "5" }, "update flags: resources.blockIO.weight: 5 is outside [10, 1000]" },
+		{ { "--memory", "1m", "--memory-swap", "512k" }, "update flags: resources.memory.swap: 524288 is below "
+		  "memory.limit 1048576 (swap counts memory plus swap)" },
+		{ { "--cpuset-cpus", "0\",\"mems\":\"1" }, "update flags: resources.cpu.cpus: " },
+		{ { "--cpuset-mems", "0-99999" }, "update flags: resources.cpu.mems: " },
+		{ { "--resources", "/nonexistent/r.json" }, "open /nonexistent/r.json: no such file or directory" },
+	};
+
+	for (size_t i = 0; i < countof(c); i++) {
+		struct spec s;
+		bool refused = update_run(&s, c[i].args) < 0;
+		ok(refused && !strncmp(last_error(), c[i].error, strlen(c[i].error)) && !strchr(last_error(), '\n'),
+		   "update %s %s refused: %s", c[i].args[0], c[i].args[1], c[i].error);
+		if (!refused)
+			spec_free(&s);
+	}
+}
+
+static void test_update_file(void)
+{
+	char path[] = "/tmp/grid-unit-XXXXXX";
+	const char *doc = "{\"pids\":{\"limit\":7},\"memory\":{\"limit\":1048576}}";
+	int fd = mkstemp(path), r = -1;
+	struct spec s;
+	bool written = fd >= 0 && write(fd, doc, strlen(doc)) == (ssize_t)strlen(doc);
+
+	if (written)
+		r = update_run(&s, (const char *const[]){ "-r", path, "--pids-limit", "9", NULL });
+	ok(r == 0 && s.res.nw == 2 && res_is(&s.res, 1, "pids.max", "7") && res_is(&s.res, 1, "memory.max", "1048576"),
+	   "update --resources FILE: the file's resources; the flags are ignored, as runc does");
+	if (r == 0)
+		spec_free(&s);
+	if (fd >= 0) {
+		lseek(fd, 0, SEEK_SET);
+		written = ftruncate(fd, 0) == 0 && write(fd, "{\"memory\":{\"limit\":\"x\"}}", 24) == 24;
+		ok(written && update_run(&s, (const char *const[]){ "--resources", path, NULL }) < 0 &&
+			   strstr(last_error(), path) && strstr(last_error(), "resources.memory.limit: expected an integer"),
+		   "update --resources FILE: an error names the file and the field: %s", last_error());
+		close(fd);
+		unlink(path);
+	}
+}
+
 static void test_util(void)
 {
 	static int a[5000], b[5000];
@@ -829,6 +1177,15 @@ int main(void)
 	test_ids();
 	test_state_roundtrip();
 	test_signals();
+	test_opt_kinds();
+	test_opt_positional();
+	test_opt_errors();
+	test_opt_span();
+	test_update_number();
+	test_update_flags();
+	test_update_all_flags();
+	test_update_refusals();
+	test_update_file();
 	test_default_spec();
 	test_caps();
 	test_devices_bpf();
