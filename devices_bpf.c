@@ -17,6 +17,7 @@
 #include "grid.h"
 #include "log.h"
 #include "spec.h"
+#include "util.h"
 
 /* Appended after the config's rules on v1 and v2 alike: null, zero, full,
  * random, urandom, tty, console, ptmx and the ptys stay usable, as runc and
@@ -236,7 +237,7 @@ static int query(int cgfd, uint32_t *ids, uint32_t cap)
 static int detach(int cgfd, uint32_t id, const char *dir)
 {
 	union bpf_attr a;
-	int fd;
+	cleanup_fd int fd = -1;
 
 	memset(&a, 0, sizeof a);
 	a.prog_id = id;
@@ -247,12 +248,8 @@ static int detach(int cgfd, uint32_t id, const char *dir)
 	a.attach.target_fd = cgfd;
 	a.attach.attach_bpf_fd = fd;
 	a.attach.attach_type = BPF_CGROUP_DEVICE;
-	if (sys_bpf(BPF_PROG_DETACH, &a) < 0 && errno != ENOENT) {
-		int e = errno;
-		close(fd);
-		return fail(e, "linux.resources.devices: detach the old program %u from %s", id, dir);
-	}
-	close(fd);
+	if (sys_bpf(BPF_PROG_DETACH, &a) < 0 && errno != ENOENT)
+		return fail(errno, "linux.resources.devices: detach the old program %u from %s", id, dir);
 	return 0;
 }
 
@@ -262,7 +259,9 @@ int devices_bpf_attach(const char *dir, const struct resources *r)
 	struct bpf_insn insns[DEVICES_BPF_MAX(countof(rules))];
 	size_t n = r->ndev + device_rules_ndefault;
 	uint32_t old[64];
-	int cgfd, prog, len, nold;
+	cleanup_fd int cgfd = -1;
+	cleanup_fd int prog = -1;
+	int len, nold;
 	union bpf_attr a;
 
 	if (n > countof(rules))
@@ -278,34 +277,22 @@ int devices_bpf_attach(const char *dir, const struct resources *r)
 		return fail(errno, "linux.resources.devices: open cgroup %s", dir);
 	/* what create or an earlier update attached, replaced once the new one is on */
 	nold = query(cgfd, old, countof(old));
-	if (nold < 0) {
-		int e = errno;
-		close(cgfd);
-		return fail(e, "linux.resources.devices: query the device programs of %s", dir);
-	}
+	if (nold < 0)
+		return fail(errno, "linux.resources.devices: query the device programs of %s", dir);
 	prog = load(insns, len);
-	if (prog < 0) {
-		close(cgfd);
+	if (prog < 0)
 		return -1;
-	}
 	memset(&a, 0, sizeof a);
 	a.attach.target_fd = cgfd;
 	a.attach.attach_bpf_fd = prog;
 	a.attach.attach_type = BPF_CGROUP_DEVICE;
 	a.attach.attach_flags = BPF_F_ALLOW_MULTI;
-	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0) {
-		int e = errno;
-		close(prog);
-		close(cgfd);
-		return fail(e, "linux.resources.devices: attach the device program to %s", dir);
-	}
-	close(prog); /* the cgroup holds it now */
+	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0)
+		return fail(errno, "linux.resources.devices: attach the device program to %s", dir);
+	/* the cgroup holds the program now; the old ones go */
 	for (int i = 0; i < nold; i++)
-		if (detach(cgfd, old[i], dir) < 0) {
-			close(cgfd);
+		if (detach(cgfd, old[i], dir) < 0)
 			return -1;
-		}
-	close(cgfd);
 	debug("devices: cgroup v2 program of %d instructions for %zu rules attached to %s, %d replaced", len, n,
 	      dir, nold);
 	return 0;

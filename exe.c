@@ -25,6 +25,7 @@
 
 #include "exe.h"
 #include "fail.h"
+#include "util.h"
 
 #define OPEN_TREE_CLONE_FLAG 1
 #define AT_EMPTY_PATH_FLAG 0x1000
@@ -78,20 +79,17 @@ static bool fd_sealed(int fd)
 static int exe_bind_readonly(void)
 {
 	struct exe_mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY_FLAG | MOUNT_ATTR_NOSUID_FLAG | MOUNT_ATTR_NODEV_FLAG };
-	int fd = syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE_FLAG | O_CLOEXEC);
+	cleanup_fd int fd = syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE_FLAG | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0 || syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH_FLAG, &a, sizeof a) < 0)
 		return -1;
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH_FLAG, &a, sizeof a) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return steal_fd(&fd);
 }
 
 static int exe_memfd_copy(void)
 {
-	int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), fd = -1;
+	cleanup_fd int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	cleanup_fd int fd = -1;
 	struct stat st;
 	off_t off = 0;
 
@@ -105,15 +103,9 @@ static int exe_memfd_copy(void)
 			goto bad;
 	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0)
 		goto bad;
-	close(src);
-	return fd;
+	return steal_fd(&fd);
 bad:
-	fail(errno, "protect the runtime's binary: copy /proc/self/exe to a sealed memfd");
-	if (fd >= 0)
-		close(fd);
-	if (src >= 0)
-		close(src);
-	return -1;
+	return fail(errno, "protect the runtime's binary: copy /proc/self/exe to a sealed memfd");
 }
 
 int exe_protect(char **argv)

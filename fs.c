@@ -90,25 +90,20 @@ int write_file(const char *path, const char *data, size_t len, int flags, mode_t
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len)
 {
 	char tmp[256];
-	int fd;
+	cleanup_fd int fd = -1;
 
 	snprintf(tmp, sizeof tmp, ".%s.tmp", name);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return fail(errno, "open %s", tmp);
-	if (write_all(fd, data, len) < 0) {
-		int e = errno;
-		close(fd);
-		unlinkat(dirfd, tmp, 0);
-		return fail(e, "write %s", tmp);
-	}
-	close(fd);
-	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		int e = errno;
-		unlinkat(dirfd, tmp, 0);
-		return fail(e, "rename %s", name);
-	}
-	return 0;
+	if (write_all(fd, data, len) < 0)
+		fail(errno, "write %s", tmp);
+	else if (renameat(dirfd, tmp, dirfd, name) < 0)
+		fail(errno, "rename %s", name);
+	else
+		return 0;
+	unlinkat(dirfd, tmp, 0);
+	return -1;
 }
 
 int mkdir_p(const char *path, mode_t mode)
@@ -217,31 +212,25 @@ static int copy_entry(int from, int to, const char *name, const struct stat *st,
 	int ret = 0;
 
 	if (S_ISDIR(st->st_mode)) {
-		int s, d;
+		cleanup_fd int s = -1;
+		cleanup_fd int d = -1;
 		if (mkdirat(to, name, st->st_mode & 07777) < 0 && errno != EEXIST)
 			return fail(errno, "mkdir %s", name);
 		s = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		d = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		ret = s < 0 || d < 0 ? fail(errno, "open %s", name) : copy_tree_at(s, d, depth + 1);
-		if (s >= 0)
-			close(s);
-		if (d >= 0)
-			close(d);
 	} else if (S_ISREG(st->st_mode)) {
-		int s = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		int d = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 07777);
+		cleanup_fd int s = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		cleanup_fd int d = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+					  st->st_mode & 07777);
+		if (s < 0 || d < 0)
+			return fail(errno, "open %s", name);
 		for (off_t left = st->st_size; ret == 0 && left > 0;) {
-			ssize_t n = s < 0 || d < 0 ? -1 : sendfile(d, s, NULL, left > (1 << 30) ? 1 << 30 : left);
+			ssize_t n = sendfile(d, s, NULL, left > (1 << 30) ? 1 << 30 : left);
 			if (n <= 0)
 				ret = fail(n < 0 ? errno : EIO, "copy %s", name);
 			left -= n;
 		}
-		if (s < 0 || d < 0)
-			ret = fail(errno, "open %s", name);
-		if (s >= 0)
-			close(s);
-		if (d >= 0)
-			close(d);
 	} else if (S_ISLNK(st->st_mode)) {
 		char target[PATH_MAX];
 		ssize_t n = readlinkat(from, name, target, sizeof target - 1);

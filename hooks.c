@@ -26,6 +26,7 @@
 #include "log.h"
 #include "spec.h"
 #include "state.h"
+#include "util.h"
 
 #define SNAPSHOT "hooks.json"
 
@@ -48,18 +49,13 @@ static int children_in_own_namespaces(void)
 	} ns[] = { { "/proc/self/ns/pid", CLONE_NEWPID }, { "/proc/self/ns/time", CLONE_NEWTIME } };
 
 	for (size_t i = 0; i < countof(ns); i++) {
-		int fd = open(ns[i].path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT)
-				continue; /* a kernel without time namespaces */
+		cleanup_fd int fd = open(ns[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* a kernel without time namespaces */
+		if (fd < 0)
 			return fail(errno, "open %s", ns[i].path);
-		}
-		if (setns(fd, ns[i].type) < 0) {
-			int e = errno;
-			close(fd);
-			return fail(e, "setns %s", ns[i].path);
-		}
-		close(fd);
+		if (setns(fd, ns[i].type) < 0)
+			return fail(errno, "setns %s", ns[i].path);
 	}
 	return 0;
 }
@@ -139,34 +135,28 @@ static int hook_wait(pid_t pid, int wfd, const char *json, size_t len, int timeo
 /* One hook: fork, exec, feed, wait; an error names hooks.<kind>[i] and path. */
 static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const char *json, size_t len)
 {
-	int in[2], err[2], status = 0, e = 0, timed_out;
+	cleanup_fd int in_r = -1, in_w = -1, err_r = -1, err_w = -1;
+	int p[2], status = 0, e = 0, timed_out;
 	pid_t pid;
 
 	debug("hooks.%s[%zu]: run %s", hook_name(k), i, h->path);
-	if (pipe2(in, O_CLOEXEC) < 0)
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail(errno, "hooks.%s[%zu] %s: pipe", hook_name(k), i, h->path);
-	if (pipe2(err, O_CLOEXEC) < 0) {
-		e = errno;
-		close(in[0]);
-		close(in[1]);
-		return fail(e, "hooks.%s[%zu] %s: pipe", hook_name(k), i, h->path);
-	}
+	in_r = p[0], in_w = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail(errno, "hooks.%s[%zu] %s: pipe", hook_name(k), i, h->path);
+	err_r = p[0], err_w = p[1];
 	pid = fork();
 	if (pid == 0)
-		hook_exec(h, in[0], err[1]);
-	e = errno;
-	close(in[0]);
-	close(err[1]);
-	if (pid < 0) {
-		close(in[1]);
-		close(err[0]);
-		return fail(e, "hooks.%s[%zu] %s: fork", hook_name(k), i, h->path);
-	}
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	timed_out = hook_wait(pid, in[1], json, len, h->timeout, &status);
-	if (read(err[0], &e, sizeof e) != sizeof e)
+		hook_exec(h, in_r, err_w);
+	if (pid < 0)
+		return fail(errno, "hooks.%s[%zu] %s: fork", hook_name(k), i, h->path);
+	close_fdp(&in_r);
+	close_fdp(&err_w);
+	fcntl(in_w, F_SETFL, O_NONBLOCK);
+	timed_out = hook_wait(pid, steal_fd(&in_w), json, len, h->timeout, &status);
+	if (read(err_r, &e, sizeof e) != sizeof e)
 		e = 0;
-	close(err[0]);
 	if (timed_out)
 		return failx("hooks.%s[%zu] %s: timed out after %d s, killed", hook_name(k), i, h->path, h->timeout);
 	if (e)

@@ -186,19 +186,15 @@ static int mnt_id(int fd, long *out)
 int inroot_mounted(int rootfd, const char *dest, int fd)
 {
 	long before, after;
-	int top = open_in(rootfd, dest, O_PATH);
+	cleanup_fd int top = open_in(rootfd, dest, O_PATH);
 
 	if (top < 0)
 		return fail(errno, "open %s in the rootfs after mounting", dest);
-	if (mnt_id(fd, &before) < 0 || mnt_id(top, &after) < 0) {
-		close(top);
+	if (mnt_id(fd, &before) < 0 || mnt_id(top, &after) < 0)
 		return -1;
-	}
-	if (before == after) {
-		close(top);
+	if (before == after)
 		return failx("mount destination %s changed while mounting", dest);
-	}
-	return top;
+	return steal_fd(&top);
 }
 
 /* process.cwd, entered once we are inside the container's root (after
@@ -218,10 +214,9 @@ int inroot_chdir(const char *cwd)
 		return fail(errno == EXDEV || errno == ELOOP ? EXDEV : errno, "process.cwd %s", cwd);
 	} else {
 		int ret = fchdir(fd);
-		int e = errno;
-		close(fd);
+		close_fdp(&fd); /* keeps errno */
 		if (ret < 0)
-			return fail(e, "process.cwd %s", cwd);
+			return fail(errno, "process.cwd %s", cwd);
 	}
 	/* the raw syscall: it returns "(unreachable)/..." where a libc may not */
 	if (syscall(SYS_getcwd, buf, sizeof buf) < 0 || buf[0] != '/')
@@ -236,19 +231,17 @@ int inroot_chdir(const char *cwd)
  * file such as core_pattern bound there written (CVE-2025-52881). */
 int inroot_proc_open(const char *rel, int flags)
 {
-	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+	cleanup_fd int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct statfs sf;
+	int fd;
 
 	if (proc < 0)
 		return fail(errno, "open /proc");
-	if (fstatfs(proc, &sf) < 0 || sf.f_type != PROC_MAGIC) {
-		close(proc);
+	if (fstatfs(proc, &sf) < 0 || sf.f_type != PROC_MAGIC)
 		return failx("/proc/%s: /proc is not procfs", rel);
-	}
 	fd = openat2_retry(proc, rel, flags, RESOLVE_BENEATH_FLAG | RESOLVE_NO_XDEV_FLAG | RESOLVE_NO_MAGICLINKS_FLAG);
 	if (fd < 0 && errno == ENOSYS)
 		fd = openat(proc, rel, flags | O_CLOEXEC);
-	close(proc);
 	return fd < 0 ? fail(errno, "open /proc/%s", rel) : fd;
 }
 

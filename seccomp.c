@@ -1048,11 +1048,11 @@ bool seccomp_early(const struct spec *s, const struct caps *c)
 }
 
 /* The container process state (config-linux.md) with the fd, then close. */
-static int notify_listener(int sock, int fd, const struct spec *s, const struct state *st, enum status status,
+static int notify_listener(int listener, int fd, const struct spec *s, const struct state *st, enum status status,
 			   pid_t pid)
 {
 	cleanup_buf struct buf b = { 0 };
-	cleanup_fd int s_ = sock;
+	cleanup_fd int sock = listener; /* closed once sent */
 
 	buf_printf(&b, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,", OCI_VERSION, (int)pid);
 	if (s->seccomp.listener_metadata) {

@@ -21,6 +21,7 @@ void close_fdp(int *fd)
 
 	if (*fd >= 0)
 		close(*fd);
+	*fd = -1;
 	errno = e;
 }
 

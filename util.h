@@ -11,7 +11,7 @@
  * steal_ptr hand it on instead, leaving -1 or NULL behind. Types that own
  * more (struct buf, struct spec, struct json, struct state) have their own
  * cleanup_X next to their free function. */
-void close_fdp(int *fd);
+void close_fdp(int *fd); /* also closes early: *fd is -1 after */
 void free_p(void *p);
 #define cleanup_fd __attribute__((cleanup(close_fdp)))
 #define cleanup_free __attribute__((cleanup(free_p)))
