@@ -658,8 +658,8 @@ static int release_init(const struct state *st)
 
 int container_start(const char *root, const char *id)
 {
-	struct state st;
-	struct spec hooks = { 0 };
+	cleanup_state struct state st = { .lockfd = -1 };
+	cleanup_spec struct spec hooks = { 0 };
 	enum status s;
 	int ret;
 
@@ -673,8 +673,6 @@ int container_start(const char *root, const char *id)
 		ret = -1;
 	else if ((ret = release_init(&st)) == 0)
 		ret = poststart_hooks(&hooks, &st);
-	spec_free(&hooks);
-	state_close(&st);
 	return ret;
 }
 
@@ -830,7 +828,7 @@ int container_run(const struct create_opts *o)
 
 int container_state(const char *root, const char *id)
 {
-	struct state st;
+	cleanup_state struct state st = { .lockfd = -1 };
 	cleanup_buf struct buf b = { 0 };
 
 	if (state_open(&st, root, id, false) < 0)
@@ -838,12 +836,10 @@ int container_state(const char *root, const char *id)
 	if (st.empty) {
 		failx("state of \"%s\": %s/state is empty (torn by a power cut?): grid delete --force %s removes it",
 		      id, st.dir, id);
-		state_close(&st);
 		return -1;
 	}
 	state_json(&b, &st, state_status(&st), st.pid);
 	buf_puts(&b, "\n");
-	state_close(&st);
 	return buf_print(&b);
 }
 
@@ -859,7 +855,7 @@ int container_list(const char *root, bool json, bool quiet)
 	else if (!quiet)
 		buf_printf(&b, "%-24s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
 	while (d && (e = readdir(d))) {
-		struct state st;
+		cleanup_state struct state st = { .lockfd = -1 };
 		if (e->d_name[0] == '.' || id_valid(e->d_name) < 0)
 			continue;
 		if (state_open(&st, root, e->d_name, false) < 0) {
@@ -880,7 +876,6 @@ int container_list(const char *root, bool json, bool quiet)
 				   status_name(s), st.bundle, st.created);
 		}
 		first = false;
-		state_close(&st);
 	}
 	if (d)
 		closedir(d);
@@ -894,7 +889,7 @@ int container_list(const char *root, bool json, bool quiet)
 
 int container_kill(const char *root, const char *id, int sig, bool all)
 {
-	struct state st;
+	cleanup_state struct state st = { .lockfd = -1 };
 	struct cgroup cg;
 	enum status s;
 	int ret;
@@ -911,11 +906,11 @@ int container_kill(const char *root, const char *id, int sig, bool all)
 	/* a frozen task does not die until thawed (v1 freezer): let the KILL land, as runc does */
 	if (ret == 0 && s == ST_PAUSED && sig == SIGKILL && cgroup_load(&cg, st.cgroup) == 0)
 		ret = cgroup_freeze(&cg, false);
-	state_close(&st);
 	return ret;
 }
 
-/* The running container's cgroup, locked; for pause, resume, ps, update, events. */
+/* The running container's cgroup, locked; for pause, resume, ps, update,
+ * events. st is the caller's to close, whatever the outcome. */
 static int open_cgroup(struct state *st, struct cgroup *cg, const char *root, const char *id, bool lock)
 {
 	enum status s;
@@ -923,38 +918,28 @@ static int open_cgroup(struct state *st, struct cgroup *cg, const char *root, co
 	if (state_open(st, root, id, lock) < 0)
 		return -1;
 	s = state_status(st);
-	if (s != ST_RUNNING && s != ST_PAUSED && s != ST_CREATED) {
-		failx("container \"%s\" is %s: container not running", id, status_name(s));
-		goto bad;
-	}
-	if (!st->cgroup[0]) {
-		failx("container \"%s\" has no cgroup (created with --cgroup-manager disabled)", id);
-		goto bad;
-	}
-	if (cgroup_load(cg, st->cgroup) < 0)
-		goto bad;
-	return 0;
-bad:
-	state_close(st);
-	return -1;
+	if (s != ST_RUNNING && s != ST_PAUSED && s != ST_CREATED)
+		return failx("container \"%s\" is %s: container not running", id, status_name(s));
+	if (!st->cgroup[0])
+		return failx("container \"%s\" has no cgroup (created with --cgroup-manager disabled)", id);
+	return cgroup_load(cg, st->cgroup);
 }
 
 int container_pause(const char *root, const char *id, bool pause)
 {
-	struct state st;
+	cleanup_state struct state st = { .lockfd = -1 };
 	struct cgroup cg;
 	int ret;
 
 	if (open_cgroup(&st, &cg, root, id, true) < 0)
 		return -1;
 	ret = cgroup_freeze(&cg, pause);
-	state_close(&st);
 	return ret;
 }
 
 int container_ps(const char *root, const char *id, bool json)
 {
-	struct state st;
+	cleanup_state struct state st = { .lockfd = -1 };
 	struct cgroup cg;
 	pid_t *pids;
 	size_t n;
@@ -962,7 +947,6 @@ int container_ps(const char *root, const char *id, bool json)
 
 	if (open_cgroup(&st, &cg, root, id, false) < 0)
 		return -1;
-	state_close(&st);
 	if (cgroup_pids(&cg, &pids, &n) < 0)
 		return -1;
 	if (json) {
@@ -993,20 +977,19 @@ int container_ps(const char *root, const char *id, bool json)
 
 int container_update(const char *root, const char *id, const struct resources *r)
 {
-	struct state st;
+	cleanup_state struct state st = { .lockfd = -1 };
 	struct cgroup cg;
 	int ret;
 
 	if (open_cgroup(&st, &cg, root, id, true) < 0)
 		return -1;
 	ret = cgroup_apply(&cg, r);
-	state_close(&st);
 	return ret;
 }
 
 int container_events_stats(const char *root, const char *id)
 {
-	struct state st;
+	cleanup_state struct state st = { .lockfd = -1 };
 	struct cgroup cg;
 	cleanup_buf struct buf b = { 0 };
 
@@ -1017,15 +1000,14 @@ int container_events_stats(const char *root, const char *id)
 	buf_puts(&b, ",\"data\":");
 	cgroup_stats_json(&cg, &b);
 	buf_puts(&b, "}\n");
-	state_close(&st);
 	return buf_print(&b);
 }
 
 int container_delete(const char *root, const char *id, bool force)
 {
 	struct cgroup cg;
-	struct state st;
-	struct spec hooks;
+	cleanup_state struct state st = { .lockfd = -1 };
+	cleanup_spec struct spec hooks = { 0 };
 	enum status s;
 	int ret = 0;
 
@@ -1050,7 +1032,6 @@ int container_delete(const char *root, const char *id, bool force)
 	if (s != ST_STOPPED && !force) {
 		ret = failx("cannot delete container \"%s\" that is %s: stop it first or use --force", id,
 			    status_name(s));
-		state_close(&st);
 		return ret;
 	}
 	if (s == ST_CREATED || s == ST_RUNNING || s == ST_PAUSED) {
@@ -1063,7 +1044,6 @@ int container_delete(const char *root, const char *id, bool force)
 	/* whatever else is left in the cgroup goes with it */
 	if (st.cgroup[0] && (cgroup_load(&cg, st.cgroup) < 0 || cgroup_remove(&cg) < 0)) {
 		ret = -1;
-		state_close(&st);
 		return ret;
 	}
 	fault_point("delete: cgroup removed");
@@ -1075,8 +1055,6 @@ int container_delete(const char *root, const char *id, bool force)
 	ret = state_remove(&st);
 	if (ret == 0)
 		poststop_hooks(&hooks, &st);
-	spec_free(&hooks);
-	state_close(&st);
 	return ret;
 }
 

@@ -195,6 +195,7 @@ int spec_load(struct spec *s, const char *path);
 /* A standalone process object (exec --process) in place of s's process. */
 int spec_parse_process(struct spec *s, const char *text, size_t len, const char *what);
 void spec_free(struct spec *s);
+#define cleanup_spec __attribute__((cleanup(spec_free)))
 int spec_set_env(struct spec *s, const char *kv);
 const char *spec_annotation(const struct spec *s, const char *key);
 const char *ns_name(enum ns_type t);

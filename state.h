@@ -41,6 +41,7 @@ int state_parse(struct state *st, const char *text, size_t len);
 /* The state file's text (malloc'd), or NULL with the error recorded */
 char *state_format(const struct state *st, size_t *len);
 void state_close(struct state *st);
+#define cleanup_state __attribute__((cleanup(state_close)))
 enum status state_status(const struct state *st);
 int proc_starttime(pid_t pid, unsigned long long *out, char *pstate);
 /* The OCI state JSON of `st` as `status` with `pid` (0 when stopped). */
