@@ -159,10 +159,10 @@ static int check_bundle(const struct spec *spec, const char *bundle, const char 
 
 static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, char *rootfs)
 {
-	char path[PATH_MAX + 16], *text;
+	char path[PATH_MAX + 16];
+	cleanup_free char *text = NULL;
 	struct stat st;
 	size_t len;
-	int ret;
 
 	if (real_path(bundle_arg, bundle) < 0)
 		return fail(errno, "bundle %s", bundle_arg);
@@ -171,18 +171,16 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 	snprintf(path, sizeof path, "%s/config.json", bundle);
 	if (read_file(path, &text, &len, 16 << 20) < 0)
 		return -1;
-	ret = spec_parse(spec, text, len, path);
-	if (ret == 0) {
-		/* kept for the state directory: exec reads that copy */
-		spec->source = arena_strndup(&spec->arena, text, len);
-		spec->source_len = len;
-	}
-	free(text);
-	if (ret == 0 && check_bundle(spec, bundle, path, rootfs) < 0) {
+	if (spec_parse(spec, text, len, path) < 0)
+		return -1;
+	/* kept for the state directory: exec reads that copy */
+	spec->source = arena_strndup(&spec->arena, text, len);
+	spec->source_len = len;
+	if (!spec->source || check_bundle(spec, bundle, path, rootfs) < 0) {
 		spec_free(spec);
-		ret = -1;
+		return -1;
 	}
-	return ret;
+	return 0;
 }
 
 int write_pid_file(const char *path, pid_t pid)
@@ -595,7 +593,8 @@ int container_create(const struct create_opts *o)
 /* A startContainer hook that failed left its error here (see ns.c). */
 static int start_error(const struct state *st)
 {
-	char path[PATH_MAX], *text;
+	char path[PATH_MAX];
+	cleanup_free char *text = NULL;
 	size_t len;
 
 	snprintf(path, sizeof path, "%s/start.error", st->dir);
@@ -603,12 +602,9 @@ static int start_error(const struct state *st)
 		clear_error();
 		return 0;
 	}
-	if (len == 0) {
-		free(text);
+	if (len == 0)
 		return 0;
-	}
 	set_error_text(text);
-	free(text);
 	return -1;
 }
 

@@ -142,7 +142,7 @@ int state_new(struct state *st, const char *root, const char *id)
  * held until state_close. Readers need no lock: writes are atomic renames. */
 int state_open(struct state *st, const char *root, const char *id, bool lock)
 {
-	char *text;
+	cleanup_free char *text = NULL;
 	size_t len;
 	char path[4200];
 	int ret;
@@ -167,12 +167,10 @@ int state_open(struct state *st, const char *root, const char *id, bool lock)
 	if (len == 0) {
 		/* records are not fsynced: a power cut can leave one empty, as if
 		 * the create had never finished (see write_file_atomic) */
-		free(text);
 		st->empty = true;
 		return 0;
 	}
 	ret = state_parse(st, text, len);
-	free(text);
 	return ret < 0 ? failx("state of \"%s\": %s", id, last_error()) : 0;
 }
 
