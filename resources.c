@@ -80,6 +80,21 @@ static int int_write(struct pctx *c, int v, const char *p, enum cg_ctrl ctrl, co
 	return add(c, p, ctrl, f1, a, f2, f2 ? b : NULL, optional);
 }
 
+/* An unsigned value up to max, written as it is to f1 (v1) and f2 (v2, or NULL). */
+static int uint_write(struct pctx *c, int v, const char *p, uint64_t max, enum cg_ctrl ctrl, const char *f1,
+		      const char *f2, bool optional)
+{
+	uint64_t x;
+	char a[32];
+
+	if (u64(c, v, p, &x) < 0)
+		return -1;
+	if (x > max)
+		return failx("%s: %llu is above %llu", p, (unsigned long long)x, (unsigned long long)max);
+	snprintf(a, sizeof a, "%llu", (unsigned long long)x);
+	return add(c, p, ctrl, f1, a, f2, f2 ? a : NULL, optional);
+}
+
 /* ---- memory ---- */
 
 /* memory's limit and swap, written together once both are read */
@@ -155,15 +170,7 @@ static int f_mem_kernel_tcp(struct pctx *c, int v, const char *p)
 
 static int f_mem_swappiness(struct pctx *c, int v, const char *p)
 {
-	uint64_t x;
-	char a[32];
-
-	if (u64(c, v, p, &x) < 0)
-		return -1;
-	if (x > 100)
-		return failx("%s: %llu is above 100", p, (unsigned long long)x);
-	num(a, x);
-	return add(c, p, CG_MEMORY, "memory.swappiness", a, NULL, NULL, true);
+	return uint_write(c, v, p, 100, CG_MEMORY, "memory.swappiness", NULL, true);
 }
 
 static int f_mem_oom(struct pctx *c, int v, const char *p)
@@ -244,13 +251,7 @@ static int f_cpu_period(struct pctx *c, int v, const char *p)
 
 static int f_cpu_burst(struct pctx *c, int v, const char *p)
 {
-	uint64_t x;
-	char a[32];
-
-	if (u64(c, v, p, &x) < 0)
-		return -1;
-	num(a, x);
-	return add(c, p, CG_CPU, "cpu.cfs_burst_us", a, "cpu.max.burst", a, false);
+	return uint_write(c, v, p, UINT64_MAX, CG_CPU, "cpu.cfs_burst_us", "cpu.max.burst", false);
 }
 
 static int f_cpu_rt_runtime(struct pctx *c, int v, const char *p)
@@ -261,14 +262,10 @@ static int f_cpu_rt_runtime(struct pctx *c, int v, const char *p)
 static int f_cpu_rt_period(struct pctx *c, int v, const char *p)
 {
 	uint64_t x;
-	char a[32];
 
-	if (u64(c, v, p, &x) < 0)
-		return -1;
-	if (c->update && x == 0)
-		return 0;
-	num(a, x);
-	return add(c, p, CG_CPU, "cpu.rt_period_us", a, NULL, NULL, false);
+	if (c->update && u64(c, v, p, &x) == 0 && x == 0)
+		return 0; /* update: 0 leaves it */
+	return uint_write(c, v, p, UINT64_MAX, CG_CPU, "cpu.rt_period_us", NULL, false);
 }
 
 static int cpu_list(struct pctx *c, int v, const char *p, const char *file)
