@@ -54,9 +54,12 @@ struct open_how {
 #define RESOLVE_BENEATH 0x08
 #define RESOLVE_IN_ROOT 0x10
 
-/* <asm/unistd.h> (SYS_x is libc's name for __NR_x) */
+/* <asm/unistd.h>, the x86 one for __X32_SYSCALL_BIT (SYS_x is libc's name for __NR_x) */
 #ifndef SYS_openat2 /* musl has it */
 #define SYS_openat2 437
+#endif
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000u
 #endif
 
 /* <linux/magic.h>: statfs f_type */
@@ -89,6 +92,7 @@ struct open_how {
 
 /* <linux/capability.h>: capget, capset */
 #define _LINUX_CAPABILITY_VERSION_3 0x20080522
+#define CAP_SYS_ADMIN 21
 struct __user_cap_header_struct {
 	uint32_t version;
 	int pid;
@@ -109,5 +113,63 @@ struct sched_attr { /* prefix: SCHED_ATTR_SIZE_VER0, without the utilization cla
 	uint32_t sched_priority;
 	uint64_t sched_runtime, sched_deadline, sched_period;
 };
+
+/* <linux/seccomp.h> */
+#define SECCOMP_SET_MODE_FILTER 1
+#define SECCOMP_FILTER_FLAG_TSYNC 1u
+#define SECCOMP_FILTER_FLAG_LOG 2u
+#define SECCOMP_FILTER_FLAG_SPEC_ALLOW 4u
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER 8u
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH 16u
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV 32u
+#define SECCOMP_RET_KILL_PROCESS 0x80000000u
+#define SECCOMP_RET_KILL_THREAD 0x00000000u
+#define SECCOMP_RET_TRAP 0x00030000u
+#define SECCOMP_RET_ERRNO 0x00050000u
+#define SECCOMP_RET_USER_NOTIF 0x7fc00000u
+#define SECCOMP_RET_TRACE 0x7ff00000u
+#define SECCOMP_RET_LOG 0x7ffc0000u
+#define SECCOMP_RET_ALLOW 0x7fff0000u
+#define SECCOMP_RET_ACTION_FULL 0xffff0000u
+#define SECCOMP_RET_DATA 0x0000ffffu
+struct seccomp_data {
+	int nr;
+	uint32_t arch;
+	uint64_t instruction_pointer;
+	uint64_t args[6];
+};
+
+/* <linux/audit.h>: seccomp_data.arch */
+#define AUDIT_ARCH_X86_64 0xc000003eu
+#define AUDIT_ARCH_I386 0x40000003u
+#define AUDIT_ARCH_AARCH64 0xc00000b7u
+#define AUDIT_ARCH_ARM 0x40000028u
+#define AUDIT_ARCH_RISCV64 0xc00000f3u
+
+/* <linux/filter.h>: classic BPF, as seccomp runs it */
+#define BPF_MAXINSNS 4096
+struct sock_filter {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+struct sock_fprog {
+	unsigned short len;
+	struct sock_filter *filter;
+};
+
+/* <linux/bpf_common.h>: an opcode is class | size or op | mode or source */
+#define BPF_LD 0x00
+#define BPF_ALU 0x04
+#define BPF_JMP 0x05
+#define BPF_RET 0x06
+#define BPF_W 0x00
+#define BPF_ABS 0x20
+#define BPF_AND 0x50
+#define BPF_JA 0x00
+#define BPF_JEQ 0x10
+#define BPF_JGT 0x20
+#define BPF_JGE 0x30
+#define BPF_K 0x00
 
 #endif
