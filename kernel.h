@@ -160,16 +160,61 @@ struct sock_fprog {
 
 /* <linux/bpf_common.h>: an opcode is class | size or op | mode or source */
 #define BPF_LD 0x00
+#define BPF_LDX 0x01
 #define BPF_ALU 0x04
 #define BPF_JMP 0x05
 #define BPF_RET 0x06
 #define BPF_W 0x00
 #define BPF_ABS 0x20
+#define BPF_MEM 0x60
 #define BPF_AND 0x50
+#define BPF_RSH 0x70
 #define BPF_JA 0x00
 #define BPF_JEQ 0x10
 #define BPF_JGT 0x20
 #define BPF_JGE 0x30
 #define BPF_K 0x00
+#define BPF_X 0x08
+
+/* <linux/bpf.h>: eBPF, for the cgroup v2 device program */
+#define BPF_ALU64 0x07
+#define BPF_MOV 0xb0
+#define BPF_JNE 0x50
+#define BPF_EXIT 0x90
+struct bpf_insn {
+	uint8_t code;
+	uint8_t dst_reg : 4, src_reg : 4;
+	int16_t off;
+	int32_t imm;
+};
+#define BPF_PROG_LOAD 5
+#define BPF_PROG_ATTACH 8
+#define BPF_PROG_DETACH 9
+#define BPF_PROG_GET_FD_BY_ID 13
+#define BPF_PROG_QUERY 16
+#define BPF_PROG_TYPE_CGROUP_DEVICE 15
+#define BPF_CGROUP_DEVICE 6
+#define BPF_F_ALLOW_MULTI 2u
+#define BPF_DEVCG_DEV_BLOCK 1
+#define BPF_DEVCG_DEV_CHAR 2
+union bpf_attr { /* prefix: the fields of the commands above */
+	struct { /* BPF_PROG_LOAD */
+		uint32_t prog_type, insn_cnt;
+		uint64_t insns, license;
+		uint32_t log_level, log_size;
+		uint64_t log_buf;
+		uint32_t kern_version, prog_flags;
+		char prog_name[16];
+	};
+	struct { /* BPF_PROG_ATTACH, BPF_PROG_DETACH */
+		uint32_t target_fd, attach_bpf_fd, attach_type, attach_flags;
+	};
+	struct { /* BPF_PROG_QUERY */
+		uint32_t target_fd, attach_type, query_flags, attach_flags;
+		uint64_t prog_ids;
+		uint32_t prog_cnt;
+	} query;
+	uint32_t prog_id; /* BPF_PROG_GET_FD_BY_ID */
+};
 
 #endif
