@@ -217,4 +217,60 @@ union bpf_attr { /* prefix: the fields of the commands above */
 	uint32_t prog_id; /* BPF_PROG_GET_FD_BY_ID */
 };
 
+/* <linux/netlink.h> */
+#define NETLINK_ROUTE 0
+#define NLM_F_REQUEST 0x1
+#define NLM_F_ACK 0x4
+#define NLM_F_EXCL 0x200
+#define NLM_F_CREATE 0x400
+#define NLM_F_DUMP 0x300
+#define NLMSG_ALIGNTO 4u
+#define NLMSG_ERROR 2
+#define NLMSG_DONE 3
+struct nlmsghdr {
+	uint32_t nlmsg_len;
+	uint16_t nlmsg_type, nlmsg_flags;
+	uint32_t nlmsg_seq, nlmsg_pid;
+};
+struct sockaddr_nl {
+	unsigned short nl_family, nl_pad;
+	uint32_t nl_pid, nl_groups;
+};
+
+/* <linux/rtnetlink.h> */
+#define RTM_NEWLINK 16
+#define RTM_GETLINK 18
+#define RTM_NEWADDR 20
+#define RTM_GETADDR 22
+#define RT_SCOPE_UNIVERSE 0
+struct ifinfomsg {
+	unsigned char ifi_family, __ifi_pad;
+	unsigned short ifi_type;
+	int ifi_index;
+	unsigned ifi_flags, ifi_change;
+};
+struct rtattr {
+	uint16_t rta_len, rta_type;
+};
+
+/* <linux/if_link.h> */
+#define IFLA_IFNAME 3
+#define IFLA_NET_NS_FD 28
+
+/* <linux/if_addr.h> */
+#define IFA_ADDRESS 1
+#define IFA_LOCAL 2
+#define IFA_BROADCAST 4
+#define IFA_FLAGS 8
+#define IFA_F_NODAD 0x02
+#define IFA_F_HOMEADDRESS 0x10
+#define IFA_F_PERMANENT 0x80
+#define IFA_F_MANAGETEMPADDR 0x100
+#define IFA_F_NOPREFIXROUTE 0x200
+#define IFA_F_MCAUTOJOIN 0x400
+struct ifaddrmsg {
+	uint8_t ifa_family, ifa_prefixlen, ifa_flags, ifa_scope;
+	uint32_t ifa_index;
+};
+
 #endif
