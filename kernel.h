@@ -1,11 +1,12 @@
 /* kernel.h - the kernel ABI constants and structs Grid uses that musl's
  * headers lack (musl-gcc has no kernel headers), each with the name, value
- * and layout it has in the uapi header named above it. A struct whose
- * opening line says "prefix" holds only the first fields of the kernel's,
- * which takes it with its size. #ifndef keeps a libc's own definition where
- * a libc may have one: musl's, or glibc's for the unit tests (its
- * <sys/mount.h> includes <linux/mount.h>). Values are spelled as Grid always
- * used them. */
+ * and layout it has in the uapi header named above it. `make check-kernel`
+ * (tools/check-kernel.py) compiles every one against that header and fails
+ * with the name of any that differs. A struct whose opening line says
+ * "prefix" holds only the first fields of the kernel's, which takes it with
+ * its size. #ifndef keeps a libc's own definition where a libc may have one:
+ * musl's, or glibc's for the unit tests (its <sys/mount.h> includes
+ * <linux/mount.h>). Values are spelled as Grid always used them. */
 #ifndef GRID_KERNEL_H
 #define GRID_KERNEL_H
 
