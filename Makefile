@@ -56,6 +56,12 @@ unit: build/unit
 check-includes:
 	python3 tools/includes.py
 
+# kernel.h copies the kernel's constants and structs (musl has no kernel
+# headers); this compiles each against the host's uapi headers (linux-libc-dev)
+# and fails with the name of one whose value, size or field offset differs.
+check-kernel:
+	CC='$(CC_HOST)' python3 tools/check-kernel.py
+
 # syscalls.h is kept in the repository; this regenerates it from the kernel
 # headers (the cross ones: apt-get install linux-libc-dev-{arm64,armhf,riscv64}-cross)
 # and fails if the kept tables differ.
@@ -185,4 +191,4 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all size unit deps demo check clean check-includes check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu
+.PHONY: FORCE all size unit deps demo check clean check-includes check-kernel check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu

@@ -18,25 +18,9 @@
 #include "fail.h"
 #include "fs.h"
 #include "grid.h"
+#include "kernel.h"
 #include "log.h"
 #include "spec.h"
-
-/* musl-gcc here has no kernel headers: the few constants, from linux/capability.h */
-#define CAP_VERSION_3 0x20080522
-#ifndef PR_CAP_AMBIENT
-#define PR_CAP_AMBIENT 47
-#define PR_CAP_AMBIENT_RAISE 2
-#define PR_CAP_AMBIENT_CLEAR_ALL 4
-#endif
-
-struct cap_header {
-	uint32_t version;
-	int pid;
-};
-
-struct cap_data {
-	uint32_t effective, permitted, inheritable;
-};
 
 /* capabilities(7), by number */
 static const char *const cap_names[] = {
@@ -86,9 +70,9 @@ static int last_cap(void)
 	return n;
 }
 
-static int capget_self(struct cap_data d[2])
+static int capget_self(struct __user_cap_data_struct d[2])
 {
-	struct cap_header h = { CAP_VERSION_3, 0 };
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 
 	if (syscall(SYS_capget, &h, d) < 0)
 		return fail(errno, "capget");
@@ -99,7 +83,7 @@ static int capget_self(struct cap_data d[2])
  * and bounding sets (a restricted environment may lack some). */
 static int grantable(int last, uint64_t *out)
 {
-	struct cap_data d[2];
+	struct __user_cap_data_struct d[2];
 
 	if (capget_self(d) < 0)
 		return -1;
@@ -229,8 +213,8 @@ static int set_ambient(const struct caps *c)
  * sets, then the ambient one, which needs the other two in place. */
 int caps_apply(const struct caps *c)
 {
-	struct cap_header h = { CAP_VERSION_3, 0 };
-	struct cap_data d[2];
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
 
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return fail(errno, "process.capabilities: clear keep-capabilities");

@@ -15,6 +15,7 @@
 #include "devices_bpf.h"
 #include "fail.h"
 #include "grid.h"
+#include "kernel.h"
 #include "log.h"
 #include "spec.h"
 #include "util.h"
@@ -29,57 +30,31 @@ const struct dev_rule device_rules_default[] = {
 };
 const size_t device_rules_ndefault = countof(device_rules_default);
 
-/* The few uapi constants (linux/bpf.h, linux/bpf_common.h) Grid needs; the
- * musl toolchain has no kernel headers. */
-enum {
-	BPF_PROG_LOAD = 5, BPF_PROG_ATTACH = 8, BPF_PROG_DETACH = 9, BPF_PROG_GET_FD_BY_ID = 13,
-	BPF_PROG_QUERY = 16,
-};
-#define BPF_PROG_TYPE_CGROUP_DEVICE 15
-#define BPF_CGROUP_DEVICE 6
-#define BPF_F_ALLOW_MULTI 2u
-#define BPF_DEVCG_DEV_BLOCK 1
-#define BPF_DEVCG_DEV_CHAR 2
-
-/* opcodes: class | op | source */
-#define BPF_LDX_MEM_W 0x61  /* dst = *(u32 *)(src + off) */
-#define BPF_ALU_AND_K 0x54  /* w_dst &= imm */
-#define BPF_ALU_RSH_K 0x74  /* w_dst >>= imm */
-#define BPF_ALU_MOV_X 0xbc  /* w_dst = w_src */
-#define BPF_ALU64_MOV_K 0xb7 /* dst = imm */
-#define BPF_JEQ_K 0x15      /* if dst == imm: pc += off */
-#define BPF_JNE_K 0x55      /* if dst != imm: pc += off */
-#define BPF_EXIT 0x95
+/* eBPF opcodes: class | op | source */
+#define BPF_LDX_MEM_W (BPF_LDX | BPF_MEM | BPF_W) /* dst = *(u32 *)(src + off) */
+#define BPF_ALU_AND_K (BPF_ALU | BPF_AND | BPF_K) /* w_dst &= imm */
+#define BPF_ALU_RSH_K (BPF_ALU | BPF_RSH | BPF_K) /* w_dst >>= imm */
+#define BPF_ALU_MOV_X (BPF_ALU | BPF_MOV | BPF_X) /* w_dst = w_src */
+#define BPF_ALU64_MOV_K (BPF_ALU64 | BPF_MOV | BPF_K) /* dst = imm */
+#define BPF_JEQ_K (BPF_JMP | BPF_JEQ | BPF_K) /* if dst == imm: pc += off */
+#define BPF_JNE_K (BPF_JMP | BPF_JNE | BPF_K) /* if dst != imm: pc += off */
+#define BPF_JMP_EXIT (BPF_JMP | BPF_EXIT)
 
 /* Registers: r1 the context on entry, then scratch; r2 the device type,
  * r3 the requested access, r4 the major, r5 the minor, r6 the requested
  * access bits no rule has decided yet; r0 the verdict. */
 enum { R0, R1, R2, R3, R4, R5, R6 };
 
-union bpf_attr {
-	struct {                 /* BPF_PROG_LOAD */
-		uint32_t prog_type, insn_cnt;
-		uint64_t insns, license;
-		uint32_t log_level, log_size;
-		uint64_t log_buf;
-		uint32_t kern_version, prog_flags;
-		char prog_name[16];
-	} load;
-	struct {                 /* BPF_PROG_ATTACH, BPF_PROG_DETACH */
-		uint32_t target_fd, attach_bpf_fd, attach_type, attach_flags;
-	} attach;
-	struct {                 /* BPF_PROG_QUERY */
-		uint32_t target_fd, attach_type, query_flags, attach_flags;
-		uint64_t prog_ids;
-		uint32_t prog_cnt;
-	} query;
-	uint32_t prog_id;        /* BPF_PROG_GET_FD_BY_ID */
+/* bpf()'s argument: kernel.h's union bpf_attr has only the fields Grid
+ * sets; the kernel is given 128 bytes, zero past those, as it always was. */
+union bpf_arg {
+	union bpf_attr attr;
 	uint8_t pad[128];
 };
 
-static int sys_bpf(int cmd, union bpf_attr *attr)
+static int sys_bpf(int cmd, union bpf_arg *arg)
 {
-	return syscall(SYS_bpf, cmd, attr, sizeof *attr);
+	return syscall(SYS_bpf, cmd, arg, sizeof *arg);
 }
 
 /* ---- code generation ---- */
@@ -144,7 +119,7 @@ static void emit_rule(struct gen *g, const struct dev_rule *d)
 		emit(g, BPF_JEQ_K, R1, 0, left, 0);
 		emit(g, BPF_ALU64_MOV_K, R0, 0, 0, 0);
 	}
-	emit(g, BPF_EXIT, 0, 0, 0, 0);
+	emit(g, BPF_JMP_EXIT, 0, 0, 0, 0);
 }
 
 int devices_bpf_build(const struct dev_rule *rules, size_t n, struct bpf_insn *out, size_t cap)
@@ -163,7 +138,7 @@ int devices_bpf_build(const struct dev_rule *rules, size_t n, struct bpf_insn *o
 	for (size_t i = n; i-- > 0;)
 		emit_rule(&g, &rules[i]);
 	emit(&g, BPF_ALU64_MOV_K, R0, 0, 0, 0); /* a bit no rule allows: deny */
-	emit(&g, BPF_EXIT, 0, 0, 0, 0);
+	emit(&g, BPF_JMP_EXIT, 0, 0, 0, 0);
 	if (g.n > cap)
 		return failx("linux.resources.devices: %zu rules need %zu instructions, more than %zu", n, g.n, cap);
 	return (int)g.n;
@@ -193,24 +168,24 @@ static const char *log_tail(char *log)
 static int load(const struct bpf_insn *insns, int n)
 {
 	static char log[65536];
-	union bpf_attr a;
+	union bpf_arg a;
 	int fd, e;
 
 	memset(&a, 0, sizeof a);
-	a.load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	a.load.insn_cnt = n;
-	a.load.insns = (uintptr_t)insns;
-	a.load.license = (uintptr_t)"GPL";
-	snprintf(a.load.prog_name, sizeof a.load.prog_name, "grid_devices");
+	a.attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.attr.insn_cnt = n;
+	a.attr.insns = (uintptr_t)insns;
+	a.attr.license = (uintptr_t)"GPL";
+	snprintf(a.attr.prog_name, sizeof a.attr.prog_name, "grid_devices");
 	fd = sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd >= 0)
 		return fd;
 	e = errno;
 	/* again with the verifier's log, to say why */
 	log[0] = 0;
-	a.load.log_level = 1;
-	a.load.log_size = sizeof log;
-	a.load.log_buf = (uintptr_t)log;
+	a.attr.log_level = 1;
+	a.attr.log_size = sizeof log;
+	a.attr.log_buf = (uintptr_t)log;
 	fd = sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd >= 0)
 		return fd;
@@ -222,32 +197,32 @@ static int load(const struct bpf_insn *insns, int n)
 /* Up to cap ids of the device programs attached to the cgroup itself. */
 static int query(int cgfd, uint32_t *ids, uint32_t cap)
 {
-	union bpf_attr a;
+	union bpf_arg a;
 
 	memset(&a, 0, sizeof a);
-	a.query.target_fd = cgfd;
-	a.query.attach_type = BPF_CGROUP_DEVICE;
-	a.query.prog_ids = (uintptr_t)ids;
-	a.query.prog_cnt = cap;
+	a.attr.query.target_fd = cgfd;
+	a.attr.query.attach_type = BPF_CGROUP_DEVICE;
+	a.attr.query.prog_ids = (uintptr_t)ids;
+	a.attr.query.prog_cnt = cap;
 	if (sys_bpf(BPF_PROG_QUERY, &a) < 0)
 		return -1;
-	return (int)(a.query.prog_cnt < cap ? a.query.prog_cnt : cap);
+	return (int)(a.attr.query.prog_cnt < cap ? a.attr.query.prog_cnt : cap);
 }
 
 static int detach(int cgfd, uint32_t id, const char *dir)
 {
-	union bpf_attr a;
+	union bpf_arg a;
 	cleanup_fd int fd = -1;
 
 	memset(&a, 0, sizeof a);
-	a.prog_id = id;
+	a.attr.prog_id = id;
 	fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : fail(errno, "linux.resources.devices: the old program %u of %s", id, dir);
 	memset(&a, 0, sizeof a);
-	a.attach.target_fd = cgfd;
-	a.attach.attach_bpf_fd = fd;
-	a.attach.attach_type = BPF_CGROUP_DEVICE;
+	a.attr.target_fd = cgfd;
+	a.attr.attach_bpf_fd = fd;
+	a.attr.attach_type = BPF_CGROUP_DEVICE;
 	if (sys_bpf(BPF_PROG_DETACH, &a) < 0 && errno != ENOENT)
 		return fail(errno, "linux.resources.devices: detach the old program %u from %s", id, dir);
 	return 0;
@@ -262,7 +237,7 @@ int devices_bpf_attach(const char *dir, const struct resources *r)
 	cleanup_fd int cgfd = -1;
 	cleanup_fd int prog = -1;
 	int len, nold;
-	union bpf_attr a;
+	union bpf_arg a;
 
 	if (n > countof(rules))
 		return failx("linux.resources.devices: %zu rules, at most %zu on cgroup v2", r->ndev,
@@ -283,10 +258,10 @@ int devices_bpf_attach(const char *dir, const struct resources *r)
 	if (prog < 0)
 		return -1;
 	memset(&a, 0, sizeof a);
-	a.attach.target_fd = cgfd;
-	a.attach.attach_bpf_fd = prog;
-	a.attach.attach_type = BPF_CGROUP_DEVICE;
-	a.attach.attach_flags = BPF_F_ALLOW_MULTI;
+	a.attr.target_fd = cgfd;
+	a.attr.attach_bpf_fd = prog;
+	a.attr.attach_type = BPF_CGROUP_DEVICE;
+	a.attr.attach_flags = BPF_F_ALLOW_MULTI;
 	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0)
 		return fail(errno, "linux.resources.devices: attach the device program to %s", dir);
 	/* the cgroup holds the program now; the old ones go */

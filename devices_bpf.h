@@ -3,16 +3,10 @@
 #define GRID_DEVICES_BPF_H
 
 #include <stddef.h>
-#include <stdint.h>
 
+#include "kernel.h"
 #include "spec.h"
 
-struct bpf_insn {          /* the kernel's, from linux/bpf.h */
-	uint8_t code;
-	uint8_t dst_reg : 4, src_reg : 4;
-	int16_t off;
-	int32_t imm;
-};
 /* Instructions a program for n rules needs at most. */
 #define DEVICES_BPF_MAX(n) (9 + 8 * (n))
 /* The program for rules[0..n), as the v1 list applies them: each requested

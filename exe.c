@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -25,22 +24,12 @@
 
 #include "exe.h"
 #include "fail.h"
+#include "kernel.h"
 #include "util.h"
 
-#define OPEN_TREE_CLONE_FLAG 1
-#define AT_EMPTY_PATH_FLAG 0x1000
-#define MOUNT_ATTR_RDONLY_FLAG 0x1
-#define MOUNT_ATTR_NOSUID_FLAG 0x2
-#define MOUNT_ATTR_NODEV_FLAG 0x4
-#define MFD_CLOEXEC_FLAG 0x1
-#define MFD_ALLOW_SEALING_FLAG 0x2
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 extern char **environ;
-
-struct exe_mount_attr {
-	uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
 
 /* Is `path` (/proc/self/exe, or /proc/self/fd/N) such a file? A detached
  * mount's file reads back as "/" (it has no path in any namespace), a memfd
@@ -78,10 +67,10 @@ static bool fd_sealed(int fd)
 
 static int exe_bind_readonly(void)
 {
-	struct exe_mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY_FLAG | MOUNT_ATTR_NOSUID_FLAG | MOUNT_ATTR_NODEV_FLAG };
-	cleanup_fd int fd = syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE_FLAG | O_CLOEXEC);
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	cleanup_fd int fd = syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | O_CLOEXEC);
 
-	if (fd < 0 || syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH_FLAG, &a, sizeof a) < 0)
+	if (fd < 0 || syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
 		return -1;
 	return steal_fd(&fd);
 }
@@ -95,7 +84,7 @@ static int exe_memfd_copy(void)
 
 	if (src < 0 || fstat(src, &st) < 0)
 		goto bad;
-	fd = syscall(SYS_memfd_create, "grid", MFD_CLOEXEC_FLAG | MFD_ALLOW_SEALING_FLAG);
+	fd = syscall(SYS_memfd_create, "grid", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		goto bad;
 	while (off < st.st_size)
@@ -127,7 +116,7 @@ int exe_protect(char **argv)
 	}
 	if (fd < 0)
 		return -1;
-	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH_FLAG);
+	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	close(fd);
 	return fail(errno, "protect the runtime's binary: re-execute it (execveat)");
 }

@@ -23,16 +23,13 @@
 #include "fs.h"
 #include "grid.h"
 #include "hooks.h"
+#include "kernel.h"
 #include "log.h"
 #include "spec.h"
 #include "state.h"
 #include "util.h"
 
 #define SNAPSHOT "hooks.json"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 static bool runs_in_runtime(enum hook_kind k)
 {

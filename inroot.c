@@ -21,24 +21,12 @@
 #include "fail.h"
 #include "fs.h"
 #include "inroot.h"
+#include "kernel.h"
 #include "util.h"
-
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
-#define RESOLVE_NO_XDEV_FLAG 0x01
-#define RESOLVE_NO_MAGICLINKS_FLAG 0x02
-#define RESOLVE_BENEATH_FLAG 0x08
-#define RESOLVE_IN_ROOT_FLAG 0x10
-#define PROC_MAGIC 0x9fa0
-
-struct open_how_arg {
-	uint64_t flags, mode, resolve;
-};
 
 static int openat2_retry(int dirfd, const char *path, int flags, uint64_t resolve)
 {
-	struct open_how_arg how = { .flags = flags | O_CLOEXEC, .resolve = resolve };
+	struct open_how how = { .flags = flags | O_CLOEXEC, .resolve = resolve };
 	int fd;
 
 	do
@@ -50,7 +38,7 @@ static int openat2_retry(int dirfd, const char *path, int flags, uint64_t resolv
 /* O_PATH of `path` under rootfd, or -1 with errno. */
 static int open_in(int rootfd, const char *path, int flags)
 {
-	return openat2_retry(rootfd, path, flags, RESOLVE_IN_ROOT_FLAG | RESOLVE_NO_MAGICLINKS_FLAG);
+	return openat2_retry(rootfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 int inroot_find(int rootfd, const char *path)
@@ -205,7 +193,7 @@ int inroot_mounted(int rootfd, const char *dest, int fd)
 int inroot_chdir(const char *cwd)
 {
 	char buf[PATH_MAX];
-	int fd = openat2_retry(AT_FDCWD, cwd, O_PATH | O_DIRECTORY, RESOLVE_NO_MAGICLINKS_FLAG);
+	int fd = openat2_retry(AT_FDCWD, cwd, O_PATH | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
 
 	if (fd < 0 && errno == ENOSYS) {
 		if (chdir(cwd) < 0)
@@ -237,9 +225,9 @@ int inroot_proc_open(const char *rel, int flags)
 
 	if (proc < 0)
 		return fail(errno, "open /proc");
-	if (fstatfs(proc, &sf) < 0 || sf.f_type != PROC_MAGIC)
+	if (fstatfs(proc, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
 		return failx("/proc/%s: /proc is not procfs", rel);
-	fd = openat2_retry(proc, rel, flags, RESOLVE_BENEATH_FLAG | RESOLVE_NO_XDEV_FLAG | RESOLVE_NO_MAGICLINKS_FLAG);
+	fd = openat2_retry(proc, rel, flags, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0 && errno == ENOSYS)
 		fd = openat(proc, rel, flags | O_CLOEXEC);
 	return fd < 0 ? fail(errno, "open /proc/%s", rel) : fd;

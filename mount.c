@@ -31,6 +31,7 @@
 #include "grid.h"
 #include "init.h"
 #include "inroot.h"
+#include "kernel.h"
 #include "log.h"
 #include "mount.h"
 #include "mountopt.h"
@@ -39,13 +40,6 @@
 #include "spec.h"
 #include "state.h"
 #include "util.h"
-
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
-#define CGROUP2_MAGIC 0x63677270
-#define PROC_SUPER_MAGIC 0x9fa0
-#define SYSFS_MAGIC 0x62656572
 
 /* ---- paths inside the rootfs ---- */
 
@@ -162,21 +156,13 @@ static int remount_bind(const char *dest, unsigned long want, unsigned long clea
 
 /* ---- mount_setattr: recursive options and idmapped mounts ---- */
 
-struct mount_attr_arg {
-	uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
-#define OPEN_TREE_CLONE_FLAG 1
-#define AT_RECURSIVE_FLAG 0x8000
-#define MOVE_MOUNT_EMPTY_PATH_FLAG 0x4 /* MOVE_MOUNT_F_EMPTY_PATH */
-#define MOVE_MOUNT_T_EMPTY_PATH_FLAG 0x40
-
 static int set_recursive_attrs(const struct mount *m, const char *dest)
 {
-	struct mount_attr_arg a = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
+	struct mount_attr a = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
 
 	if (!m->attr_clr)
 		return 0;
-	if (syscall(SYS_mount_setattr, AT_FDCWD, dest, AT_RECURSIVE_FLAG, &a, sizeof a) < 0)
+	if (syscall(SYS_mount_setattr, AT_FDCWD, dest, AT_RECURSIVE, &a, sizeof a) < 0)
 		return fail(errno, "mount %s: apply recursive options (mount_setattr)", m->destination);
 	return 0;
 }
@@ -238,14 +224,9 @@ out:
  * init in a user namespace never needs to reach host paths it may not
  * traverse, and a create that fails leaves no mount anywhere. */
 
-#define FSOPEN_CLOEXEC_FLAG 1
-#define FSCONFIG_SET_STRING_CMD 1
-#define FSCONFIG_CMD_CREATE_CMD 6
-#define FSMOUNT_CLOEXEC_FLAG 1
-
 static int fs_set(int fs, const char *key, const char *value, const char *what)
 {
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING_CMD, key, value, 0) < 0)
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, value, 0) < 0)
 		return fail(errno, "%s: %s=%s", what, key, value);
 	return 0;
 }
@@ -276,17 +257,17 @@ static int copy_dir(int sdfd, const char *name, int dfd, const char *path, const
 /* A fresh tmpfs as a detached mount holding upper/ and work/; returns its fd. */
 static int layer_tmpfs(const struct init *in, const char *what)
 {
-	int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC_FLAG), mnt = -1;
+	int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC), mnt = -1;
 
 	if (fs < 0)
 		return fail(errno, "%s tmpfs: fsopen", what);
 	if (fs_set(fs, "mode", "0755", what) < 0)
 		goto out;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_CMD, NULL, NULL, 0) < 0) {
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		fail(errno, "%s tmpfs: mount", what);
 		goto out;
 	}
-	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC_FLAG, 0);
+	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
 	if (mnt < 0) {
 		fail(errno, "%s tmpfs: fsmount", what);
 		goto out;
@@ -364,7 +345,7 @@ static int layer_mount(const struct init *in, const char *upper, const char *wor
 	char br[3 * PATH_MAX];
 	int fs, mnt = -1;
 
-	fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC_FLAG);
+	fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return fail(errno, "mount the %s layer: fsopen", in->layer);
 	snprintf(br, sizeof br, "%s=rw:%s=ro", upper, lower);
@@ -373,11 +354,11 @@ static int layer_mount(const struct init *in, const char *upper, const char *wor
 					 fs_set(fs, "upperdir", upper, "mount overlay") < 0 ||
 					 fs_set(fs, "workdir", work, "mount overlay") < 0))
 		goto out;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_CMD, NULL, NULL, 0) < 0) {
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		fail(errno, "mount %s (lowerdir %s, upperdir %s)", in->layer, lower, upper);
 		goto out;
 	}
-	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC_FLAG, 0);
+	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
 	if (mnt < 0)
 		fail(errno, "mount %s: fsmount", in->layer);
 out:
@@ -410,7 +391,7 @@ static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper
 			fail(errno, "write layer on tmpfs: unshare the mount namespace");
 		else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			fail(errno, "write layer on tmpfs: make / private");
-		else if (syscall(SYS_move_mount, tmpfs, "", AT_FDCWD, where, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
+		else if (syscall(SYS_move_mount, tmpfs, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			fail(errno, "write layer on tmpfs: attach it on %s", where);
 		else
 			mnt = layer_mount(in, upper, work);
@@ -440,7 +421,7 @@ static int layer_prepare(const struct init *in)
 	int mnt, tmpfs = -1;
 
 	if (!strcmp(in->layer, "none")) {
-		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_RECURSIVE_FLAG);
+		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE);
 		return mnt < 0 ? fail(errno, "bind %s", lower) : mnt;
 	}
 	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
@@ -459,7 +440,7 @@ static int idmap_apply(const struct init *in, size_t i, int tree)
 {
 	const struct spec *s = in->spec;
 	const struct mount *m = &s->mounts[i];
-	struct mount_attr_arg a = { .attr_set = ATTR_IDMAP };
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP };
 	char field[64];
 	int userns, ret = 0;
 
@@ -473,7 +454,7 @@ static int idmap_apply(const struct init *in, size_t i, int tree)
 	if (userns < 0)
 		return -1;
 	a.userns_fd = userns;
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE_FLAG : 0), &a, sizeof a) < 0)
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
 		ret = fail(errno, "mount %s: idmap (mount_setattr)", m->destination);
 	close(userns);
 	return ret;
@@ -495,7 +476,7 @@ static int bind_prepare(const struct init *in, size_t i)
 	else if (path_join(src, sizeof src, in->st->bundle, m->source) < 0)
 		return -1;
 	tree = syscall(SYS_open_tree, AT_FDCWD, src,
-		       OPEN_TREE_CLONE_FLAG | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE_FLAG : 0));
+		       OPEN_TREE_CLONE | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return fail(errno, "mount %s: source %s", m->destination, src);
 	if ((m->idmap || m->ridmap) && idmap_apply(in, i, tree) < 0) {
@@ -594,8 +575,8 @@ static int mount_bind(const struct mount *m, struct target *t, int tree)
 	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 
 	/* move_mount does not follow the /proc/self/fd link: give it the fd */
-	if ((t->fd >= 0 ? syscall(SYS_move_mount, tree, "", t->fd, "", MOVE_MOUNT_EMPTY_PATH_FLAG | MOVE_MOUNT_T_EMPTY_PATH_FLAG)
-			: syscall(SYS_move_mount, tree, "", AT_FDCWD, t->path, MOVE_MOUNT_EMPTY_PATH_FLAG)) < 0)
+	if ((t->fd >= 0 ? syscall(SYS_move_mount, tree, "", t->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+			: syscall(SYS_move_mount, tree, "", AT_FDCWD, t->path, MOVE_MOUNT_F_EMPTY_PATH)) < 0)
 		return fail(errno, "bind mount %s on %s", m->source, m->destination);
 	if (target_mounted(t) < 0)
 		return -1;
@@ -633,7 +614,7 @@ static int mount_cgroup(const struct init *in, const struct mount *m, struct tar
 
 	if (mkdir_p(dest, 0755) < 0)
 		return -1;
-	if (statfs("/sys/fs/cgroup", &sf) == 0 && (unsigned long)sf.f_type == CGROUP2_MAGIC) {
+	if (statfs("/sys/fs/cgroup", &sf) == 0 && (unsigned long)sf.f_type == CGROUP2_SUPER_MAGIC) {
 		if (mount("cgroup2", dest, "cgroup2", m->flags, NULL) < 0)
 			return fail(errno, "mount cgroup2 on %s", m->destination);
 		return target_mounted(t);
@@ -873,7 +854,7 @@ static int attach_layer(const struct init *in)
 	 * namespace resets it, and is reached by path. */
 	const char *target = in->spec->ns[NS_MNT].path ? in->st->rootfs : ".";
 
-	if (syscall(SYS_move_mount, in->layer_fd, "", AT_FDCWD, target, MOVE_MOUNT_EMPTY_PATH_FLAG) < 0)
+	if (syscall(SYS_move_mount, in->layer_fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return fail(errno, "attach the %s layer on %s", in->layer, in->st->rootfs);
 	if (fchdir(in->layer_fd) < 0)
 		return fail(errno, "enter %s", in->st->rootfs);
@@ -893,11 +874,11 @@ static int attach_layer(const struct init *in)
 int bind_fd(int srcfd, int dstfd, const char *what)
 {
 	char src[32], dst[32];
-	int tree = syscall(SYS_open_tree, srcfd, "", OPEN_TREE_CLONE_FLAG | O_CLOEXEC | AT_EMPTY_PATH);
+	int tree = syscall(SYS_open_tree, srcfd, "", OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
 
 	if (tree >= 0) {
 		int ret = syscall(SYS_move_mount, tree, "", dstfd, "",
-				  MOVE_MOUNT_EMPTY_PATH_FLAG | MOVE_MOUNT_T_EMPTY_PATH_FLAG);
+				  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 		int e = errno;
 		close(tree);
 		return ret < 0 ? fail(e, "bind %s", what) : 0;

@@ -12,11 +12,8 @@
 #include "arena.h"
 #include "buf.h"
 #include "grid.h"
+#include "kernel.h"
 #include "mountopt.h"
-
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
 
 static const struct {
 	const char *name;
@@ -43,15 +40,17 @@ static const struct {
 	const char *name;
 	uint64_t mask, value;
 } recursive_flags[] = {
-	{ "rro", ATTR_RDONLY, ATTR_RDONLY }, { "rrw", ATTR_RDONLY, 0 },
-	{ "rnosuid", ATTR_NOSUID, ATTR_NOSUID }, { "rsuid", ATTR_NOSUID, 0 },
-	{ "rnodev", ATTR_NODEV, ATTR_NODEV }, { "rdev", ATTR_NODEV, 0 },
-	{ "rnoexec", ATTR_NOEXEC, ATTR_NOEXEC }, { "rexec", ATTR_NOEXEC, 0 },
-	{ "rnodiratime", ATTR_NODIRATIME, ATTR_NODIRATIME }, { "rdiratime", ATTR_NODIRATIME, 0 },
-	{ "rnosymfollow", ATTR_NOSYMFOLLOW, ATTR_NOSYMFOLLOW }, { "rsymfollow", ATTR_NOSYMFOLLOW, 0 },
-	{ "rnoatime", ATTR__ATIME, ATTR_NOATIME }, { "rstrictatime", ATTR__ATIME, ATTR_STRICTATIME },
-	{ "rrelatime", ATTR__ATIME, ATTR_RELATIME }, { "ratime", ATTR__ATIME, ATTR_RELATIME },
-	{ "rnorelatime", ATTR__ATIME, ATTR_STRICTATIME }, { "rnostrictatime", ATTR__ATIME, ATTR_RELATIME },
+	{ "rro", MOUNT_ATTR_RDONLY, MOUNT_ATTR_RDONLY }, { "rrw", MOUNT_ATTR_RDONLY, 0 },
+	{ "rnosuid", MOUNT_ATTR_NOSUID, MOUNT_ATTR_NOSUID }, { "rsuid", MOUNT_ATTR_NOSUID, 0 },
+	{ "rnodev", MOUNT_ATTR_NODEV, MOUNT_ATTR_NODEV }, { "rdev", MOUNT_ATTR_NODEV, 0 },
+	{ "rnoexec", MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NOEXEC }, { "rexec", MOUNT_ATTR_NOEXEC, 0 },
+	{ "rnodiratime", MOUNT_ATTR_NODIRATIME, MOUNT_ATTR_NODIRATIME }, { "rdiratime", MOUNT_ATTR_NODIRATIME, 0 },
+	{ "rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW }, { "rsymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0 },
+	{ "rnoatime", MOUNT_ATTR__ATIME, MOUNT_ATTR_NOATIME },
+	{ "rstrictatime", MOUNT_ATTR__ATIME, MOUNT_ATTR_STRICTATIME },
+	{ "rrelatime", MOUNT_ATTR__ATIME, MOUNT_ATTR_RELATIME }, { "ratime", MOUNT_ATTR__ATIME, MOUNT_ATTR_RELATIME },
+	{ "rnorelatime", MOUNT_ATTR__ATIME, MOUNT_ATTR_STRICTATIME },
+	{ "rnostrictatime", MOUNT_ATTR__ATIME, MOUNT_ATTR_RELATIME },
 };
 
 static const struct {

@@ -8,19 +8,6 @@
 
 #include "arena.h"
 
-/* mount_setattr(2)'s MOUNT_ATTR_* */
-#define ATTR_RDONLY 0x1
-#define ATTR_NOSUID 0x2
-#define ATTR_NODEV 0x4
-#define ATTR_NOEXEC 0x8
-#define ATTR__ATIME 0x70
-#define ATTR_RELATIME 0x0
-#define ATTR_NOATIME 0x10
-#define ATTR_STRICTATIME 0x20
-#define ATTR_NODIRATIME 0x80
-#define ATTR_IDMAP 0x100000
-#define ATTR_NOSYMFOLLOW 0x200000
-
 struct id_map; /* spec.h */
 
 /* a mount of config.json, its options parsed */

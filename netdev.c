@@ -1,8 +1,8 @@
 /* netdev.c - linux.netDevices: moves named host interfaces into the container's
  * network namespace, renamed, with their permanent global addresses, and up.
- * Owns a minimal NETLINK_ROUTE client (fixed buffers, no libnl, no kernel
- * headers: musl-gcc has none, so the few structs and constants are here) and
- * the undo that gives moved interfaces back to the host when create fails.
+ * Owns a minimal NETLINK_ROUTE client (fixed buffers, no libnl; the
+ * rtnetlink structs and constants are kernel.h's) and the undo that gives
+ * moved interfaces back to the host when create fails.
  * Delete never moves them back: runtime-spec v1.3.0 forbids it; the kernel
  * returns physical devices to the host and destroys virtual ones. */
 #include <arpa/inet.h>
@@ -18,61 +18,21 @@
 #include <unistd.h>
 
 #include "fail.h"
+#include "kernel.h"
 #include "log.h"
 #include "netdev.h"
 #include "spec.h"
 
-/* ---- the rtnetlink ABI (linux/netlink.h, linux/rtnetlink.h, linux/if_addr.h) ---- */
-
-struct nl_hdr {
-	uint32_t len;
-	uint16_t type, flags;
-	uint32_t seq, pid;
-};
-
-struct nl_sockaddr {
-	sa_family_t family;
-	unsigned short pad;
-	uint32_t pid, groups;
-};
-
-struct nl_ifinfo {
-	unsigned char family, pad;
-	unsigned short type;
-	int index;
-	unsigned flags, change;
-};
-
-struct nl_ifaddr {
-	uint8_t family, prefixlen, flags, scope;
-	uint32_t index;
-};
-
-struct nl_attr {
-	uint16_t len, type;
-};
-
-enum {
-	NL_ROUTE = 0,
-	NLF_REQUEST = 0x1, NLF_ACK = 0x4, NLF_EXCL = 0x200, NLF_CREATE = 0x400, NLF_DUMP = 0x300,
-	NLT_ERROR = 2, NLT_DONE = 3,
-	RTM_NEWLINK_ = 16, RTM_GETLINK_ = 18, RTM_NEWADDR_ = 20, RTM_GETADDR_ = 22,
-	IFLA_IFNAME_ = 3, IFLA_NET_NS_FD_ = 28,
-	IFA_ADDRESS_ = 1, IFA_LOCAL_ = 2, IFA_BROADCAST_ = 4, IFA_FLAGS_ = 8,
-	IFA_F_PERMANENT_ = 0x80,
-	/* the flags RTM_NEWADDR takes from user space (nodad, homeaddress,
-	 * managetempaddr, noprefixroute, mcautojoin); the rest is state */
-	IFA_F_SETTABLE = 0x02 | 0x10 | 0x100 | 0x200 | 0x400,
-	RT_SCOPE_UNIVERSE_ = 0,
-};
-
-#define NL_ALIGN(n) (((n) + 3u) & ~3u)
+/* the flags RTM_NEWADDR takes from user space; the rest is state */
+#define IFA_F_SETTABLE \
+	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE | IFA_F_MCAUTOJOIN)
+#define NL_ALIGN(n) (((n) + NLMSG_ALIGNTO - 1) & ~(NLMSG_ALIGNTO - 1))
 
 /* ---- a request, a socket, an exchange ---- */
 
 struct nl_req {
 	union {
-		struct nl_hdr h;
+		struct nlmsghdr h;
 		char buf[512];
 	} u;
 };
@@ -85,28 +45,28 @@ struct nl {
 static void *req_begin(struct nl_req *r, uint16_t type, uint16_t flags, size_t body)
 {
 	memset(r, 0, sizeof *r);
-	r->u.h.len = NL_ALIGN(sizeof r->u.h + body);
-	r->u.h.type = type;
-	r->u.h.flags = NLF_REQUEST | flags;
+	r->u.h.nlmsg_len = NL_ALIGN(sizeof r->u.h + body);
+	r->u.h.nlmsg_type = type;
+	r->u.h.nlmsg_flags = NLM_F_REQUEST | flags;
 	return r->u.buf + sizeof r->u.h;
 }
 
 /* Our attributes (a name, an fd, an address) always fit in the buffer. */
 static void req_attr(struct nl_req *r, uint16_t type, const void *data, size_t len)
 {
-	struct nl_attr a = { (uint16_t)(sizeof a + len), type };
+	struct rtattr a = { (uint16_t)(sizeof a + len), type };
 
-	memcpy(r->u.buf + r->u.h.len, &a, sizeof a);
-	memcpy(r->u.buf + r->u.h.len + sizeof a, data, len);
-	r->u.h.len += NL_ALIGN(sizeof a + len);
+	memcpy(r->u.buf + r->u.h.nlmsg_len, &a, sizeof a);
+	memcpy(r->u.buf + r->u.h.nlmsg_len + sizeof a, data, len);
+	r->u.h.nlmsg_len += NL_ALIGN(sizeof a + len);
 }
 
 static int nl_open(struct nl *n)
 {
-	struct nl_sockaddr sa = { AF_NETLINK, 0, 0, 0 };
+	struct sockaddr_nl sa = { AF_NETLINK, 0, 0, 0 };
 
 	n->seq = 0;
-	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NL_ROUTE);
+	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (n->fd < 0)
 		return -1;
 	if (bind(n->fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
@@ -126,14 +86,14 @@ static void nl_close(struct nl *n)
 	n->fd = -1;
 }
 
-typedef int nl_cb(const struct nl_hdr *h, void *ctx);
+typedef int nl_cb(const struct nlmsghdr *h, void *ctx);
 
 /* One message of our request: -1 with errno for an error, 1 when the exchange is over. */
-static int nl_one(const struct nl_hdr *h, nl_cb *cb, void *ctx, int *cb_ret)
+static int nl_one(const struct nlmsghdr *h, nl_cb *cb, void *ctx, int *cb_ret)
 {
-	if (h->type == NLT_ERROR || h->type == NLT_DONE) {
+	if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_DONE) {
 		int e = 0;
-		if (h->len >= sizeof *h + sizeof e)
+		if (h->nlmsg_len >= sizeof *h + sizeof e)
 			memcpy(&e, h + 1, sizeof e);
 		if (e < 0) {
 			errno = -e;
@@ -150,12 +110,12 @@ static int nl_one(const struct nl_hdr *h, nl_cb *cb, void *ctx, int *cb_ret)
  * every other message to cb. 0, or -1 with errno (the kernel's). */
 static int nl_talk(struct nl *n, struct nl_req *r, nl_cb *cb, void *ctx)
 {
-	static const struct nl_sockaddr kernel = { AF_NETLINK, 0, 0, 0 };
+	static const struct sockaddr_nl kernel = { AF_NETLINK, 0, 0, 0 };
 	char buf[32768] __attribute__((aligned(4)));
 	int cb_ret = 0, done = 0;
 
-	r->u.h.seq = ++n->seq;
-	if (sendto(n->fd, r->u.buf, r->u.h.len, 0, (const struct sockaddr *)&kernel, sizeof kernel) < 0)
+	r->u.h.nlmsg_seq = ++n->seq;
+	if (sendto(n->fd, r->u.buf, r->u.h.nlmsg_len, 0, (const struct sockaddr *)&kernel, sizeof kernel) < 0)
 		return -1;
 	while (!done) {
 		ssize_t len = recv(n->fd, buf, sizeof buf, MSG_TRUNC);
@@ -167,30 +127,30 @@ static int nl_talk(struct nl *n, struct nl_req *r, nl_cb *cb, void *ctx)
 			errno = EMSGSIZE;
 			return -1;
 		}
-		for (size_t off = 0; off + sizeof(struct nl_hdr) <= (size_t)len && !done;) {
-			const struct nl_hdr *h = (const void *)(buf + off);
-			if (h->len < sizeof *h || off + h->len > (size_t)len)
+		for (size_t off = 0; off + sizeof(struct nlmsghdr) <= (size_t)len && !done;) {
+			const struct nlmsghdr *h = (const void *)(buf + off);
+			if (h->nlmsg_len < sizeof *h || off + h->nlmsg_len > (size_t)len)
 				break;
-			if (h->seq == n->seq && (done = nl_one(h, cb, ctx, &cb_ret)) < 0)
+			if (h->nlmsg_seq == n->seq && (done = nl_one(h, cb, ctx, &cb_ret)) < 0)
 				return -1;
-			off += NL_ALIGN(h->len);
+			off += NL_ALIGN(h->nlmsg_len);
 		}
 	}
 	return cb_ret;
 }
 
 /* Calls fn(type, data, len, ctx) for each attribute after a body of size body. */
-static void each_attr(const struct nl_hdr *h, size_t body, void (*fn)(int, const void *, size_t, void *), void *ctx)
+static void each_attr(const struct nlmsghdr *h, size_t body, void (*fn)(int, const void *, size_t, void *), void *ctx)
 {
-	const char *p = (const char *)(h + 1) + NL_ALIGN(body), *end = (const char *)h + h->len;
+	const char *p = (const char *)(h + 1) + NL_ALIGN(body), *end = (const char *)h + h->nlmsg_len;
 
-	while (p + sizeof(struct nl_attr) <= end) {
-		struct nl_attr a;
+	while (p + sizeof(struct rtattr) <= end) {
+		struct rtattr a;
 		memcpy(&a, p, sizeof a);
-		if (a.len < sizeof a || p + a.len > end)
+		if (a.rta_len < sizeof a || p + a.rta_len > end)
 			break;
-		fn(a.type & 0x3fff, p + sizeof a, a.len - sizeof a, ctx);
-		p += NL_ALIGN(a.len);
+		fn(a.rta_type & 0x3fff, p + sizeof a, a.rta_len - sizeof a, ctx);
+		p += NL_ALIGN(a.rta_len);
 	}
 }
 
@@ -206,22 +166,22 @@ static void link_attr(int type, const void *data, size_t len, void *ctx)
 {
 	struct link *l = ctx;
 
-	if (type == IFLA_IFNAME_ && len > 0 && len <= sizeof l->name) {
+	if (type == IFLA_IFNAME && len > 0 && len <= sizeof l->name) {
 		memcpy(l->name, data, len);
 		l->name[len - 1] = '\0';
 	}
 }
 
-static int link_msg(const struct nl_hdr *h, void *ctx)
+static int link_msg(const struct nlmsghdr *h, void *ctx)
 {
 	struct link *l = ctx;
-	struct nl_ifinfo ifi;
+	struct ifinfomsg ifi;
 
-	if (h->type != RTM_NEWLINK_ || h->len < sizeof *h + sizeof ifi)
+	if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < sizeof *h + sizeof ifi)
 		return 0;
 	memcpy(&ifi, h + 1, sizeof ifi);
-	l->index = ifi.index;
-	l->flags = ifi.flags;
+	l->index = ifi.ifi_index;
+	l->flags = ifi.ifi_flags;
 	each_attr(h, sizeof ifi, link_attr, l);
 	return 0;
 }
@@ -230,12 +190,12 @@ static int link_msg(const struct nl_hdr *h, void *ctx)
 static int link_get(struct nl *n, int index, const char *name, struct link *out)
 {
 	struct nl_req r;
-	struct nl_ifinfo *ifi = req_begin(&r, RTM_GETLINK_, NLF_ACK, sizeof *ifi);
+	struct ifinfomsg *ifi = req_begin(&r, RTM_GETLINK, NLM_F_ACK, sizeof *ifi);
 
-	ifi->family = AF_UNSPEC;
-	ifi->index = name ? 0 : index;
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = name ? 0 : index;
 	if (name)
-		req_attr(&r, IFLA_IFNAME_, name, strlen(name) + 1);
+		req_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
 	memset(out, 0, sizeof *out);
 	if (nl_talk(n, &r, link_msg, out) < 0)
 		return -1;
@@ -250,26 +210,26 @@ static int link_get(struct nl *n, int index, const char *name, struct link *out)
 static int link_move(struct nl *n, int index, int ns_fd, const char *name)
 {
 	struct nl_req r;
-	struct nl_ifinfo *ifi = req_begin(&r, RTM_NEWLINK_, NLF_ACK, sizeof *ifi);
+	struct ifinfomsg *ifi = req_begin(&r, RTM_NEWLINK, NLM_F_ACK, sizeof *ifi);
 	uint32_t fd = ns_fd;
 
-	ifi->family = AF_UNSPEC;
-	ifi->index = index;
-	req_attr(&r, IFLA_NET_NS_FD_, &fd, sizeof fd);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	req_attr(&r, IFLA_NET_NS_FD, &fd, sizeof fd);
 	if (name)
-		req_attr(&r, IFLA_IFNAME_, name, strlen(name) + 1);
+		req_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
 	return nl_talk(n, &r, NULL, NULL);
 }
 
 static int link_up(struct nl *n, int index)
 {
 	struct nl_req r;
-	struct nl_ifinfo *ifi = req_begin(&r, RTM_NEWLINK_, NLF_ACK, sizeof *ifi);
+	struct ifinfomsg *ifi = req_begin(&r, RTM_NEWLINK, NLM_F_ACK, sizeof *ifi);
 
-	ifi->family = AF_UNSPEC;
-	ifi->index = index;
-	ifi->flags = IFF_UP;
-	ifi->change = IFF_UP;
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
 	return nl_talk(n, &r, NULL, NULL);
 }
 
@@ -278,8 +238,8 @@ static int link_up(struct nl *n, int index)
 #define NETDEV_ADDRS 64
 
 struct addr {
-	struct nl_ifaddr ifa;
-	uint32_t flags; /* IFA_FLAGS, the 32-bit version of ifa.flags */
+	struct ifaddrmsg ifa;
+	uint32_t flags; /* IFA_FLAGS, the 32-bit version of ifa.ifa_flags */
 	unsigned char local[16], address[16], broadcast[16];
 	uint8_t nlocal, naddress, nbroadcast;
 };
@@ -297,34 +257,34 @@ static void addr_attr(int type, const void *data, size_t len, void *ctx)
 
 	if (len > 16)
 		return;
-	if (type == IFA_LOCAL_) {
+	if (type == IFA_LOCAL) {
 		memcpy(a->local, data, len);
 		a->nlocal = len;
-	} else if (type == IFA_ADDRESS_) {
+	} else if (type == IFA_ADDRESS) {
 		memcpy(a->address, data, len);
 		a->naddress = len;
-	} else if (type == IFA_BROADCAST_) {
+	} else if (type == IFA_BROADCAST) {
 		memcpy(a->broadcast, data, len);
 		a->nbroadcast = len;
-	} else if (type == IFA_FLAGS_ && len == 4) {
+	} else if (type == IFA_FLAGS && len == 4) {
 		memcpy(&a->flags, data, 4);
 	}
 }
 
 /* Keeps the permanent addresses of global scope, of any family (runtime-spec). */
-static int addr_msg(const struct nl_hdr *h, void *ctx)
+static int addr_msg(const struct nlmsghdr *h, void *ctx)
 {
 	struct addrs *as = ctx;
 	struct addr a = { 0 };
 
-	if (h->type != RTM_NEWADDR_ || h->len < sizeof *h + sizeof a.ifa)
+	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < sizeof *h + sizeof a.ifa)
 		return 0;
 	memcpy(&a.ifa, h + 1, sizeof a.ifa);
-	if ((int)a.ifa.index != as->index || a.ifa.scope != RT_SCOPE_UNIVERSE_)
+	if ((int)a.ifa.ifa_index != as->index || a.ifa.ifa_scope != RT_SCOPE_UNIVERSE)
 		return 0;
-	a.flags = a.ifa.flags;
+	a.flags = a.ifa.ifa_flags;
 	each_attr(h, sizeof a.ifa, addr_attr, &a);
-	if (!(a.flags & IFA_F_PERMANENT_))
+	if (!(a.flags & IFA_F_PERMANENT))
 		return 0;
 	if (as->n == NETDEV_ADDRS)
 		as->overflow = true;
@@ -336,9 +296,9 @@ static int addr_msg(const struct nl_hdr *h, void *ctx)
 static int addrs_read(struct nl *n, int index, struct addrs *out)
 {
 	struct nl_req r;
-	struct nl_ifaddr *ifa = req_begin(&r, RTM_GETADDR_, NLF_DUMP, sizeof *ifa);
+	struct ifaddrmsg *ifa = req_begin(&r, RTM_GETADDR, NLM_F_DUMP, sizeof *ifa);
 
-	ifa->family = AF_UNSPEC;
+	ifa->ifa_family = AF_UNSPEC;
 	out->index = index;
 	out->n = 0;
 	out->overflow = false;
@@ -348,20 +308,20 @@ static int addrs_read(struct nl *n, int index, struct addrs *out)
 static int addr_add(struct nl *n, int index, const struct addr *a)
 {
 	struct nl_req r;
-	struct nl_ifaddr *ifa = req_begin(&r, RTM_NEWADDR_, NLF_ACK | NLF_CREATE | NLF_EXCL, sizeof *ifa);
+	struct ifaddrmsg *ifa = req_begin(&r, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
 	uint32_t flags = a->flags & IFA_F_SETTABLE;
 
 	*ifa = a->ifa;
-	ifa->index = index;
-	ifa->flags = flags & 0xff;
+	ifa->ifa_index = index;
+	ifa->ifa_flags = flags & 0xff;
 	if (a->nlocal)
-		req_attr(&r, IFA_LOCAL_, a->local, a->nlocal);
+		req_attr(&r, IFA_LOCAL, a->local, a->nlocal);
 	if (a->naddress)
-		req_attr(&r, IFA_ADDRESS_, a->address, a->naddress);
+		req_attr(&r, IFA_ADDRESS, a->address, a->naddress);
 	if (a->nbroadcast)
-		req_attr(&r, IFA_BROADCAST_, a->broadcast, a->nbroadcast);
+		req_attr(&r, IFA_BROADCAST, a->broadcast, a->nbroadcast);
 	if (flags > 0xff)
-		req_attr(&r, IFA_FLAGS_, &flags, sizeof flags);
+		req_attr(&r, IFA_FLAGS, &flags, sizeof flags);
 	return nl_talk(n, &r, NULL, NULL);
 }
 
@@ -370,9 +330,9 @@ static const char *addr_text(const struct addr *a, char *out, size_t size)
 	char ip[INET6_ADDRSTRLEN] = "?";
 	const unsigned char *p = a->nlocal ? a->local : a->address;
 
-	if (a->ifa.family == AF_INET || a->ifa.family == AF_INET6)
-		inet_ntop(a->ifa.family, p, ip, sizeof ip);
-	snprintf(out, size, "%s/%u", ip, a->ifa.prefixlen);
+	if (a->ifa.ifa_family == AF_INET || a->ifa.ifa_family == AF_INET6)
+		inet_ntop(a->ifa.ifa_family, p, ip, sizeof ip);
+	snprintf(out, size, "%s/%u", ip, a->ifa.ifa_prefixlen);
 	return out;
 }
 

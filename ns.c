@@ -31,6 +31,7 @@
 #include "hooks.h"
 #include "init.h"
 #include "inroot.h"
+#include "kernel.h"
 #include "mount.h"
 #include "ns.h"
 #include "process.h"
@@ -39,17 +40,6 @@
 #include "spec.h"
 #include "state.h"
 #include "tty.h"
-
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-#define NS_GET_NSTYPE 0xb703 /* _IO(0xb7, 0x3) */
 
 int ns_clone_flag(enum ns_type t)
 {

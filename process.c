@@ -15,20 +15,10 @@
 #include "fail.h"
 #include "grid.h"
 #include "inroot.h"
+#include "kernel.h"
 #include "log.h"
 #include "process.h"
 #include "spec.h"
-
-#define IOPRIO_WHO_PROCESS 1
-#define IOPRIO_CLASS_SHIFT 13
-
-struct sched_attr {
-	uint32_t size, sched_policy;
-	uint64_t sched_flags;
-	int32_t sched_nice;
-	uint32_t sched_priority;
-	uint64_t sched_runtime, sched_deadline, sched_period;
-};
 
 static int apply_ioprio(const struct spec *s)
 {

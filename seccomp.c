@@ -17,6 +17,7 @@
  * instructions away goes through an unconditional JA trampoline. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "fs.h"
 #include "grid.h"
 #include "json.h"
+#include "kernel.h"
 #include "parse.h"
 #include "seccomp.h"
 #include "sock.h"
@@ -75,48 +77,19 @@ static const signed char sc_col[SC_ARCHES] = {
 /* an arch_names entry: the architecture if this build has its column, else -1 */
 #define TABLE(a) (COL_##a >= 0 ? SC_##a : -1)
 
-/* ---- kernel constants (musl has no linux/seccomp.h, linux/filter.h) ---- */
+/* classic BPF opcodes: class | size or op | mode or source */
+#define BPF_LD_W_ABS (BPF_LD | BPF_W | BPF_ABS)
+#define BPF_ALU_AND_K (BPF_ALU | BPF_AND | BPF_K)
+#define BPF_JMP_JA (BPF_JMP | BPF_JA)
+#define BPF_JEQ_K (BPF_JMP | BPF_JEQ | BPF_K)
+#define BPF_JGT_K (BPF_JMP | BPF_JGT | BPF_K)
+#define BPF_JGE_K (BPF_JMP | BPF_JGE | BPF_K)
+#define BPF_RET_K (BPF_RET | BPF_K)
 
-#define RET_KILL_PROCESS 0x80000000u
-#define RET_KILL_THREAD 0x00000000u
-#define RET_TRAP 0x00030000u
-#define RET_ERRNO 0x00050000u
-#define RET_USER_NOTIF 0x7fc00000u
-#define RET_TRACE 0x7ff00000u
-#define RET_LOG 0x7ffc0000u
-#define RET_ALLOW 0x7fff0000u
-#define RET_ACTION_FULL 0xffff0000u
-#define RET_DATA 0x0000ffffu
-
-#define FLAG_TSYNC 1u
-#define FLAG_LOG 2u
-#define FLAG_SPEC_ALLOW 4u
-#define FLAG_NEW_LISTENER 8u
-#define FLAG_TSYNC_ESRCH 16u
-#define FLAG_WAIT_KILLABLE_RECV 32u
-#define SET_MODE_FILTER 1
-
-#define BPF_LD_W_ABS 0x20
-#define BPF_ALU_AND_K 0x54
-#define BPF_JA 0x05
-#define BPF_JEQ_K 0x15
-#define BPF_JGT_K 0x25
-#define BPF_JGE_K 0x35
-#define BPF_RET_K 0x06
-#define BPF_MAXINSNS 4096
-
-#define AUDIT_ARCH_X86_64 0xc000003eu
-#define AUDIT_ARCH_I386 0x40000003u
-#define AUDIT_ARCH_AARCH64 0xc00000b7u
-#define AUDIT_ARCH_ARM 0x40000028u
-#define AUDIT_ARCH_RISCV64 0xc00000f3u
-#define X32_SYSCALL_BIT 0x40000000u
-
-#define OFF_NR 0
-#define OFF_ARCH 4
-#define OFF_ARGS 16
+#define OFF_NR offsetof(struct seccomp_data, nr)
+#define OFF_ARCH offsetof(struct seccomp_data, arch)
+#define OFF_ARGS offsetof(struct seccomp_data, args)
 #define LEAF 3            /* numbers a search leaf compares one by one */
-#define CAP_SYS_ADMIN 21
 
 /* ---- names ---- */
 
@@ -125,8 +98,8 @@ static const char *const action_names[] = {
 	"SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
 };
 static const uint32_t action_values[] = {
-	RET_KILL_THREAD, RET_KILL_PROCESS, RET_KILL_THREAD, RET_TRAP, RET_ERRNO,
-	RET_TRACE, RET_ALLOW, RET_LOG, RET_USER_NOTIF,
+	SECCOMP_RET_KILL_THREAD, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_TRAP,
+	SECCOMP_RET_ERRNO, SECCOMP_RET_TRACE, SECCOMP_RET_ALLOW, SECCOMP_RET_LOG, SECCOMP_RET_USER_NOTIF,
 };
 enum { A_ERRNO = 4, A_TRACE = 5, A_NOTIFY = 8 };
 
@@ -139,7 +112,10 @@ static const char *const flag_names[] = {
 	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
 };
-static const unsigned flag_values[] = { FLAG_TSYNC, FLAG_LOG, FLAG_SPEC_ALLOW, FLAG_WAIT_KILLABLE_RECV };
+static const unsigned flag_values[] = {
+	SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+	SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+};
 
 /* Every SCMP_ARCH_* the spec lists; those without a table (-1) cannot run on
  * this build's kernels, so listing them changes nothing. */
@@ -207,7 +183,7 @@ static int lookup(const char *name, int arch, uint32_t *nr)
 	v = s->nr[sc_col[arch]];
 	if (v >= SC_ARM_PRIVATE)
 		v = 0xf0000 + (v - SC_ARM_PRIVATE);
-	*nr = v + (arch == SC_X32 ? X32_SYSCALL_BIT : 0);
+	*nr = v + (arch == SC_X32 ? __X32_SYSCALL_BIT : 0);
 	return 0;
 }
 
@@ -258,7 +234,7 @@ static int f_errno(struct pctx *c, int v, const char *p)
 {
 	int64_t x;
 
-	if (json_int(c->j, v, 0, RET_DATA, &x, p) < 0)
+	if (json_int(c->j, v, 0, SECCOMP_RET_DATA, &x, p) < 0)
 		return -1;
 	sc_of(c)->errno_ret = x;
 	sc_of(c)->has_errno = true;
@@ -414,13 +390,13 @@ static int check_notify(const struct seccomp *sc, const char *path)
 		return 0;
 	if (!sc->listener_path)
 		return failx("%s.listenerPath: required with SCMP_ACT_NOTIFY", path);
-	if ((sc->default_action & RET_ACTION_FULL) == RET_USER_NOTIF)
+	if ((sc->default_action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_USER_NOTIF)
 		return failx("%s.defaultAction: SCMP_ACT_NOTIFY would also catch the syscalls grid makes to hand "
 			     "the listener its fd", path);
 	for (size_t r = 0; r < sc->nrules; r++)
 		for (size_t n = 0; n < sc->rules[r].nnames; n++)
 			for (size_t o = 0; o < countof(own); o++)
-				if ((sc->rules[r].action & RET_ACTION_FULL) == RET_USER_NOTIF &&
+				if ((sc->rules[r].action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_USER_NOTIF &&
 				    !strcmp(sc->rules[r].names[n], own[o]))
 					return failx("%s.syscalls[%zu]: SCMP_ACT_NOTIFY on %s, which grid needs to "
 						     "hand the listener its fd", path, r, own[o]);
@@ -763,9 +739,9 @@ static int gen_arch(struct cc *c, const struct seccomp *sc, const int *tables, b
 	ld(c, OFF_NR);
 	if (x86_without_x32) {
 		int bad = new_label(c), go = new_label(c);
-		jump2(c, BPF_JGE_K, X32_SYSCALL_BIT, bad, go);
+		jump2(c, BPF_JGE_K, __X32_SYSCALL_BIT, bad, go);
 		place(c, bad);
-		emit_ret(c, RET_KILL_PROCESS);
+		emit_ret(c, SECCOMP_RET_KILL_PROCESS);
 		place(c, go);
 	}
 	gen_tree(c, u, k, e, sc->default_action, linear ? (size_t)-1 : LEAF);
@@ -819,28 +795,28 @@ static size_t relax(const struct cc *c, uint8_t *far, size_t *pos)
 	return len;
 }
 
-static void assemble(const struct cc *c, const uint8_t *far, const size_t *pos, struct sock_insn *out)
+static void assemble(const struct cc *c, const uint8_t *far, const size_t *pos, struct sock_filter *out)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ir *x = &c->ir[i];
 		size_t p = pos[i], q = p + 1;
-		if (x->code == BPF_JA) {
-			out[p] = (struct sock_insn){ BPF_JA, 0, 0, pos[c->label_at[x->jt]] - q };
+		if (x->code == BPF_JMP_JA) {
+			out[p] = (struct sock_filter){ BPF_JMP_JA, 0, 0, pos[c->label_at[x->jt]] - q };
 			continue;
 		}
 		if (!cond(x)) {
-			out[p] = (struct sock_insn){ x->code, 0, 0, x->k };
+			out[p] = (struct sock_filter){ x->code, 0, 0, x->k };
 			continue;
 		}
 		size_t t = pos[c->label_at[x->jt]], f = pos[c->label_at[x->jf]];
 		size_t tt = (far[i] & 1) ? q : t, ft = (far[i] & 2) ? q + (far[i] & 1) : f;
-		out[p] = (struct sock_insn){ x->code, tt - q, ft - q, x->k };
+		out[p] = (struct sock_filter){ x->code, tt - q, ft - q, x->k };
 		if (far[i] & 1) {
-			out[q] = (struct sock_insn){ BPF_JA, 0, 0, t - (q + 1) };
+			out[q] = (struct sock_filter){ BPF_JMP_JA, 0, 0, t - (q + 1) };
 			q++;
 		}
 		if (far[i] & 2)
-			out[q] = (struct sock_insn){ BPF_JA, 0, 0, f - (q + 1) };
+			out[q] = (struct sock_filter){ BPF_JMP_JA, 0, 0, f - (q + 1) };
 	}
 }
 
@@ -922,7 +898,7 @@ int seccomp_compile(const struct seccomp *sc, const char *native_name, bool line
 		lab[i] = new_label(&c);
 		jump_or_next(&c, BPF_JEQ_K, g[i].audit, lab[i], true);
 	}
-	emit_ret(&c, RET_KILL_PROCESS);
+	emit_ret(&c, SECCOMP_RET_KILL_PROCESS);
 	for (size_t i = 0; i < ng; i++) {
 		place(&c, lab[i]);
 		if (gen_arch(&c, sc, g[i].tables, g[i].x86_without_x32, linear) < 0)
@@ -937,11 +913,11 @@ int seccomp_compile(const struct seccomp *sc, const char *native_name, bool line
 	out->notify = sc->notify;
 	out->flags = sc->flags;
 	if (sc->notify) {
-		out->flags |= FLAG_NEW_LISTENER;
-		if (out->flags & FLAG_TSYNC)
-			out->flags |= FLAG_TSYNC_ESRCH; /* the kernel refuses TSYNC with a listener otherwise */
+		out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		if (out->flags & SECCOMP_FILTER_FLAG_TSYNC)
+			out->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH; /* the kernel refuses TSYNC with a listener otherwise */
 	} else {
-		out->flags &= ~FLAG_WAIT_KILLABLE_RECV; /* means nothing without a listener; EINVAL */
+		out->flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; /* means nothing without a listener; EINVAL */
 	}
 	ret = 0;
 out:
@@ -979,20 +955,20 @@ uint32_t seccomp_run(const struct sc_prog *p, uint32_t nr, uint32_t arch, const 
 
 	*steps = 0;
 	for (size_t pc = 0; pc < p->len; pc++) {
-		const struct sock_insn *i = &p->insn[pc];
+		const struct sock_filter *i = &p->insn[pc];
 		++*steps;
 		switch (i->code) {
 		case BPF_LD_W_ABS: A = load_word(i->k, nr, arch, args); break;
 		case BPF_ALU_AND_K: A &= i->k; break;
-		case BPF_JA: pc += i->k; break;
+		case BPF_JMP_JA: pc += i->k; break;
 		case BPF_JEQ_K: pc += A == i->k ? i->jt : i->jf; break;
 		case BPF_JGT_K: pc += A > i->k ? i->jt : i->jf; break;
 		case BPF_JGE_K: pc += A >= i->k ? i->jt : i->jf; break;
 		case BPF_RET_K: return i->k;
-		default: return RET_KILL_PROCESS;
+		default: return SECCOMP_RET_KILL_PROCESS;
 		}
 	}
-	return RET_KILL_PROCESS;
+	return SECCOMP_RET_KILL_PROCESS;
 }
 
 static void dump_ret(struct buf *b, uint32_t k)
@@ -1001,16 +977,16 @@ static void dump_ret(struct buf *b, uint32_t k)
 		uint32_t v;
 		const char *n;
 	} acts[] = {
-		{ RET_KILL_PROCESS, "KILL_PROCESS" }, { RET_KILL_THREAD, "KILL_THREAD" }, { RET_TRAP, "TRAP" },
-		{ RET_ERRNO, "ERRNO" }, { RET_USER_NOTIF, "NOTIFY" }, { RET_TRACE, "TRACE" }, { RET_LOG, "LOG" },
-		{ RET_ALLOW, "ALLOW" },
+		{ SECCOMP_RET_KILL_PROCESS, "KILL_PROCESS" }, { SECCOMP_RET_KILL_THREAD, "KILL_THREAD" },
+		{ SECCOMP_RET_TRAP, "TRAP" }, { SECCOMP_RET_ERRNO, "ERRNO" }, { SECCOMP_RET_USER_NOTIF, "NOTIFY" },
+		{ SECCOMP_RET_TRACE, "TRACE" }, { SECCOMP_RET_LOG, "LOG" }, { SECCOMP_RET_ALLOW, "ALLOW" },
 	};
 
 	for (size_t i = 0; i < countof(acts); i++)
-		if ((k & RET_ACTION_FULL) == acts[i].v) {
+		if ((k & SECCOMP_RET_ACTION_FULL) == acts[i].v) {
 			buf_printf(b, "ret %s", acts[i].n);
-			if (acts[i].v == RET_ERRNO || acts[i].v == RET_TRACE)
-				buf_printf(b, "(%u)", k & RET_DATA);
+			if (acts[i].v == SECCOMP_RET_ERRNO || acts[i].v == SECCOMP_RET_TRACE)
+				buf_printf(b, "(%u)", k & SECCOMP_RET_DATA);
 			return;
 		}
 	buf_printf(b, "ret #0x%x", k);
@@ -1019,13 +995,13 @@ static void dump_ret(struct buf *b, uint32_t k)
 void seccomp_dump(const struct sc_prog *p, struct buf *b)
 {
 	for (size_t pc = 0; pc < p->len; pc++) {
-		const struct sock_insn *i = &p->insn[pc];
+		const struct sock_filter *i = &p->insn[pc];
 		const char *j = i->code == BPF_JEQ_K ? "jeq" : i->code == BPF_JGT_K ? "jgt" : "jge";
 		buf_printf(b, "%04zu  ", pc);
 		switch (i->code) {
 		case BPF_LD_W_ABS: buf_printf(b, "ld [%u]", i->k); break;
 		case BPF_ALU_AND_K: buf_printf(b, "and #0x%x", i->k); break;
-		case BPF_JA: buf_printf(b, "ja %zu", pc + 1 + i->k); break;
+		case BPF_JMP_JA: buf_printf(b, "ja %zu", pc + 1 + i->k); break;
 		case BPF_RET_K: dump_ret(b, i->k); break;
 		default: buf_printf(b, "%s #0x%x, %zu, %zu", j, i->k, pc + 1 + i->jt, pc + 1 + i->jf);
 		}
@@ -1073,15 +1049,12 @@ static int notify_listener(int listener, int fd, const struct spec *s, const str
 int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s, const struct state *st,
 		    enum status status, pid_t pid)
 {
-	struct {
-		unsigned short len;
-		const struct sock_insn *filter;
-	} fprog = { p->len, p->insn };
+	struct sock_fprog fprog = { p->len, p->insn };
 	long fd;
 
 	if (!p->insn)
 		return 0;
-	fd = syscall(SYS_seccomp, SET_MODE_FILTER, p->flags, &fprog);
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &fprog);
 	if (fd < 0)
 		return fail(errno, "linux.seccomp: install the filter%s",
 			    errno == EACCES ? " (it needs process.noNewPrivileges or CAP_SYS_ADMIN)" : "");

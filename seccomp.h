@@ -9,18 +9,12 @@
 
 #include "buf.h"
 #include "caps.h"
+#include "kernel.h"
 #include "spec.h"
 #include "state.h"
 
-/* a classic BPF instruction, as struct sock_filter */
-struct sock_insn {
-	uint16_t code;
-	uint8_t jt, jf;
-	uint32_t k;
-};
-
 struct sc_prog {
-	struct sock_insn *insn; /* NULL: no filter */
+	struct sock_filter *insn; /* NULL: no filter */
 	size_t len;
 	unsigned flags;        /* for seccomp(2), NEW_LISTENER included when notify */
 	bool notify;

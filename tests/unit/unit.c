@@ -26,6 +26,7 @@
 #include "../../devices_bpf.h"
 #include "../../fail.h"
 #include "../../grid.h"
+#include "../../kernel.h"
 #include "../../log.h"
 #include "../../opt.h"
 #include "../../proto.h"
@@ -544,7 +545,7 @@ static uint32_t sc_run(const struct sc_prog *p, const struct sdata *d, bool *val
 	memcpy(words, d, sizeof words);
 	*valid = false;
 	while (pc < p->len) {
-		const struct sock_insn *i = &p->insn[pc++];
+		const struct sock_filter *i = &p->insn[pc++];
 		switch (i->code) {
 		case 0x20: if (i->k % 4 || i->k >= 64) return 0; A = words[i->k / 4]; break;
 		case 0x54: A &= i->k; break;
