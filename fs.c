@@ -106,7 +106,8 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len)
 	char tmp[256];
 	int fd;
 
-	snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+	if (path_fmt(tmp, sizeof tmp, ".%s.tmp", name) < 0)
+		return -1;
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return fail(errno, "open %s", tmp);
