@@ -818,8 +818,10 @@ static int mount_on(const struct init *in, struct target *t, const struct mount 
 		/* linux.mountLabel: the SELinux context of the filesystems that take one */
 		if (in->spec->mount_label && selinux_on() &&
 		    (!strcmp(m->type, "tmpfs") || !strcmp(m->type, "devpts") || !strcmp(m->type, "mqueue"))) {
-			snprintf(labeled, sizeof labeled, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "",
-				 in->spec->mount_label);
+			if (snprintf(labeled, sizeof labeled, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "",
+				     in->spec->mount_label) >= (int)sizeof labeled)
+				return failx("mount %s: options with linux.mountLabel longer than a page",
+					     m->destination);
 			data = labeled;
 		}
 		if (m->tmpcopyup ? mount_copyup(m, t, flags, data) < 0
