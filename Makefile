@@ -5,7 +5,7 @@ SRCS = grid.c opt.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c proc
 HDRS = $(wildcard *.h)
 LIB_SRCS = $(filter-out grid.c,$(SRCS))
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-WARN = -Wall -Wextra -Werror -Wno-format-truncation
+WARN = -Wall -Wextra -Werror
 # -Oz: size first (GCC 12); the runtime's time is in the kernel, not in its code.
 CFLAGS ?= -Oz
 # No unwind tables: C without exceptions never unwinds, and .eh_frame was a

@@ -151,8 +151,8 @@ static int read_layout(const struct layout **out)
 	free(info);
 	if (l->v2 >= 0) {
 		char path[300], *ctl;
-		snprintf(path, sizeof path, "%s/cgroup.controllers", l->h[l->v2].mount);
-		if (read_file(path, &ctl, &len, 4096) == 0) {
+		if (path_fmt(path, sizeof path, "%s/cgroup.controllers", l->h[l->v2].mount) == 0 &&
+		    read_file(path, &ctl, &len, 4096) == 0) {
 			for (int c = 0; c < CG_COUNT; c++) {
 				bool yes;
 				if (!v2_names[c])
@@ -177,7 +177,7 @@ static int own_cgroup(const struct hier *h, char *out, size_t size)
 {
 	char *text, *save = NULL;
 	size_t len;
-	int ret = -1;
+	int ret = 1; /* 1: not found */
 
 	if (read_file("/proc/self/cgroup", &text, &len, 1 << 20) < 0)
 		return -1;
@@ -196,39 +196,36 @@ static int own_cgroup(const struct hier *h, char *out, size_t size)
 					has_word(ctl, v1_names[c], ",", &match);
 		}
 		if (match) {
-			snprintf(out, size, "%s", path);
-			ret = 0;
+			ret = path_fmt(out, size, "%s", path);
 			break;
 		}
 	}
 	free(text);
-	return ret < 0 ? failx("cannot find the runtime's own cgroup in /proc/self/cgroup") : 0;
+	return ret > 0 ? failx("cannot find the runtime's own cgroup in /proc/self/cgroup") : ret;
 }
 
 /* The directory of cgroup `path` (absolute in the hierarchy) in hierarchy h. */
-static void hier_dir(const struct hier *h, const char *path, char *out, size_t size)
+static int hier_dir(const struct hier *h, const char *path, char *out, size_t size)
 {
 	size_t r = strlen(h->root);
 
 	if (strcmp(h->root, "/") && !strncmp(path, h->root, r))
 		path += r;
-	snprintf(out, size, "%s%s", h->mount, path);
+	return path_fmt(out, size, "%s%s", h->mount, path);
 }
 
 /* The default cgroup: /grid/<id> for the default --root; containers of
  * another root (another user of grid, a test suite) get a level of their own,
  * /grid/r-<hash of the root>/<id>, so that equal ids never share a cgroup. */
-static void default_path(const char *root, const char *id, char *out, size_t size)
+static int default_path(const char *root, const char *id, char *out, size_t size)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 
-	if (!strcmp(root, "/run/grid")) {
-		snprintf(out, size, "/grid/%s", id);
-		return;
-	}
+	if (!strcmp(root, "/run/grid"))
+		return path_fmt(out, size, "/grid/%s", id);
 	for (const char *p = root; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
-	snprintf(out, size, "/grid/r-%08x/%s", h, id);
+	return path_fmt(out, size, "/grid/r-%08x/%s", h, id);
 }
 
 static bool is_default_path(const char *path)
@@ -245,14 +242,10 @@ int cgroup_resolve(const char *config_path, const char *id, const char *root, ch
 	const struct layout *l;
 	char own[PATH_MAX];
 
-	if (!config_path || !*config_path) {
-		default_path(root, id, out, size);
-		return 0;
-	}
-	if (config_path[0] == '/') {
-		snprintf(out, size, "%s", config_path);
-		return 0;
-	}
+	if (!config_path || !*config_path)
+		return default_path(root, id, out, size);
+	if (config_path[0] == '/')
+		return path_fmt(out, size, "%s", config_path);
 	/* relative: under the runtime's own cgroup (of the first hierarchy) */
 	if (read_layout(&l) < 0)
 		return -1;
@@ -260,8 +253,7 @@ int cgroup_resolve(const char *config_path, const char *id, const char *root, ch
 		return failx("linux.cgroupsPath: no cgroup filesystem is mounted");
 	if (own_cgroup(&l->h[0], own, sizeof own) < 0)
 		return -1;
-	snprintf(out, size, "%s/%s", strcmp(own, "/") ? own : "", config_path);
-	return 0;
+	return path_fmt(out, size, "%s/%s", strcmp(own, "/") ? own : "", config_path);
 }
 
 /* ---- create ---- */
@@ -273,7 +265,8 @@ static int copy_parent_cpuset(const char *dir)
 	for (size_t i = 0; i < countof(files); i++) {
 		char path[PATH_MAX + 32], *v, *pv;
 		size_t len;
-		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		if (path_fmt(path, sizeof path, "%s/%s", dir, files[i]) < 0)
+			return -1;
 		if (read_file(path, &v, &len, 4096) < 0)
 			continue;
 		if (len > 1) {
@@ -281,8 +274,8 @@ static int copy_parent_cpuset(const char *dir)
 			continue;
 		}
 		free(v);
-		snprintf(path, sizeof path, "%s/../%s", dir, files[i]);
-		if (read_file(path, &pv, &len, 4096) < 0)
+		if (path_fmt(path, sizeof path, "%s/../%s", dir, files[i]) < 0 ||
+		    read_file(path, &pv, &len, 4096) < 0)
 			return -1;
 		if (len <= 1) {
 			/* the parent is a level a delete alongside removed and a create
@@ -291,8 +284,8 @@ static int copy_parent_cpuset(const char *dir)
 			errno = ENOENT;
 			return -1;
 		}
-		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-		if (write_file(path, pv, len, O_TRUNC, 0) < 0) {
+		if (path_fmt(path, sizeof path, "%s/%s", dir, files[i]) < 0 ||
+		    write_file(path, pv, len, O_TRUNC, 0) < 0) {
 			free(pv);
 			return -1;
 		}
@@ -316,7 +309,8 @@ static int make_dirs(const struct hier *h, const char *dir, int *made)
 	for (int tries = 0;; tries++) {
 		int e = 0;
 		*made = 0;
-		snprintf(buf, sizeof buf, "%s", dir);
+		if (path_fmt(buf, sizeof buf, "%s", dir) < 0)
+			return -1;
 		for (char *p = buf + base + 1; !e; p++) {
 			if (*p == '/' || *p == 0) {
 				char c = *p;
@@ -347,7 +341,8 @@ static int remove_dir(const char *dir, int levels)
 	char buf[PATH_MAX];
 	int ret = 0;
 
-	snprintf(buf, sizeof buf, "%s", dir);
+	if (path_fmt(buf, sizeof buf, "%s", dir) < 0)
+		return -1;
 	for (int i = 0; i < levels; i++) {
 		int tries = 0;
 		while (rmdir(buf) < 0) {
@@ -373,7 +368,8 @@ static int enable_v2(const struct hier *h, const char *dir, unsigned ctrls)
 {
 	char buf[PATH_MAX], word[32];
 
-	snprintf(buf, sizeof buf, "%s", dir);
+	if (path_fmt(buf, sizeof buf, "%s", dir) < 0)
+		return -1;
 	/* every level from the mount down to our parent delegates the controllers */
 	for (char *p = buf + strlen(h->mount);; p++) {
 		if (*p != '/' && *p != 0)
@@ -382,7 +378,8 @@ static int enable_v2(const struct hier *h, const char *dir, unsigned ctrls)
 		*p = 0;
 		if (!c)
 			break;
-		snprintf(path, sizeof path, "%s/cgroup.subtree_control", buf);
+		if (path_fmt(path, sizeof path, "%s/cgroup.subtree_control", buf) < 0)
+			return -1;
 		for (int k = 0; k < CG_COUNT; k++) {
 			if (!(ctrls & (1u << k)) || !v2_names[k])
 				continue;
@@ -401,7 +398,8 @@ static int write_in(const char *dir, const char *file, const char *value, const 
 {
 	char path[PATH_MAX + 64];
 
-	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (path_fmt(path, sizeof path, "%s/%s", dir, file) < 0)
+		return -1;
 	if (access(path, F_OK) < 0) {
 		if (optional) {
 			warn("%s: this kernel has no %s: not applied", field, file);
@@ -444,7 +442,8 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 	if (w->ctrl == CG_UNIFIED) {
 		int c = unified_ctrl(w->file[1]);
 		char path[PATH_MAX + 64];
-		snprintf(path, sizeof path, "%s/%s", cg->dir[hi], w->file[1]);
+		if (path_fmt(path, sizeof path, "%s/%s", cg->dir[hi], w->file[1]) < 0)
+			return -1;
 		/* on a hybrid host the key's controller may be a v1 one */
 		if (access(path, F_OK) < 0 && c >= 0 && l->of[c] != hi)
 			return failx("%s: the %s controller is not on the cgroup v2 side of this host%s", w->field,
@@ -467,7 +466,7 @@ static int apply_devices_v1(const char *dir, const struct resources *r)
 
 	for (size_t i = 0; i < r->ndev + device_rules_ndefault; i++) {
 		const struct dev_rule *d = i < r->ndev ? &r->dev[i] : &defaults[i - r->ndev];
-		char rule[64], maj[16], min[16];
+		char rule[64], maj[24], min[24]; /* any long long */
 		if (d->major < 0) strcpy(maj, "*"); else snprintf(maj, sizeof maj, "%lld", (long long)d->major);
 		if (d->minor < 0) strcpy(min, "*"); else snprintf(min, sizeof min, "%lld", (long long)d->minor);
 		if (d->type == 'a')
@@ -557,12 +556,12 @@ int cgroup_load(struct cgroup *cg, const char *path)
 	const struct layout *l;
 
 	memset(cg, 0, sizeof *cg);
-	snprintf(cg->path, sizeof cg->path, "%s", path);
-	if (read_layout(&l) < 0)
+	if (path_fmt(cg->path, sizeof cg->path, "%s", path) < 0 || read_layout(&l) < 0)
 		return -1;
 	cg->n = l->n;
 	for (int i = 0; i < l->n; i++)
-		hier_dir(&l->h[i], path, cg->dir[i], sizeof cg->dir[i]);
+		if (hier_dir(&l->h[i], path, cg->dir[i], sizeof cg->dir[i]) < 0)
+			return -1;
 	cg->v2 = l->v2;
 	cg->freezer = l->of[CG_FREEZER];
 	/* our default /grid/<id>: the /grid level goes too when it is left empty */
@@ -629,8 +628,8 @@ int cgroup_join(const struct cgroup *cg)
 {
 	for (int i = 0; i < cg->n && cg->path[0]; i++) {
 		char path[PATH_MAX + 16];
-		snprintf(path, sizeof path, "%s/cgroup.procs", cg->dir[i]);
-		if (write_file(path, "0", 1, 0, 0) < 0)
+		if (path_fmt(path, sizeof path, "%s/cgroup.procs", cg->dir[i]) < 0 ||
+		    write_file(path, "0", 1, 0, 0) < 0)
 			return failx("join the cgroup: %s", last_error());
 	}
 	return 0;
@@ -649,8 +648,8 @@ int cgroup_pids(const struct cgroup *cg, pid_t **out, size_t *n)
 	*n = 0;
 	if (hi < 0 || !cg->path[0])
 		return 0;
-	snprintf(path, sizeof path, "%s/cgroup.procs", cg->dir[hi]);
-	if (read_file(path, &text, &len, 16 << 20) < 0)
+	if (path_fmt(path, sizeof path, "%s/cgroup.procs", cg->dir[hi]) < 0 ||
+	    read_file(path, &text, &len, 16 << 20) < 0)
 		return errno == ENOENT ? 0 : -1;
 	*out = mem_grow(NULL, cap, sizeof **out);
 	for (char *l = strtok_r(text, "\n", &save); l && *out; l = strtok_r(NULL, "\n", &save)) {
@@ -686,18 +685,14 @@ int cgroup_signal_all(const struct cgroup *cg, int sig)
 
 static int freezer_file(const struct cgroup *cg, char *path, size_t size, bool *v2)
 {
+	*v2 = cg->freezer < 0;
 	if (!cg->path[0])
 		return failx("the container has no cgroup (--cgroup-manager disabled?)");
-	if (cg->freezer >= 0) {
-		snprintf(path, size, "%s/freezer.state", cg->dir[cg->freezer]);
-		*v2 = false;
-	} else if (cg->v2 >= 0) {
-		snprintf(path, size, "%s/cgroup.freeze", cg->dir[cg->v2]);
-		*v2 = true;
-	} else {
-		return failx("no freezer on this host (neither the v1 freezer nor cgroup v2)");
-	}
-	return 0;
+	if (!*v2)
+		return path_fmt(path, size, "%s/freezer.state", cg->dir[cg->freezer]);
+	if (cg->v2 >= 0)
+		return path_fmt(path, size, "%s/cgroup.freeze", cg->dir[cg->v2]);
+	return failx("no freezer on this host (neither the v1 freezer nor cgroup v2)");
 }
 
 int cgroup_frozen(const struct cgroup *cg)
@@ -711,9 +706,8 @@ int cgroup_frozen(const struct cgroup *cg)
 		clear_error();
 		return 0;
 	}
-	if (v2)
-		snprintf(path, sizeof path, "%s/cgroup.events", cg->dir[cg->v2]);
-	if (read_file(path, &v, &len, 4096) < 0) {
+	if ((v2 && path_fmt(path, sizeof path, "%s/cgroup.events", cg->dir[cg->v2]) < 0) ||
+	    read_file(path, &v, &len, 4096) < 0) {
 		clear_error();
 		return 0;
 	}
@@ -752,8 +746,7 @@ static long long read_num(const char *dir, const char *file)
 	size_t len;
 	long long x;
 
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (read_file(path, &v, &len, 4096) < 0) {
+	if (path_fmt(path, sizeof path, "%s/%s", dir, file) < 0 || read_file(path, &v, &len, 4096) < 0) {
 		clear_error();
 		return -1;
 	}
@@ -768,8 +761,7 @@ static long long read_key(const char *dir, const char *file, const char *key)
 	size_t len, n = strlen(key);
 	long long x = -1;
 
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (read_file(path, &v, &len, 1 << 16) < 0) {
+	if (path_fmt(path, sizeof path, "%s/%s", dir, file) < 0 || read_file(path, &v, &len, 1 << 16) < 0) {
 		clear_error();
 		return -1;
 	}

@@ -146,10 +146,9 @@ static int check_bundle(const struct spec *spec, const char *bundle, const char 
 		return failx("%s: process: required to create a container", config);
 	if (spec->proc.nargs == 0)
 		return failx("%s: process.args: at least one entry is required", config);
-	if (spec->root_path[0] == '/')
-		snprintf(path, sizeof path, "%s", spec->root_path);
-	else
-		snprintf(path, sizeof path, "%s/%s", bundle, spec->root_path);
+	if (spec->root_path[0] == '/' ? path_fmt(path, sizeof path, "%s", spec->root_path) < 0
+				       : path_fmt(path, sizeof path, "%s/%s", bundle, spec->root_path) < 0)
+		return -1;
 	if (real_path(path, rootfs) < 0)
 		return fail(errno, "root.path %s", path);
 	if (stat(rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -168,8 +167,7 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 		return fail(errno, "bundle %s", bundle_arg);
 	if (stat(bundle, &st) < 0 || !S_ISDIR(st.st_mode))
 		return failx("bundle %s: not a directory", bundle);
-	snprintf(path, sizeof path, "%s/config.json", bundle);
-	if (read_file(path, &text, &len, 16 << 20) < 0)
+	if (path_fmt(path, sizeof path, "%s/config.json", bundle) < 0 || read_file(path, &text, &len, 16 << 20) < 0)
 		return -1;
 	if (spec_parse(spec, text, len, path) < 0)
 		return -1;
@@ -188,8 +186,8 @@ int write_pid_file(const char *path, pid_t pid)
 	char tmp[PATH_MAX], num[16];
 	int n = snprintf(num, sizeof num, "%d", (int)pid);
 
-	if (snprintf(tmp, sizeof tmp, "%s.grid-%d", path, (int)getpid()) >= (int)sizeof tmp)
-		return fail(ENAMETOOLONG, "--pid-file %s", path);
+	if (path_fmt(tmp, sizeof tmp, "%s.grid-%d", path, (int)getpid()) < 0)
+		return -1;
 	/* a new file of ours, never one a symlink there points to */
 	unlink(tmp);
 	if (write_file(tmp, num, n, O_CREAT | O_EXCL | O_NOFOLLOW, 0644) < 0)
@@ -400,8 +398,9 @@ static int create_record(struct create_ctx *x)
 	x->have_dir = true;
 	fault_point("create: state directory made");
 	in->st = &c->st;
-	snprintf(c->st.bundle, sizeof c->st.bundle, "%s", x->bundle);
-	snprintf(c->st.rootfs, sizeof c->st.rootfs, "%s/rootfs", c->st.dir);
+	if (path_fmt(c->st.bundle, sizeof c->st.bundle, "%s", x->bundle) < 0 ||
+	    path_fmt(c->st.rootfs, sizeof c->st.rootfs, "%s/rootfs", c->st.dir) < 0)
+		return -1;
 	snprintf(c->st.layer, sizeof c->st.layer, "%s", in->layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
@@ -597,8 +596,7 @@ static int start_error(const struct state *st)
 	cleanup_free char *text = NULL;
 	size_t len;
 
-	snprintf(path, sizeof path, "%s/start.error", st->dir);
-	if (read_file(path, &text, &len, 4096) < 0) {
+	if (path_fmt(path, sizeof path, "%s/start.error", st->dir) < 0 || read_file(path, &text, &len, 4096) < 0) {
 		clear_error();
 		return 0;
 	}
@@ -631,7 +629,8 @@ static int release_init(const struct state *st)
 	struct pollfd p;
 	int fd;
 
-	snprintf(path, sizeof path, "%s/exec.fifo", st->dir);
+	if (path_fmt(path, sizeof path, "%s/exec.fifo", st->dir) < 0)
+		return -1;
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return fail(errno == ENXIO ? 0 : errno, "container \"%s\": its init is gone", st->id);

@@ -52,8 +52,8 @@ void cgroup_record_find(struct state *st, const char *root)
 
 	if (st->cgroup[0])
 		return;
-	snprintf(path, sizeof path, "%s/cgroup.path", st->dir);
-	if (read_file(path, &text, &len, sizeof st->cgroup - 1) == 0) {
+	if (path_fmt(path, sizeof path, "%s/cgroup.path", st->dir) == 0 &&
+	    read_file(path, &text, &len, sizeof st->cgroup - 1) == 0) {
 		if (len && text[0] == '/' && !memchr(text, 0, len))
 			snprintf(st->cgroup, sizeof st->cgroup, "%.*s", (int)len, text);
 		free(text);

@@ -1,10 +1,12 @@
 /* fs.c - small file and directory helpers: bounded reads, atomic writes,
  * mkdir -p, a recursive remove that never follows links or crosses into
- * another mount, and a recursive copy (for tmpcopyup). */
+ * another mount, a recursive copy (for tmpcopyup), and paths formatted
+ * without ever being truncated. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +94,8 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len)
 	char tmp[256];
 	cleanup_fd int fd = -1;
 
-	snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+	if (path_fmt(tmp, sizeof tmp, ".%s.tmp", name) < 0)
+		return -1;
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return fail(errno, "open %s", tmp);
@@ -195,13 +198,25 @@ int remove_tree(const char *path)
 	return remove_tree_at(AT_FDCWD, path);
 }
 
+/* A path built from strings is formatted here, not with snprintf: one that
+ * does not fit fails, never truncated (a truncated path names another
+ * file). The error shows the path's start; the whole of one can be 4 KB. */
+int path_fmt(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size)
+		return fail(ENAMETOOLONG, "path %.64s...", out);
+	return 0;
+}
+
 int path_join(char *out, size_t size, const char *a, const char *b)
 {
-	int n = snprintf(out, size, "%s/%s", a, b[0] == '/' ? b + 1 : b);
-
-	if (n < 0 || (size_t)n >= size)
-		return fail(ENAMETOOLONG, "path %s/%s", a, b);
-	return 0;
+	return path_fmt(out, size, "%s/%s", a, b[0] == '/' ? b + 1 : b);
 }
 
 /* Copies the entry `name` of directory `from` (already stat'ed as `st`) into

@@ -1,4 +1,4 @@
-/* fs.h - files and directories: bounded reads, atomic writes, trees (fs.c). */
+/* fs.h - files and directories: bounded reads, atomic writes, trees, checked paths (fs.c). */
 #ifndef GRID_FS_H
 #define GRID_FS_H
 
@@ -13,6 +13,8 @@ int mkdir_p(const char *path, mode_t mode);
 int remove_tree_at(int dirfd, const char *name);
 int remove_tree(const char *path);
 int copy_tree_at(int from, int to, int depth);
+/* snprintf for paths: -1 (ENAMETOOLONG, the error naming the path's start) when it does not fit */
+int path_fmt(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int path_join(char *out, size_t size, const char *a, const char *b);
 
 #endif

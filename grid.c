@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "fail.h"
 #include "features.h"
+#include "fs.h"
 #include "grid.h"
 #include "log.h"
 #include "mount.h"
@@ -380,7 +381,7 @@ static int make_absolute(const char **path)
 		return 0;
 	if (!**path)
 		return failx("--root: empty path");
-	if (!getcwd(cwd, sizeof cwd) || snprintf(buf, sizeof buf, "%s/%s", cwd, *path) >= (int)sizeof buf)
+	if (!getcwd(cwd, sizeof cwd) || path_join(buf, sizeof buf, cwd, *path) < 0)
 		return failx("--root %s: cannot make it absolute", *path);
 	*path = buf;
 	return 0;

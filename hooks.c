@@ -239,7 +239,8 @@ int hooks_load(struct spec *s, const struct state *st)
 	char path[4200];
 
 	memset(s, 0, sizeof *s);
-	snprintf(path, sizeof path, "%s/" SNAPSHOT, st->dir);
+	if (path_fmt(path, sizeof path, "%s/" SNAPSHOT, st->dir) < 0)
+		return -1;
 	if (access(path, F_OK) < 0)
 		return errno == ENOENT ? 0 : fail(errno, "%s", path);
 	return spec_load(s, path);

@@ -56,7 +56,7 @@ bool inroot_supported(void)
 }
 
 /* The prefix of `path` made of its first `n` components, into out. */
-static void prefix(const char *path, size_t n, char *out, size_t size, const char **last)
+static int prefix(const char *path, size_t n, char *out, size_t size, const char **last)
 {
 	const char *p = path, *start = path;
 	size_t k = 0;
@@ -69,8 +69,8 @@ static void prefix(const char *path, size_t n, char *out, size_t size, const cha
 		while (*p == '/')
 			p++;
 	}
-	snprintf(out, size, "/%.*s", (int)(p - path), path);
 	*last = start;
+	return path_fmt(out, size, "/%.*s", (int)(p - path), path);
 }
 
 static size_t count_components(const char *path)
@@ -96,8 +96,8 @@ int inroot_open(int rootfd, const char *dest, bool file)
 	char path[PATH_MAX], part[PATH_MAX], link[PATH_MAX];
 	int links = 0;
 
-	if (snprintf(path, sizeof path, "%s", dest) >= (int)sizeof path)
-		return fail(ENAMETOOLONG, "%s", dest);
+	if (path_fmt(path, sizeof path, "%s", dest) < 0)
+		return -1;
 restart:;
 	size_t n = count_components(path);
 	int fd = open_in(rootfd, path, O_PATH);
@@ -110,7 +110,8 @@ restart:;
 		int pfd, ret;
 		struct stat st;
 
-		prefix(path, i, part, sizeof part, &comp);
+		if (prefix(path, i, part, sizeof part, &comp) < 0)
+			return -1;
 		fd = open_in(rootfd, part, O_PATH);
 		if (fd >= 0) {
 			close(fd);
@@ -119,9 +120,11 @@ restart:;
 		if (errno != ENOENT)
 			return fail(errno, "open %s in the rootfs", part);
 		/* part's parent exists: make the component in it */
-		snprintf(name, sizeof name, "%.*s", (int)(strchrnul(comp, '/') - comp), comp);
+		if (path_fmt(name, sizeof name, "%.*s", (int)(strchrnul(comp, '/') - comp), comp) < 0)
+			return -1;
 		rest = comp + strlen(name); /* "" or "/..." */
-		prefix(path, i - 1, parent, sizeof parent, &comp);
+		if (prefix(path, i - 1, parent, sizeof parent, &comp) < 0)
+			return -1;
 		pfd = open_in(rootfd, parent, O_PATH | O_DIRECTORY);
 		if (pfd < 0)
 			return fail(errno, "open %s in the rootfs", parent);
@@ -132,9 +135,8 @@ restart:;
 				return fail(len < 0 ? errno : ELOOP, "%s", dest);
 			link[len] = 0;
 			/* the rest of the path, now under the link's target */
-			if (snprintf(part, sizeof part, "%s/%s%s", link[0] == '/' ? "" : parent, link, rest) >=
-			    (int)sizeof part)
-				return fail(ENAMETOOLONG, "%s", dest);
+			if (path_fmt(part, sizeof part, "%s/%s%s", link[0] == '/' ? "" : parent, link, rest) < 0)
+				return -1;
 			snprintf(path, sizeof path, "%s", part);
 			goto restart;
 		}

@@ -22,7 +22,7 @@ void rfc3339_now(char *out, size_t size, bool nanos)
 {
 	struct timespec ts;
 	struct tm tm;
-	char base[32];
+	char base[72]; /* room for any int in each field; a date takes 19 */
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);

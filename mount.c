@@ -51,8 +51,8 @@ static int resolve_in_root(const char *root, const char *path, char *out, size_t
 	char rest[PATH_MAX], cur[PATH_MAX] = "", full[PATH_MAX * 2], link[PATH_MAX];
 	int links = 0;
 
-	if (snprintf(rest, sizeof rest, "%s", path) >= (int)sizeof rest)
-		return fail(ENAMETOOLONG, "%s", path);
+	if (path_fmt(rest, sizeof rest, "%s", path) < 0)
+		return -1;
 	while (rest[0]) {
 		char comp[NAME_MAX + 1], *p = rest, *end;
 		size_t len;
@@ -75,7 +75,8 @@ static int resolve_in_root(const char *root, const char *path, char *out, size_t
 				*slash = 0;
 			continue;
 		}
-		snprintf(full, sizeof full, "%s%s/%s", root, cur, comp);
+		if (path_fmt(full, sizeof full, "%s%s/%s", root, cur, comp) < 0)
+			return -1;
 		if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
 			ssize_t n = readlink(full, link, sizeof link - 1);
 			char tmp[PATH_MAX];
@@ -84,8 +85,8 @@ static int resolve_in_root(const char *root, const char *path, char *out, size_t
 			link[n] = 0;
 			if (++links > 40)
 				return fail(ELOOP, "%s", path);
-			if (snprintf(tmp, sizeof tmp, "%s/%s", link, rest) >= (int)sizeof tmp)
-				return fail(ENAMETOOLONG, "%s", path);
+			if (path_fmt(tmp, sizeof tmp, "%s/%s", link, rest) < 0)
+				return -1;
 			strcpy(rest, tmp);
 			if (link[0] == '/')
 				cur[0] = 0;
@@ -96,9 +97,7 @@ static int resolve_in_root(const char *root, const char *path, char *out, size_t
 		strcat(cur, "/");
 		strcat(cur, comp);
 	}
-	if (snprintf(out, size, "%s%s", root, cur[0] ? cur : "") >= (int)size)
-		return fail(ENAMETOOLONG, "%s", path);
-	return 0;
+	return path_fmt(out, size, "%s%s", root, cur[0] ? cur : "");
 }
 
 /* Creates the mount point: a directory, or an empty file when mounting a file. */
@@ -110,7 +109,8 @@ static int make_mount_point(const char *path, bool file)
 
 	if (!file)
 		return mkdir_p(path, 0755);
-	snprintf(parent, sizeof parent, "%s", path);
+	if (path_fmt(parent, sizeof parent, "%s", path) < 0)
+		return -1;
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = 0;
@@ -315,13 +315,15 @@ static int layer_dirs(const struct init *in, char *upper, char *work, size_t siz
 		what = "--layer-upper";
 	}
 	if (!place || !*place) {
-		snprintf(dir, sizeof dir, "%s", in->st->dir);
+		if (path_fmt(dir, sizeof dir, "%s", in->st->dir) < 0)
+			return -1;
 	} else if (!strcmp(place, "tmpfs")) {
 		*tmpfs = layer_tmpfs(in, what);
 		if (*tmpfs < 0)
 			return -1;
 		/* where layer_mount_tmpfs attaches it */
-		snprintf(dir, sizeof dir, "%s/upper", in->st->dir);
+		if (path_fmt(dir, sizeof dir, "%s/upper", in->st->dir) < 0)
+			return -1;
 	} else if (place[0] != '/' || strpbrk(place, ",:\\")) {
 		return failx("%s %s: expected tmpfs or an absolute directory without ',', ':' or '\\'", what, place);
 	} else {
@@ -329,8 +331,8 @@ static int layer_dirs(const struct init *in, char *upper, char *work, size_t siz
 			return -1;
 		own_dir = true;
 	}
-	snprintf(upper, size, "%s/upper", dir);
-	snprintf(work, size, "%s/work", dir);
+	if (path_fmt(upper, size, "%s/upper", dir) < 0 || path_fmt(work, size, "%s/work", dir) < 0)
+		return -1;
 	if (own_dir && (copy_dir(in->st->lockfd, "upper", AT_FDCWD, upper, upper) < 0 ||
 			copy_dir(in->st->lockfd, "work", AT_FDCWD, work, work) < 0))
 		return -1;
@@ -377,7 +379,8 @@ static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper
 	struct msg m = { .fd = -1 };
 	pid_t pid;
 
-	snprintf(where, sizeof where, "%s/upper", in->st->dir);
+	if (path_fmt(where, sizeof where, "%s/upper", in->st->dir) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return fail(errno, "write layer on tmpfs: socketpair");
 	pid = fork();
@@ -427,8 +430,11 @@ static int layer_prepare(const struct init *in)
 	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
 		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
 			     lower, in->layer);
-	if (layer_dirs(in, upper, work, sizeof upper, &tmpfs) < 0)
+	if (layer_dirs(in, upper, work, sizeof upper, &tmpfs) < 0) {
+		if (tmpfs >= 0)
+			close(tmpfs);
 		return -1;
+	}
 	if (tmpfs < 0)
 		return layer_mount(in, upper, work);
 	mnt = layer_mount_tmpfs(in, tmpfs, upper, work);
@@ -471,9 +477,8 @@ static int bind_prepare(const struct init *in, size_t i)
 		return failx("mount %s: bind mount without a source", m->destination);
 	if ((m->idmap || m->ridmap) && !m->bind)
 		return failx("mounts[%zu]: idmap and ridmap are supported on bind mounts", i);
-	if (m->source[0] == '/')
-		snprintf(src, sizeof src, "%s", m->source);
-	else if (path_join(src, sizeof src, in->st->bundle, m->source) < 0)
+	if (m->source[0] == '/' ? path_fmt(src, sizeof src, "%s", m->source) < 0
+				: path_join(src, sizeof src, in->st->bundle, m->source) < 0)
 		return -1;
 	tree = syscall(SYS_open_tree, AT_FDCWD, src,
 		       OPEN_TREE_CLONE | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
@@ -627,7 +632,7 @@ static int mount_cgroup(const struct init *in, const struct mount *m, struct tar
 	if (read_file("/proc/self/mountinfo", &info, &len, 4 << 20) < 0)
 		return -1;
 	for (char *line = strtok_r(info, "\n", &save); line && ret == 0; line = strtok_r(NULL, "\n", &save)) {
-		char sub[PATH_MAX], key[256], *f[6], *g[3];
+		char sub[PATH_MAX], key[PATH_MAX], *f[6], *g[3];
 		const char *name, *cg, *mroot, *mpoint, *fstype, *super;
 		char *dash = str_find(line, " - ");
 		if (!dash)
@@ -660,15 +665,15 @@ static int mount_cgroup(const struct init *in, const struct mount *m, struct tar
 			size_t n;
 			cg += strlen(key);
 			n = strcspn(cg, "\n");
-			snprintf(path, sizeof path, "%.*s", (int)n, cg);
+			ret = path_fmt(path, sizeof path, "%.*s", (int)n, cg);
 			if (strcmp(mroot, "/") && !strncmp(path, mroot, strlen(mroot)))
 				memmove(path, path + strlen(mroot), strlen(path + strlen(mroot)) + 1);
-			snprintf(sub, sizeof sub, "%s%s", mpoint, path);
+			if (ret == 0)
+				ret = path_fmt(sub, sizeof sub, "%s%s", mpoint, path);
 		} else {
-			snprintf(sub, sizeof sub, "%s", mpoint);
+			ret = path_fmt(sub, sizeof sub, "%s", mpoint);
 		}
-		snprintf(key, sizeof key, "%s/%s", dest, name);
-		if (mkdir_p(key, 0755) < 0 ||
+		if (ret < 0 || path_fmt(key, sizeof key, "%s/%s", dest, name) < 0 || mkdir_p(key, 0755) < 0 ||
 		    (mount(sub, key, NULL, MS_BIND | MS_REC, NULL) < 0 && (ret = fail(errno, "bind %s on %s", sub, key))) ||
 		    remount_bind(key, m->flags, m->clear) < 0)
 			ret = -1;
@@ -791,8 +796,10 @@ static int mount_on(const struct init *in, struct target *t, const struct mount 
 		/* linux.mountLabel: the SELinux context of the filesystems that take one */
 		if (in->spec->mount_label && selinux_on() &&
 		    (!strcmp(m->type, "tmpfs") || !strcmp(m->type, "devpts") || !strcmp(m->type, "mqueue"))) {
-			snprintf(labeled, sizeof labeled, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "",
-				 in->spec->mount_label);
+			if (snprintf(labeled, sizeof labeled, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "",
+				     in->spec->mount_label) >= (int)sizeof labeled)
+				return failx("mount %s: options with linux.mountLabel longer than a page",
+					     m->destination);
 			data = labeled;
 		}
 		if (m->tmpcopyup ? mount_copyup(m, t, flags, data) < 0
@@ -821,8 +828,8 @@ static bool caller_prepared(const char *rootfs)
 	struct stat st, up;
 	struct statvfs vfs;
 
-	snprintf(parent, sizeof parent, "%s/..", rootfs);
-	if (stat(rootfs, &st) < 0 || stat(parent, &up) < 0 || st.st_dev == up.st_dev)
+	if (path_fmt(parent, sizeof parent, "%s/..", rootfs) < 0 || stat(rootfs, &st) < 0 || stat(parent, &up) < 0 ||
+	    st.st_dev == up.st_dev)
 		return false;
 	return statvfs(rootfs, &vfs) == 0 && !(vfs.f_flag & ST_RDONLY);
 }
@@ -961,8 +968,9 @@ static int open_parent(int rootfd, const char *root, const char *path, char *nam
 
 	if (!slash || !slash[1] || !strcmp(slash + 1, "..") || !strcmp(slash + 1, "."))
 		return failx("%s: not a path to a file", path);
-	snprintf(name, size, "%s", slash + 1);
-	snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (path_fmt(name, size, "%s", slash + 1) < 0 ||
+	    path_fmt(dir, sizeof dir, "%.*s", (int)(slash - path), path) < 0)
+		return -1;
 	return open_dir_in(rootfd, root, dir[0] ? dir : "/");
 }
 
@@ -1122,7 +1130,8 @@ static int make_root_pivotable(const struct init *in)
 {
 	char tmp[PATH_MAX];
 
-	snprintf(tmp, sizeof tmp, "%s/hostroot", in->st->dir);
+	if (path_fmt(tmp, sizeof tmp, "%s/hostroot", in->st->dir) < 0)
+		return -1;
 	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
 		return fail(errno, "mkdir %s", tmp);
 	if (mount("/", tmp, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -198,7 +198,8 @@ static int apply_sysctl(const struct spec *s)
 		char path[PATH_MAX], *p;
 		ssize_t n;
 		int fd;
-		snprintf(path, sizeof path, "sys/%s", s->sysctl_keys[i]);
+		if (path_fmt(path, sizeof path, "sys/%s", s->sysctl_keys[i]) < 0)
+			return -1;
 		for (p = path + 4; *p; p++)
 			if (*p == '.')
 				*p = '/';
@@ -256,14 +257,14 @@ int find_executable(const struct spec *s, char *out, size_t size)
 			return fail(errno, "exec: \"%s\"", name);
 		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0)
 			return fail(EACCES, "exec: \"%s\"", name);
-		snprintf(out, size, "%s", name);
-		return 0;
+		return path_fmt(out, size, "%s", name);
 	}
 	for (p = env_path(s);; p++) {
 		const char *end = strchrnul(p, ':');
 		int n = end - p;
-		snprintf(out, size, "%.*s%s%s", n, n ? p : ".", "/", name);
-		if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		/* a candidate too long for a path is skipped, as execvp does */
+		if (path_fmt(out, size, "%.*s%s%s", n, n ? p : ".", "/", name) == 0 && stat(out, &st) == 0 &&
+		    !S_ISDIR(st.st_mode)) {
 			if (access(out, X_OK) == 0)
 				return 0;
 			denied = 1;

@@ -124,7 +124,8 @@ int process_apply_lsm(const struct spec *s)
 	if (s->proc.apparmor_profile && *s->proc.apparmor_profile) {
 		if (lsm_apparmor) {
 			char v[512];
-			snprintf(v, sizeof v, "exec %s", s->proc.apparmor_profile);
+			if (snprintf(v, sizeof v, "exec %s", s->proc.apparmor_profile) >= (int)sizeof v)
+				return failx("process.apparmorProfile: \"%.40s...\" too long", s->proc.apparmor_profile);
 			if (write_attr("thread-self/attr/apparmor/exec", "thread-self/attr/exec", v,
 				       "process.apparmorProfile") < 0)
 				return -1;

@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "fail.h"
+#include "fs.h"
 #include "grid.h"
 #include "json.h"
 #include "parse.h"
@@ -506,8 +507,9 @@ static int e_hugepage(struct pctx *c, int v, const char *path, size_t idx)
 		return -1;
 	if (!h.size || !h.has_limit)
 		return failx("%s: pageSize and limit are required", path);
-	snprintf(f1, sizeof f1, "hugetlb.%s.limit_in_bytes", h.size);
-	snprintf(f2, sizeof f2, "hugetlb.%s.max", h.size);
+	if (path_fmt(f1, sizeof f1, "hugetlb.%s.limit_in_bytes", h.size) < 0 ||
+	    path_fmt(f2, sizeof f2, "hugetlb.%s.max", h.size) < 0)
+		return failx("%s: %s", path, last_error());
 	num(a, h.limit);
 	return add(c, path, CG_HUGETLB, arena_strndup(&c->s->arena, f1, strlen(f1)), a,
 		   arena_strndup(&c->s->arena, f2, strlen(f2)), a, false);

@@ -158,8 +158,7 @@ int state_open(struct state *st, const char *root, const char *id, bool lock)
 	} else if (access(st->dir, F_OK) < 0) {
 		return failx("container \"%s\" does not exist", id);
 	}
-	snprintf(path, sizeof path, "%s/state", st->dir);
-	if (read_file(path, &text, &len, 1 << 20) < 0) {
+	if (path_fmt(path, sizeof path, "%s/state", st->dir) < 0 || read_file(path, &text, &len, 1 << 20) < 0) {
 		if (errno == ENOENT)
 			return 0; /* a create that never finished: status creating */
 		return -1;
@@ -460,8 +459,7 @@ enum status state_status(const struct state *st)
 	if (proc_starttime(st->pid, &start, &pstate) < 0 || start != st->starttime ||
 	    pstate == 'Z' || pstate == 'X')
 		return ST_STOPPED;
-	snprintf(fifo, sizeof fifo, "%s/exec.fifo", st->dir);
-	if (access(fifo, F_OK) == 0)
+	if (path_fmt(fifo, sizeof fifo, "%s/exec.fifo", st->dir) == 0 && access(fifo, F_OK) == 0)
 		return ST_CREATED;
 	if (st->cgroup[0]) {
 		struct cgroup cg;

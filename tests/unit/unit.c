@@ -1,9 +1,10 @@
 /* unit.c - unit tests of Grid's pure parts: config parsing (the spec's good
  * and bad samples and hostile inputs), JSON strings, mount options, the
- * state file round trip, id validation, signal names, the command line's
- * options and update's flags (opt.c), and the cgroup v2 device programs (run
- * by a small interpreter here). Prints TAP. Built with glibc,
- * AddressSanitizer and UBSan (make unit). */
+ * state file round trip, id validation, signal names, checked paths, the
+ * command line's options and update's flags (opt.c), the runtime <-> init
+ * messages (proto.c), and the cgroup v2 device programs (run by a small
+ * interpreter here). Prints TAP. Built with glibc, AddressSanitizer and
+ * UBSan (make unit). */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +26,7 @@
 #include "../../container.h"
 #include "../../devices_bpf.h"
 #include "../../fail.h"
+#include "../../fs.h"
 #include "../../grid.h"
 #include "../../kernel.h"
 #include "../../log.h"
@@ -1166,6 +1168,30 @@ static void test_proto(void)
 	clear_error();
 }
 
+/* path_fmt: a path fits whole or fails with one line naming its start */
+static void test_path_fmt(void)
+{
+	static char big[8192], out[PATH_MAX];
+	char small[8];
+
+	clear_error();
+	ok(path_fmt(small, sizeof small, "/%s/%d", "ab", 12) == 0 && !strcmp(small, "/ab/12") && !last_error()[0],
+	   "path_fmt formats a path that fits: %s", small);
+	ok(path_fmt(small, sizeof small, "/%s", "abcdef") == 0 && !strcmp(small, "/abcdef"),
+	   "path_fmt: a path of exactly size - 1 characters fits: %s", small);
+	ok(path_fmt(small, sizeof small, "/%s/x", "abcdef") < 0 && errno == ENAMETOOLONG &&
+		   !strncmp(last_error(), "path /abcdef...: ", 17), /* then the libc's words for ENAMETOOLONG */
+	   "path_fmt: one character too many fails, naming the path: %s", last_error());
+	memset(big, 'a', sizeof big - 1);
+	memcpy(big, "/start", 6);
+	ok(path_fmt(out, sizeof out, "%s/config.json", big) < 0 && errno == ENAMETOOLONG &&
+		   !strncmp(last_error(), "path /startaaa", 14) && strlen(last_error()) < 120,
+	   "path_fmt: an 8 KB path fails with one short line: %s", last_error());
+	ok(path_join(out, sizeof out, "/run/grid", "/c1") == 0 && !strcmp(out, "/run/grid/c1") &&
+		   path_join(out, sizeof out, big, "c1") < 0,
+	   "path_join joins with one slash and refuses what does not fit");
+}
+
 int main(void)
 {
 	test_samples("good", true);
@@ -1197,6 +1223,7 @@ int main(void)
 	test_seccomp_refusals();
 	test_util();
 	test_proto();
+	test_path_fmt();
 	printf("1..%d\n", n_test);
 	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
