@@ -627,24 +627,21 @@ static int release_init(const struct state *st)
 {
 	char path[PATH_MAX];
 	struct pollfd p;
-	int fd;
+	cleanup_fd int fd = -1;
 
 	if (path_fmt(path, sizeof path, "%s/exec.fifo", st->dir) < 0)
 		return -1;
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return fail(errno == ENXIO ? 0 : errno, "container \"%s\": its init is gone", st->id);
-	if (write(fd, "s", 1) != 1) {
-		int e = errno;
-		close(fd);
-		return fail(e, "start container \"%s\"", st->id);
-	}
+	if (write(fd, "s", 1) != 1)
+		return fail(errno, "start container \"%s\"", st->id);
 	fault_point("start: init released");
 	p.fd = fd;
 	p.events = 0;
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
-	close(fd);
+	close_fdp(&fd);
 	if (unlink(path) < 0)
 		return fail(errno, "unlink %s", path);
 	fault_point("start: exec.fifo removed");

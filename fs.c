@@ -70,16 +70,14 @@ static int write_all(int fd, const char *data, size_t len)
 
 int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, mode);
+	cleanup_fd int fd = open(path, O_WRONLY | O_CLOEXEC | flags, mode);
 
 	if (fd < 0)
 		return fail(errno, "open %s", path);
-	if (write_all(fd, data, len) < 0) {
-		int e = errno;
-		close(fd);
-		return fail(e, "write %s", path);
-	}
-	if (close(fd) < 0)
+	if (write_all(fd, data, len) < 0)
+		return fail(errno, "write %s", path);
+	/* close's own error is the write's (a cgroup or /proc file refusing the value) */
+	if (close(steal_fd(&fd)) < 0)
 		return fail(errno, "close %s", path);
 	return 0;
 }

@@ -170,31 +170,13 @@ static int set_recursive_attrs(const struct mount *m, const char *dest)
 /* A user namespace holding `uid`/`gid` maps, as an fd: the handle
  * mount_setattr(MOUNT_ATTR_IDMAP) takes. Made by a child that unshares and
  * waits while we write its maps. Runs in the runtime, before the fork. */
-static int userns_with_maps(const struct id_map *u, size_t nu, const struct id_map *g, size_t ng, const char *field)
+/* The child's id maps written, its user namespace opened: the fd, or -1. */
+static int userns_map(pid_t pid, const struct id_map *u, size_t nu, const struct id_map *g, size_t ng,
+		      const char *field)
 {
-	int p[2], q[2], fd = -1;
-	char c, path[64], buf[340 * 36];
-	pid_t pid;
+	char path[64], buf[340 * 36];
+	int fd;
 
-	if (pipe2(p, O_CLOEXEC) < 0 || pipe2(q, O_CLOEXEC) < 0)
-		return fail(errno, "%s: pipe", field);
-	pid = fork();
-	if (pid < 0)
-		return fail(errno, "%s: fork", field);
-	if (pid == 0) {
-		close(p[0]);
-		close(q[1]);
-		c = unshare(CLONE_NEWUSER) == 0 ? 'r' : 'e';
-		if (write(p[1], &c, 1) != 1 || read(q[0], &c, 1) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	close(q[0]);
-	if (read(p[0], &c, 1) != 1 || c != 'r') {
-		fail(EPERM, "%s: create a user namespace", field);
-		goto out;
-	}
 	for (int k = 0; k < 2; k++) {
 		const struct id_map *m = k ? g : u;
 		size_t n = k ? ng : nu, len = 0;
@@ -202,18 +184,44 @@ static int userns_with_maps(const struct id_map *u, size_t nu, const struct id_m
 			len += snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
 					m[i].size);
 		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, k ? "gid_map" : "uid_map");
-		if (write_file(path, buf, len, 0, 0) < 0) {
-			failx("%s: %s", field, last_error());
-			goto out;
-		}
+		if (write_file(path, buf, len, 0, 0) < 0)
+			return failx("%s: %s", field, last_error());
 	}
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail(errno, "%s: open %s", field, path);
-out:
-	close(p[0]);
-	close(q[1]); /* lets the child go */
+	return fd < 0 ? fail(errno, "%s: open %s", field, path) : fd;
+}
+
+static int userns_with_maps(const struct id_map *u, size_t nu, const struct id_map *g, size_t ng, const char *field)
+{
+	cleanup_fd int ready_r = -1, ready_w = -1, go_r = -1, go_w = -1;
+	int p[2], fd;
+	char c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail(errno, "%s: pipe", field);
+	ready_r = p[0], ready_w = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail(errno, "%s: pipe", field);
+	go_r = p[0], go_w = p[1];
+	pid = fork();
+	if (pid < 0)
+		return fail(errno, "%s: fork", field);
+	if (pid == 0) {
+		close_fdp(&go_w); /* or our read would wait for ourselves */
+		c = unshare(CLONE_NEWUSER) == 0 ? 'r' : 'e';
+		if (write(ready_w, &c, 1) != 1 || read(go_r, &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close_fdp(&ready_w);
+	close_fdp(&go_r);
+	if (read(ready_r, &c, 1) != 1 || c != 'r')
+		fd = fail(EPERM, "%s: create a user namespace", field);
+	else
+		fd = userns_map(pid, u, nu, g, ng, field);
+	close_fdp(&go_w); /* lets the child go */
 	waitpid(pid, NULL, 0);
 	return fd;
 }
@@ -257,29 +265,22 @@ static int copy_dir(int sdfd, const char *name, int dfd, const char *path, const
 /* A fresh tmpfs as a detached mount holding upper/ and work/; returns its fd. */
 static int layer_tmpfs(const struct init *in, const char *what)
 {
-	int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC), mnt = -1;
+	cleanup_fd int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	cleanup_fd int mnt = -1;
 
 	if (fs < 0)
 		return fail(errno, "%s tmpfs: fsopen", what);
 	if (fs_set(fs, "mode", "0755", what) < 0)
-		goto out;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		fail(errno, "%s tmpfs: mount", what);
-		goto out;
-	}
+		return -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fail(errno, "%s tmpfs: mount", what);
 	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
-	if (mnt < 0) {
-		fail(errno, "%s tmpfs: fsmount", what);
-		goto out;
-	}
+	if (mnt < 0)
+		return fail(errno, "%s tmpfs: fsmount", what);
 	if (copy_dir(in->st->lockfd, "upper", mnt, "upper", "the layer's tmpfs upper") < 0 ||
-	    copy_dir(in->st->lockfd, "work", mnt, "work", "the layer's tmpfs work") < 0) {
-		close(mnt);
-		mnt = -1;
-	}
-out:
-	close(fs);
-	return mnt;
+	    copy_dir(in->st->lockfd, "work", mnt, "work", "the layer's tmpfs work") < 0)
+		return -1;
+	return steal_fd(&mnt);
 }
 
 /* DIR/<id>/{upper,work}; the link <root>/<id>/layer comes first, so that a
@@ -345,9 +346,9 @@ static int layer_mount(const struct init *in, const char *upper, const char *wor
 {
 	const char *lower = in->rootfs_src;
 	char br[3 * PATH_MAX];
-	int fs, mnt = -1;
+	cleanup_fd int fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC);
+	int mnt;
 
-	fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return fail(errno, "mount the %s layer: fsopen", in->layer);
 	snprintf(br, sizeof br, "%s=rw:%s=ro", upper, lower);
@@ -355,17 +356,11 @@ static int layer_mount(const struct init *in, const char *upper, const char *wor
 				      : (fs_set(fs, "lowerdir", lower, "mount overlay") < 0 ||
 					 fs_set(fs, "upperdir", upper, "mount overlay") < 0 ||
 					 fs_set(fs, "workdir", work, "mount overlay") < 0))
-		goto out;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		fail(errno, "mount %s (lowerdir %s, upperdir %s)", in->layer, lower, upper);
-		goto out;
-	}
+		return -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fail(errno, "mount %s (lowerdir %s, upperdir %s)", in->layer, lower, upper);
 	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
-	if (mnt < 0)
-		fail(errno, "mount %s: fsmount", in->layer);
-out:
-	close(fs);
-	return mnt;
+	return mnt < 0 ? fail(errno, "mount %s: fsmount", in->layer) : mnt;
 }
 
 /* The layer over a detached tmpfs. Kernels before 6.15 refuse an upper
@@ -375,6 +370,7 @@ out:
 static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper, const char *work)
 {
 	char where[PATH_MAX];
+	cleanup_fd int mine = -1, theirs = -1;
 	int sv[2], mnt = -1;
 	struct msg m = { .fd = -1 };
 	pid_t pid;
@@ -383,13 +379,11 @@ static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return fail(errno, "write layer on tmpfs: socketpair");
+	mine = sv[0], theirs = sv[1];
 	pid = fork();
-	if (pid < 0) {
-		fail(errno, "write layer on tmpfs: fork");
-		goto out;
-	}
+	if (pid < 0)
+		return fail(errno, "write layer on tmpfs: fork");
 	if (pid == 0) {
-		close(sv[0]);
 		if (unshare(CLONE_NEWNS) < 0)
 			fail(errno, "write layer on tmpfs: unshare the mount namespace");
 		else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -399,20 +393,15 @@ static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper
 		else
 			mnt = layer_mount(in, upper, work);
 		if (mnt >= 0)
-			msg_send(sv[1], MSG_READY, NULL, mnt);
+			msg_send(theirs, MSG_READY, NULL, mnt);
 		else
-			msg_send_error(sv[1]);
+			msg_send_error(theirs);
 		_exit(0);
 	}
-	close(sv[1]);
-	sv[1] = -1;
-	if (msg_recv(sv[0], &m) >= 0 && m.fd < 0)
+	close_fdp(&theirs); /* the helper's end: its exit is our EOF */
+	if (msg_recv(mine, &m) >= 0 && m.fd < 0)
 		failx("write layer on tmpfs: the helper process died");
 	waitpid(pid, NULL, 0);
-out:
-	close(sv[0]);
-	if (sv[1] >= 0)
-		close(sv[1]);
 	return m.fd;
 }
 
@@ -690,18 +679,17 @@ static int mount_cgroup(const struct init *in, const struct mount *m, struct tar
  * and /tmp of a --read-only container. Returns -1 with errno set. */
 static int mount_copyup(const struct mount *m, struct target *t, unsigned long flags, const char *data)
 {
-	int under, top = -1, ret = -1;
+	cleanup_fd int under = -1, top = -1;
 	struct stat st;
 
 	/* t->path was resolved inside the rootfs already (it may be a /proc/self/fd link) */
 	under = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (under < 0 || fstat(under, &st) < 0)
-		goto out;
+		return -1;
 	/* Writing the copy needs a writable mount: read-only is applied after. */
-	if (mount(m->source ? m->source : m->type, t->path, m->type, flags & ~MS_RDONLY, data) < 0)
-		goto out;
-	if (target_mounted(t) < 0)
-		goto out;
+	if (mount(m->source ? m->source : m->type, t->path, m->type, flags & ~MS_RDONLY, data) < 0 ||
+	    target_mounted(t) < 0)
+		return -1;
 	top = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0 || fchown(top, st.st_uid, st.st_gid) < 0 || fchmod(top, st.st_mode & 07777) < 0 ||
 	    copy_tree_at(under, top, 0) < 0 ||
@@ -709,15 +697,9 @@ static int mount_copyup(const struct mount *m, struct target *t, unsigned long f
 		int e = errno;
 		umount2(t->path, MNT_DETACH);
 		errno = e;
-		goto out;
+		return -1;
 	}
-	ret = 0;
-out:
-	if (under >= 0)
-		close(under);
-	if (top >= 0)
-		close(top);
-	return ret;
+	return 0;
 }
 
 /* How the container's mounts are cut off from the host's: slave, or private
@@ -881,15 +863,12 @@ static int attach_layer(const struct init *in)
 int bind_fd(int srcfd, int dstfd, const char *what)
 {
 	char src[32], dst[32];
-	int tree = syscall(SYS_open_tree, srcfd, "", OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
+	cleanup_fd int tree = syscall(SYS_open_tree, srcfd, "", OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
 
-	if (tree >= 0) {
-		int ret = syscall(SYS_move_mount, tree, "", dstfd, "",
-				  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
-		int e = errno;
-		close(tree);
-		return ret < 0 ? fail(e, "bind %s", what) : 0;
-	}
+	if (tree >= 0)
+		return syscall(SYS_move_mount, tree, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+			       ? fail(errno, "bind %s", what)
+			       : 0;
 	if (errno != ENOSYS)
 		return fail(errno, "bind %s", what);
 	snprintf(src, sizeof src, "/proc/self/fd/%d", srcfd);
@@ -988,32 +967,25 @@ static int default_devices(int rootfd, const char *root)
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 	};
 	struct stat st;
-	int devfd = open_dir_in(rootfd, root, "/dev"), ret = -1;
+	cleanup_fd int devfd = open_dir_in(rootfd, root, "/dev");
 
 	if (devfd < 0)
 		return -1;
 	for (size_t i = 0; i < countof(devs); i++)
 		if (make_device(devfd, devs[i].name, devs[i].major, devs[i].minor) < 0)
-			goto out;
+			return -1;
 	for (size_t i = 0; i < countof(links); i++)
 		if (fstatat(devfd, links[i][1], &st, AT_SYMLINK_NOFOLLOW) < 0 &&
-		    symlinkat(links[i][0], devfd, links[i][1]) < 0) {
-			fail(errno, "symlink /dev/%s", links[i][1]);
-			goto out;
-		}
+		    symlinkat(links[i][0], devfd, links[i][1]) < 0)
+			return fail(errno, "symlink /dev/%s", links[i][1]);
 	/* devpts's own ptmx, where a devpts is mounted on /dev/pts */
 	if (fstatat(devfd, "pts/ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISCHR(st.st_mode)) {
 		if (fstatat(devfd, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
 			unlinkat(devfd, "ptmx", 0);
-		if (symlinkat("pts/ptmx", devfd, "ptmx") < 0 && errno != EEXIST) {
-			fail(errno, "symlink /dev/ptmx");
-			goto out;
-		}
+		if (symlinkat("pts/ptmx", devfd, "ptmx") < 0 && errno != EEXIST)
+			return fail(errno, "symlink /dev/ptmx");
 	}
-	ret = 0;
-out:
-	close(devfd);
-	return ret;
+	return 0;
 }
 
 static void stat_in_root(int rootfd, const char *path, struct stat *st)
@@ -1035,7 +1007,7 @@ static int make_config_device(int rootfd, const char *root, const struct device 
 	dev_t rdev = d->type == 'p' ? 0 : makedev(d->major, d->minor);
 	mode_t mode = d->has_mode ? d->mode : 0666;
 	struct stat st;
-	int dirfd, ret = -1;
+	cleanup_fd int dirfd = -1;
 
 	snprintf(field, sizeof field, "linux.devices[%zu] %s", idx, d->path);
 	dirfd = open_parent(rootfd, root, d->path, name, sizeof name);
@@ -1048,78 +1020,47 @@ static int make_config_device(int rootfd, const char *root, const struct device 
 		 * it. If it leads nowhere, st stays the link's and is refused. */
 		if (link)
 			stat_in_root(rootfd, d->path, &st);
-		if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != rdev)) {
-			failx("%s: a different file is there already", field);
-			goto out;
-		}
-		if (link) {
-			ret = 0;
-			goto out;
-		}
+		if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != rdev))
+			return failx("%s: a different file is there already", field);
+		if (link)
+			return 0;
 	} else if (mknodat(dirfd, name, type | (mode & 07777), rdev) < 0) {
 		struct stat host;
-		if (errno != EPERM) {
-			fail(errno, "%s: mknod", field);
-			goto out;
-		}
-		if (stat(d->path, &host) < 0 || (host.st_mode & S_IFMT) != type || host.st_rdev != rdev) {
-			failx("%s: mknod is not permitted here (user namespace) and the host has no such "
-			      "device at that path to bind", field);
-			goto out;
-		}
-		ret = bind_host_node(dirfd, name, d->path, field);
-		goto out;
+		if (errno != EPERM)
+			return fail(errno, "%s: mknod", field);
+		if (stat(d->path, &host) < 0 || (host.st_mode & S_IFMT) != type || host.st_rdev != rdev)
+			return failx("%s: mknod is not permitted here (user namespace) and the host has no such "
+				     "device at that path to bind", field);
+		return bind_host_node(dirfd, name, d->path, field);
 	}
-	if (fchmodat(dirfd, name, mode & 07777, AT_SYMLINK_NOFOLLOW) < 0) {
-		fail(errno, "%s: chmod", field);
-		goto out;
-	}
+	if (fchmodat(dirfd, name, mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(errno, "%s: chmod", field);
 	if ((d->has_uid || d->has_gid) &&
 	    fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
-		     AT_SYMLINK_NOFOLLOW) < 0) {
-		fail(errno, "%s: chown", field);
-		goto out;
-	}
-	ret = 0;
-out:
-	close(dirfd);
-	return ret;
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(errno, "%s: chown", field);
+	return 0;
 }
 
 /* ---- pivot_root ---- */
 
 static int pivot(const char *newroot)
 {
-	int oldfd, newfd, ret = -1;
+	cleanup_fd int oldfd = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	cleanup_fd int newfd = open(newroot, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 
-	oldfd = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	newfd = open(newroot, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (oldfd < 0 || newfd < 0) {
-		fail(errno, "open %s", newroot);
-		goto out;
-	}
-	if (fchdir(newfd) < 0) {
-		fail(errno, "chdir %s", newroot);
-		goto out;
-	}
-	if (syscall(SYS_pivot_root, ".", ".") < 0) {
-		fail(errno, "pivot_root %s", newroot);
-		goto out;
-	}
+	if (oldfd < 0 || newfd < 0)
+		return fail(errno, "open %s", newroot);
+	if (fchdir(newfd) < 0)
+		return fail(errno, "chdir %s", newroot);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return fail(errno, "pivot_root %s", newroot);
 	/* the old root now sits on top of the new one: detach it, without
 	 * letting the unmount propagate back to the host */
 	if (fchdir(oldfd) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
-	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
-		fail(errno, "detach the old root");
-		goto out;
-	}
-	ret = 0;
-out:
-	if (oldfd >= 0)
-		close(oldfd);
-	if (newfd >= 0)
-		close(newfd);
-	return ret;
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return fail(errno, "detach the old root");
+	return 0;
 }
 
 /* pivot_root refuses (EINVAL) when / is the initramfs or not a mount point.

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "netdev.h"
 #include "spec.h"
+#include "util.h"
 
 /* the flags RTM_NEWADDR takes from user space; the rest is state */
 #define IFA_F_SETTABLE \
@@ -67,16 +68,9 @@ static int nl_open(struct nl *n)
 
 	n->seq = 0;
 	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (n->fd < 0)
-		return -1;
-	if (bind(n->fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-		close(n->fd);
-		n->fd = -1;
-		errno = e;
-		return -1;
-	}
-	return 0;
+	if (n->fd >= 0 && bind(n->fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		close_fdp(&n->fd); /* keeps errno */
+	return n->fd < 0 ? -1 : 0;
 }
 
 static void nl_close(struct nl *n)

@@ -10,6 +10,7 @@
 
 #include "fail.h"
 #include "sock.h"
+#include "util.h"
 
 int sock_send(int sock, const void *p, size_t len, int fd)
 {
@@ -71,7 +72,7 @@ int sock_recv(int sock, char *buf, size_t size, int *fd)
 int unix_connect(const char *path, const char *what)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	cleanup_fd int fd = -1;
 
 	if (!path || strlen(path) >= sizeof sa.sun_path)
 		return failx("%s: missing or too long for a unix socket", what);
@@ -79,10 +80,7 @@ int unix_connect(const char *path, const char *what)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail(errno, "%s: socket", what);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-		close(fd);
-		return fail(e, "%s %s: connect", what, path);
-	}
-	return fd;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return fail(errno, "%s %s: connect", what, path);
+	return steal_fd(&fd);
 }
