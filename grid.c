@@ -32,17 +32,35 @@ struct command {
 
 static struct {
 	const char *root, *log, *log_format, *cgroup_manager;
-	bool debug, systemd_cgroup;
+	bool debug, systemd_cgroup, version, help;
+	const struct command *help_for; /* set: the command's parse_opts prints its help instead */
 } g;
 
 static const struct command commands[];
 static int usage_error(const char *cmd, const char *fmt, const char *arg);
 
+/* `grid help CMD`: the command's usage, then its options from the table its
+ * parser uses, so the two cannot drift */
+static void print_help(const struct command *c, const struct opt *opts, size_t nopts)
+{
+	printf("usage: grid %s %s\n\n%s\n", c->name, c->usage, c->summary ? c->summary : "(a debugging aid)");
+	if (nopts) {
+		printf("\noptions:\n");
+		opt_help(opts, nopts);
+	}
+}
+
 /* opt_parse, its error given the command and its usage */
 static int parse_opts_until(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts,
 			    int last)
 {
-	int n = opt_parse(argc, argv, opts, nopts, last);
+	int n;
+
+	if (g.help_for) {
+		print_help(g.help_for, opts, nopts);
+		return -1;
+	}
+	n = opt_parse(argc, argv, opts, nopts, last);
 
 	if (n < 0 && cmd)
 		return usage_error(cmd, "%s", last_error());
@@ -91,14 +109,15 @@ static int cmd_create_or_run(int argc, char **argv, bool run)
 	struct create_opts o = { .root = g.root };
 	bool no_new_keyring = false;
 	const struct opt opts[] = {
-		{ "bundle", 'b', OPT_STRING, &o.bundle },
-		{ "pid-file", 0, OPT_STRING, &o.pid_file },
-		{ "console-socket", 0, OPT_STRING, &o.console_socket },
-		{ "no-pivot", 0, OPT_FLAG, &o.no_pivot },
-		{ "no-new-keyring", 0, OPT_FLAG, &no_new_keyring },
-		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds },
-		{ "detach", 'd', OPT_FLAG, &o.detach },
-		{ "keep", 0, OPT_FLAG, &o.keep },
+		{ "bundle", 'b', OPT_STRING, &o.bundle, "DIR the bundle (default: the current directory)" },
+		{ "pid-file", 0, OPT_STRING, &o.pid_file, "FILE write the container's pid to FILE" },
+		{ "console-socket", 0, OPT_STRING, &o.console_socket,
+		  "PATH unix socket to send the terminal's master to" },
+		{ "no-pivot", 0, OPT_FLAG, &o.no_pivot, "move the root, no pivot_root (the old root stays reachable)" },
+		{ "no-new-keyring", 0, OPT_FLAG, &no_new_keyring, "accepted, ignored" },
+		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds, "N pass fds 3 to 3+N-1 into the container" },
+		{ "detach", 'd', OPT_FLAG, &o.detach, "return once the program runs" },
+		{ "keep", 0, OPT_FLAG, &o.keep, "do not delete the container when it exits" },
 	};
 	const char *cmd = run ? "run" : "create";
 	int n = parse_opts(cmd, argc, argv, opts, run ? countof(opts) : countof(opts) - 2);
@@ -131,12 +150,18 @@ static int cmd_exec(int argc, char **argv)
 	struct exec_opts o = { .root = g.root };
 	struct opt_list env = { 0 }, caps = { 0 };
 	const struct opt opts[] = {
-		{ "process", 'p', OPT_STRING, &o.process }, { "tty", 't', OPT_FLAG, &o.tty },
-		{ "detach", 'd', OPT_FLAG, &o.detach }, { "pid-file", 0, OPT_STRING, &o.pid_file },
-		{ "console-socket", 0, OPT_STRING, &o.console_socket }, { "cwd", 0, OPT_STRING, &o.cwd },
-		{ "env", 'e', OPT_LIST, &env }, { "user", 'u', OPT_STRING, &o.user },
-		{ "cap", 0, OPT_LIST, &caps }, { "no-new-privs", 0, OPT_FLAG, &o.no_new_privs },
-		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds },
+		{ "process", 'p', OPT_STRING, &o.process, "FILE the process as JSON, in place of the config's" },
+		{ "tty", 't', OPT_FLAG, &o.tty, "give the process a terminal" },
+		{ "detach", 'd', OPT_FLAG, &o.detach, "return once the program runs" },
+		{ "pid-file", 0, OPT_STRING, &o.pid_file, "FILE write the process's pid to FILE" },
+		{ "console-socket", 0, OPT_STRING, &o.console_socket,
+		  "PATH unix socket to send the terminal's master to" },
+		{ "cwd", 0, OPT_STRING, &o.cwd, "DIR working directory in the container" },
+		{ "env", 'e', OPT_LIST, &env, "K=V set an environment variable" },
+		{ "user", 'u', OPT_STRING, &o.user, "UID[:GID] run as this user and group" },
+		{ "cap", 0, OPT_LIST, &caps, "CAP add a capability (CAP_NET_ADMIN)" },
+		{ "no-new-privs", 0, OPT_FLAG, &o.no_new_privs, "set no_new_privs" },
+		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds, "N pass fds 3 to 3+N-1 into the container" },
 	};
 	int n = parse_opts_until("exec", argc, argv, opts, countof(opts), 2);
 
@@ -175,7 +200,7 @@ static int cmd_state(int argc, char **argv)
 static int cmd_kill(int argc, char **argv)
 {
 	bool all = false;
-	const struct opt opts[] = { { "all", 'a', OPT_FLAG, &all } };
+	const struct opt opts[] = { { "all", 'a', OPT_FLAG, &all, "signal every process of the container" } };
 	int n = parse_opts("kill", argc, argv, opts, countof(opts)), sig = 15;
 
 	if (n < 0 || need_args("kill", n, 1, 2) < 0)
@@ -188,7 +213,7 @@ static int cmd_kill(int argc, char **argv)
 static int cmd_delete(int argc, char **argv)
 {
 	bool force = false;
-	const struct opt opts[] = { { "force", 'f', OPT_FLAG, &force } };
+	const struct opt opts[] = { { "force", 'f', OPT_FLAG, &force, "kill a running container first" } };
 	int n = parse_opts("delete", argc, argv, opts, countof(opts));
 
 	if (n < 0 || need_args("delete", n, 1, 1) < 0)
@@ -219,7 +244,7 @@ static int cmd_resume(int argc, char **argv)
 static int cmd_ps(int argc, char **argv)
 {
 	const char *format = "table";
-	const struct opt opts[] = { { "format", 'f', OPT_STRING, &format } };
+	const struct opt opts[] = { { "format", 'f', OPT_STRING, &format, "FORMAT table or json" } };
 	int n = parse_opts("ps", argc, argv, opts, countof(opts));
 
 	if (n < 0 || need_args("ps", n, 1, 1) < 0)
@@ -233,7 +258,10 @@ static int cmd_events(int argc, char **argv)
 {
 	bool stats = false;
 	int interval = 0;
-	const struct opt opts[] = { { "stats", 0, OPT_FLAG, &stats }, { "interval", 0, OPT_INT, &interval } };
+	const struct opt opts[] = {
+		{ "stats", 0, OPT_FLAG, &stats, "print the resource usage once" },
+		{ "interval", 0, OPT_INT, &interval, "SECS accepted and ignored" },
+	};
 	int n = parse_opts("events", argc, argv, opts, countof(opts));
 
 	if (n < 0 || need_args("events", n, 1, 1) < 0)
@@ -263,7 +291,10 @@ static int cmd_list(int argc, char **argv)
 {
 	const char *format = "table";
 	bool quiet = false;
-	const struct opt opts[] = { { "format", 'f', OPT_STRING, &format }, { "quiet", 'q', OPT_FLAG, &quiet } };
+	const struct opt opts[] = {
+		{ "format", 'f', OPT_STRING, &format, "FORMAT table or json" },
+		{ "quiet", 'q', OPT_FLAG, &quiet, "print the ids only" },
+	};
 	int n = parse_opts("list", argc, argv, opts, countof(opts));
 
 	if (n < 0 || need_args("list", n, 0, 0) < 0)
@@ -277,7 +308,10 @@ static int cmd_spec(int argc, char **argv)
 {
 	const char *bundle = NULL;
 	bool rootless = false;
-	const struct opt opts[] = { { "bundle", 'b', OPT_STRING, &bundle }, { "rootless", 0, OPT_FLAG, &rootless } };
+	const struct opt opts[] = {
+		{ "bundle", 'b', OPT_STRING, &bundle, "DIR where to write config.json" },
+		{ "rootless", 0, OPT_FLAG, &rootless, "refused: not supported" },
+	};
 	int n = parse_opts("spec", argc, argv, opts, countof(opts));
 
 	if (n < 0 || need_args("spec", n, 0, 0) < 0)
@@ -302,8 +336,10 @@ static int cmd_debug(int argc, char **argv)
 	const char *bundle = ".", *arch = NULL, *sys = NULL;
 	bool linear = false;
 	const struct opt opts[] = {
-		{ "bundle", 'b', OPT_STRING, &bundle }, { "arch", 0, OPT_STRING, &arch },
-		{ "linear", 0, OPT_FLAG, &linear }, { "syscall", 0, OPT_STRING, &sys },
+		{ "bundle", 'b', OPT_STRING, &bundle, "DIR the bundle whose filter to compile" },
+		{ "arch", 0, OPT_STRING, &arch, "SCMP_ARCH_* the architecture" },
+		{ "linear", 0, OPT_FLAG, &linear, "a chain, no binary search" },
+		{ "syscall", 0, OPT_STRING, &sys, "NAME run the filter for this syscall" },
 	};
 	int n = parse_opts("debug", argc, argv, opts, countof(opts));
 
@@ -314,6 +350,19 @@ static int cmd_debug(int argc, char **argv)
 	return seccomp_debug(bundle, arch ? arch : seccomp_native_arch(), linear, sys);
 }
 
+static const struct opt global[] = {
+	{ "root", 0, OPT_STRING, &g.root, "DIR state directory (default: $GRID_ROOT, else /run/grid)" },
+	{ "log", 0, OPT_STRING, &g.log, "FILE also write errors and warnings to FILE" },
+	{ "log-format", 0, OPT_STRING, &g.log_format, "FORMAT text or json" },
+	{ "debug", 0, OPT_FLAG, &g.debug, "log debug messages" },
+	{ "layer-upper", 0, OPT_STRING, &layer_upper_option,
+	  "PLACE where write layers go: tmpfs, or a directory" },
+	{ "cgroup-manager", 0, OPT_STRING, &g.cgroup_manager, "MANAGER cgroupfs, or disabled for no cgroups" },
+	{ "systemd-cgroup", 0, OPT_FLAG, &g.systemd_cgroup, "refused: Grid writes cgroupfs itself" },
+	{ "version", 'v', OPT_FLAG, &g.version, "print the version" },
+	{ "help", 'h', OPT_FLAG, &g.help, "print this help" },
+};
+
 static void print_usage(void)
 {
 	printf("usage: grid [global options] COMMAND [options] ARGS\n\n"
@@ -321,13 +370,9 @@ static void print_usage(void)
 	for (const struct command *c = commands; c->name; c++)
 		if (c->summary)
 			printf("  %-8s %s\n", c->name, c->summary);
-	printf("\nglobal options:\n"
-	       "  --root DIR            state directory (default $GRID_ROOT or /run/grid)\n"
-	       "  --log FILE            also write errors and warnings to FILE\n"
-	       "  --log-format FORMAT   text or json\n"
-	       "  --debug               log debug messages\n"
-	       "  --layer-upper PLACE   where write layers go: tmpfs, or a directory (default: the state directory)\n"
-	       "  --version, --help\n\nrun 'grid help COMMAND' for a command's options.\n");
+	printf("\nglobal options:\n");
+	opt_help(global, countof(global));
+	printf("\nrun 'grid help COMMAND' for a command's options.\n");
 }
 
 static int cmd_help(int argc, char **argv)
@@ -341,33 +386,36 @@ static int cmd_help(int argc, char **argv)
 	c = find_command(argv[0]);
 	if (!c)
 		return failx("help: unknown command \"%s\"", argv[0]);
-	printf("usage: grid %s %s\n\n%s\n", c->name, c->usage, c->summary ? c->summary : "(a debugging aid)");
+	if (c->fn == cmd_help) {
+		print_help(c, NULL, 0);
+		return 0;
+	}
+	/* the command prints its help from its own table when it parses */
+	g.help_for = c;
+	c->fn(0, NULL);
+	clear_error();
 	return 0;
 }
 
 static const struct command commands[] = {
-	{ "create", "[--bundle DIR] [--pid-file FILE] [--console-socket PATH] [--preserve-fds N] [--no-pivot] ID [BUNDLE]",
-	  "create a container from a bundle; its program waits for start", cmd_create },
+	{ "create", "[options] ID [BUNDLE]", "create a container from a bundle; its program waits for start",
+	  cmd_create },
 	{ "start", "ID", "run the program of a created container", cmd_start },
-	{ "run", "[--bundle DIR] [--detach] [--pid-file FILE] [--console-socket PATH] [--keep] ID",
-	  "create and start a container; in the foreground wait for it and delete it", cmd_run },
-	{ "exec", "[--process FILE] [--tty] [--detach] [--pid-file FILE] [--console-socket PATH] [--cwd DIR] "
-		  "[--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [CMD ARGS...]",
-	  "run a new process in a running container", cmd_exec },
+	{ "run", "[options] ID", "create and start a container; in the foreground wait for it and delete it", cmd_run },
+	{ "exec", "[options] ID [CMD ARGS...]", "run a new process in a running container", cmd_exec },
 	{ "state", "ID", "print a container's state as JSON", cmd_state },
-	{ "kill", "[--all] ID [SIGNAL]", "send a signal (default TERM) to a container's init", cmd_kill },
-	{ "delete", "[--force] ID", "delete a stopped container (--force: kill it first)", cmd_delete },
-	{ "list", "[--format table|json] [--quiet]", "list containers", cmd_list },
+	{ "kill", "[options] ID [SIGNAL]", "send a signal (default TERM) to a container's init", cmd_kill },
+	{ "delete", "[options] ID", "delete a stopped container", cmd_delete },
+	{ "list", "[options]", "list containers", cmd_list },
 	{ "pause", "ID", "freeze every process of a container", cmd_pause },
 	{ "resume", "ID", "thaw a paused container", cmd_resume },
-	{ "ps", "[--format table|json] ID", "list the processes of a container", cmd_ps },
-	{ "update", "[--resources FILE|-] [--memory N] [--cpu-quota N] [--pids-limit N] ... ID",
-	  "change the resources of a running container", cmd_update },
+	{ "ps", "[options] ID", "list the processes of a container", cmd_ps },
+	{ "update", "[options] ID", "change the resources of a running container", cmd_update },
 	{ "events", "--stats ID", "print a container's resource usage as one JSON object", cmd_events },
-	{ "spec", "[--bundle DIR]", "write a default config.json", cmd_spec },
+	{ "spec", "[options]", "write a default config.json", cmd_spec },
 	{ "features", "", "print the OCI features this build implements, as JSON", cmd_features },
 	{ "help", "[COMMAND]", "show help", cmd_help },
-	{ "debug", "seccomp [--bundle DIR] [--arch SCMP_ARCH_*] [--linear] [--syscall NAME]", NULL, cmd_debug },
+	{ "debug", "seccomp [options]", NULL, cmd_debug },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -389,16 +437,7 @@ static int make_absolute(const char **path)
 
 int main(int argc, char **argv)
 {
-	bool version = false, help = false;
 	const char *env_root = getenv("GRID_ROOT");
-	const struct opt global[] = {
-		{ "root", 0, OPT_STRING, &g.root }, { "log", 0, OPT_STRING, &g.log },
-		{ "log-format", 0, OPT_STRING, &g.log_format }, { "debug", 0, OPT_FLAG, &g.debug },
-		{ "version", 'v', OPT_FLAG, &version }, { "help", 'h', OPT_FLAG, &help },
-		{ "cgroup-manager", 0, OPT_STRING, &g.cgroup_manager },
-		{ "systemd-cgroup", 0, OPT_FLAG, &g.systemd_cgroup },
-		{ "layer-upper", 0, OPT_STRING, &layer_upper_option },
-	};
 	const struct command *c;
 	int i, ret;
 
@@ -444,13 +483,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cgroups_disabled = g.cgroup_manager && !strcmp(g.cgroup_manager, "disabled");
-	if (version) {
+	if (g.version) {
 		printf("grid version %s\ncommit: %s\nspec: %s\n", GRID_VERSION, GRID_COMMIT, OCI_VERSION);
 		return 0;
 	}
-	if (help || i >= argc) {
+	if (g.help || i >= argc) {
 		print_usage();
-		return help ? 0 : 2;
+		return g.help ? 0 : 2;
 	}
 	c = find_command(argv[i]);
 	if (!c) {

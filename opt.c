@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,29 +112,48 @@ int opt_span(int argc, char **argv, const struct opt *opts, size_t nopts)
 	return i;
 }
 
+void opt_help(const struct opt *opts, size_t nopts)
+{
+	for (const struct opt *o = opts; o < opts + nopts; o++) {
+		const char *h = o->help ? o->help : "", *sp = strchr(h, ' ');
+		int arg = o->kind == OPT_FLAG || !sp ? 0 : (int)(sp - h), n;
+
+		n = o->short_name ? printf("  -%c, --%s", o->short_name, o->name) : printf("      --%s", o->name);
+		n += printf("%s%.*s", arg ? " " : "", arg, h);
+		printf("%*s%s%s\n", n < 34 ? 34 - n : 1, "", arg ? sp + 1 : h, o->kind == OPT_LIST ? " (repeatable)" : "");
+	}
+}
+
 /* ---- grid update ---- */
 
 /* update's flags, and where each goes in the resources document */
 enum { UPD_MEMORY, UPD_CPU, UPD_PIDS, UPD_BLOCKIO, UPD_OBJECTS };
 enum { UPD_INT, UPD_BYTES, UPD_TEXT };
 static const struct {
-	const char *flag, *key;
+	const char *flag, *key, *help;
 	char short_name;
 	unsigned char object, kind;
 } update_flags[] = {
-	{ "memory", "limit", 'm', UPD_MEMORY, UPD_BYTES }, { "memory-swap", "swap", 0, UPD_MEMORY, UPD_BYTES },
-	{ "memory-reservation", "reservation", 0, UPD_MEMORY, UPD_BYTES }, { "cpu-share", "shares", 0, UPD_CPU, UPD_INT },
-	{ "cpu-quota", "quota", 0, UPD_CPU, UPD_INT }, { "cpu-period", "period", 0, UPD_CPU, UPD_INT },
-	{ "cpuset-cpus", "cpus", 0, UPD_CPU, UPD_TEXT }, { "cpuset-mems", "mems", 0, UPD_CPU, UPD_TEXT },
-	{ "pids-limit", "limit", 0, UPD_PIDS, UPD_INT }, { "blkio-weight", "weight", 0, UPD_BLOCKIO, UPD_INT },
+	{ "memory", "limit", "BYTES memory limit (k, m, g, t suffixes; -1: none)", 'm', UPD_MEMORY, UPD_BYTES },
+	{ "memory-swap", "swap", "BYTES memory plus swap limit (-1: none)", 0, UPD_MEMORY, UPD_BYTES },
+	{ "memory-reservation", "reservation", "BYTES memory soft limit", 0, UPD_MEMORY, UPD_BYTES },
+	{ "cpu-share", "shares", "N CPU shares, relative weight (2-262144)", 0, UPD_CPU, UPD_INT },
+	{ "cpu-quota", "quota", "USECS CPU time per period (-1: none)", 0, UPD_CPU, UPD_INT },
+	{ "cpu-period", "period", "USECS CFS period", 0, UPD_CPU, UPD_INT },
+	{ "cpuset-cpus", "cpus", "LIST CPUs to run on (0-3,7)", 0, UPD_CPU, UPD_TEXT },
+	{ "cpuset-mems", "mems", "LIST memory nodes to use", 0, UPD_CPU, UPD_TEXT },
+	{ "pids-limit", "limit", "N most processes (-1: none)", 0, UPD_PIDS, UPD_INT },
+	{ "blkio-weight", "weight", "N block I/O weight (10-1000)", 0, UPD_BLOCKIO, UPD_INT },
 };
 _Static_assert(countof(update_flags) == UPDATE_NFLAGS, "opt.h's UPDATE_NFLAGS counts update_flags");
 
 void update_opts(struct opt *opts, struct update_args *u)
 {
-	opts[0] = (struct opt){ "resources", 'r', OPT_STRING, &u->resources };
+	opts[0] = (struct opt){ "resources", 'r', OPT_STRING, &u->resources,
+				"FILE a LinuxResources JSON document (-: stdin) instead of the flags" };
 	for (size_t i = 0; i < UPDATE_NFLAGS; i++)
-		opts[i + 1] = (struct opt){ update_flags[i].flag, update_flags[i].short_name, OPT_STRING, &u->flag[i] };
+		opts[i + 1] = (struct opt){ update_flags[i].flag, update_flags[i].short_name, OPT_STRING, &u->flag[i],
+					    update_flags[i].help };
 }
 
 int update_number(const char *v, bool bytes, long long *out)

@@ -24,6 +24,7 @@ struct opt {
 	char short_name;  /* 0: none */
 	enum opt_kind kind;
 	void *value;
+	const char *help; /* one line; but for a flag its first word names the value: "DIR the bundle" */
 };
 
 /* Parses --name value, --name=value, -n value and -n (no bundling: -dt is
@@ -36,6 +37,8 @@ int opt_parse(int argc, char **argv, const struct opt *opts, size_t nopts, int l
 /* How many leading arguments are options of opts and their values: where the
  * global options end and the command's name starts. */
 int opt_span(int argc, char **argv, const struct opt *opts, size_t nopts);
+/* Prints opts one a line, as `grid help` lists them: what the parser takes. */
+void opt_help(const struct opt *opts, size_t nopts);
 
 /* `grid update`: --resources FILE, or runc's flags, one value each */
 #define UPDATE_NFLAGS 10
