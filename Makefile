@@ -186,9 +186,19 @@ check-qemu: $(foreach a,$(QEMU_ARCHES),build/cross/$(a)/grid)
 	@toolchain/install.sh qemu
 	@rc=0; for a in $(QEMU_ARCHES); do tests/qemu/boot.sh $$a build/cross/$$a/grid || rc=1; done; exit $$rc
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary and the man page
+# where Buildroot, Yocto and distribution packages expect them.
+PREFIX ?= /usr/local
+install: grid
+	install -D -m 0755 grid $(DESTDIR)$(PREFIX)/sbin/grid
+	install -D -m 0644 grid.8 $(DESTDIR)$(PREFIX)/share/man/man8/grid.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/grid $(DESTDIR)$(PREFIX)/share/man/man8/grid.8
+
 clean:
 	rm -rf grid build
 
 FORCE:
 
-.PHONY: FORCE all size unit deps demo check clean check-includes check-kernel check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu
+.PHONY: FORCE all size unit deps demo check clean install uninstall check-includes check-kernel check-syscalls bench fuzz fuzz-build cross toolchain unit-cross unit-cross-one check-qemu
