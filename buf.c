@@ -49,20 +49,24 @@ void buf_puts(struct buf *b, const char *s)
 
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
-	size_t room = b->failed ? 0 : b->cap - b->len;
+	char tmp[512]; /* most lines: formatted once, then copied */
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, ap);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
-	if (n < 0 || ((size_t)n >= room && !reserve(b, n)))
+	if (n < 0)
 		return;
-	if ((size_t)n >= room) {
-		va_start(ap, fmt);
-		vsnprintf(b->p + b->len, n + 1, fmt, ap);
-		va_end(ap);
+	if ((size_t)n < sizeof tmp) {
+		buf_add(b, tmp, n);
+		return;
 	}
+	if (!reserve(b, n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, n + 1, fmt, ap);
+	va_end(ap);
 	b->len += n;
 }
 
