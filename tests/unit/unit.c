@@ -776,9 +776,9 @@ static char *av[32];
 static int opts_run(int last, const char *const *args)
 {
 	static const struct opt opts[] = {
-		{ "detach", 'd', OPT_FLAG, &ov.detach }, { "tty", 't', OPT_FLAG, &ov.tty },
-		{ "bundle", 'b', OPT_STRING, &ov.bundle }, { "preserve-fds", 0, OPT_INT, &ov.fds },
-		{ "env", 'e', OPT_LIST, &ov.env },
+		{ "detach", 'd', OPT_FLAG, &ov.detach, NULL }, { "tty", 't', OPT_FLAG, &ov.tty, NULL },
+		{ "bundle", 'b', OPT_STRING, &ov.bundle, NULL }, { "preserve-fds", 0, OPT_INT, &ov.fds, NULL },
+		{ "env", 'e', OPT_LIST, &ov.env, NULL },
 	};
 	int argc = 0;
 
@@ -876,7 +876,7 @@ static void test_opt_span(void)
 	bool debug = false, version = false;
 	const char *root = NULL;
 	const struct opt global[] = {
-		{ "root", 0, OPT_STRING, &root }, { "debug", 0, OPT_FLAG, &debug }, { "version", 'v', OPT_FLAG, &version },
+		{ "root", 0, OPT_STRING, &root, NULL }, { "debug", 0, OPT_FLAG, &debug, NULL }, { "version", 'v', OPT_FLAG, &version, NULL },
 	};
 	static const struct {
 		const char *args[6];
