@@ -2,8 +2,9 @@
  * and bad samples and hostile inputs), JSON strings, mount options, the
  * state file round trip, id validation, signal names, checked paths, the
  * command line's options and update's flags (opt.c), the runtime <-> init
- * messages (proto.c), and the cgroup v2 device programs (run by a small
- * interpreter here). Prints TAP. Built with glibc, AddressSanitizer and
+ * messages (proto.c), the cgroup v2 device programs (run by a small
+ * interpreter here), and printf's formatting (fmt.c, against the libc's
+ * snprintf). Prints TAP. Built with glibc, AddressSanitizer and
  * UBSan (make unit). */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "../../container.h"
 #include "../../devices_bpf.h"
 #include "../../fail.h"
+#include "../../fmt.h"
 #include "../../fs.h"
 #include "../../grid.h"
 #include "../../kernel.h"
@@ -1194,6 +1196,253 @@ static void test_path_fmt(void)
 	   "path_join joins with one slash and refuses what does not fit");
 }
 
+/* fmt.c: fmt_vfprintf's bytes and count, through a FILE of open_memstream's */
+static int fmt_to(char **out, size_t *len, const char *fmt, va_list ap)
+{
+	FILE *f = open_memstream(out, len);
+	int r;
+
+	if (!f)
+		return -2;
+	r = fmt_vfprintf(f, fmt, ap);
+	fclose(f);
+	return r;
+}
+
+#ifdef __GLIBC__
+#define FMT_REF "glibc's snprintf"
+#else
+#define FMT_REF "this libc's snprintf (fmt.c's own in a musl build)"
+#endif
+static long fmt_cases, fmt_bad;
+static char fmt_first_bad[400];
+
+static void fmt_note(const char *fmt, const char *got, int r, const char *want, int n)
+{
+	if (fmt_bad++)
+		return;
+	snprintf(fmt_first_bad, sizeof fmt_first_bad, "\"%s\" gave \"%.*s\" (%d), want \"%.*s\" (%d)", fmt,
+		 r < 0 ? 0 : r, got ? got : "", r, n < 0 ? 0 : n, want, n);
+	for (char *c = fmt_first_bad; *c; c++)
+		*c = *c < ' ' ? '?' : *c;
+}
+
+static int fmt_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fmt_fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = fmt_vfprintf(f, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* one case: fmt_vfprintf writes what the libc's vsnprintf does and returns its count */
+static void fmt_same(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fmt_same(const char *fmt, ...)
+{
+	char want[8192], *got = NULL;
+	size_t len = 0;
+	va_list ap, aq;
+	int n, r;
+
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	n = vsnprintf(want, sizeof want, fmt, ap);
+	r = fmt_to(&got, &len, fmt, aq);
+	va_end(aq);
+	va_end(ap);
+	fmt_cases++;
+	if (n < 0 || n >= (int)sizeof want || r != n || len != (size_t)n || memcmp(got, want, len))
+		fmt_note(fmt, got, r, want, n);
+	free(got);
+}
+
+/* fmt_vfprintf's output is want and its count want's length */
+static bool fmt_is(const char *want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fmt_is(const char *want, const char *fmt, ...)
+{
+	char *got = NULL;
+	size_t len = 0;
+	va_list ap;
+	int r;
+	bool same;
+
+	va_start(ap, fmt);
+	r = fmt_to(&got, &len, fmt, ap);
+	va_end(ap);
+	same = r == (int)strlen(want) && len == strlen(want) && !memcmp(got, want, len);
+	if (!same)
+		printf("# \"%s\": got \"%.*s\" (%d), want \"%s\"\n", fmt, (int)len, got ? got : "", r, want);
+	free(got);
+	return same;
+}
+
+enum fmt_type { F_INT, F_UINT, F_LONG, F_ULONG, F_LLONG, F_ULLONG, F_SIZE, F_SSIZE, F_STR };
+static const struct {
+	const char *conv;
+	enum fmt_type type;
+} fmt_convs[] = {
+	{ "d", F_INT }, { "i", F_INT }, { "u", F_UINT }, { "x", F_UINT }, { "X", F_UINT }, { "c", F_INT },
+	{ "ld", F_LONG }, { "li", F_LONG }, { "lu", F_ULONG }, { "lx", F_ULONG }, { "lX", F_ULONG },
+	{ "lld", F_LLONG }, { "lli", F_LLONG }, { "llu", F_ULLONG }, { "llx", F_ULLONG }, { "llX", F_ULLONG },
+	{ "zu", F_SIZE }, { "zx", F_SIZE }, { "zd", F_SSIZE }, { "s", F_STR },
+};
+
+/* fmt (made at run time) with, where it has them, the * width w and the *
+ * precision p, then v or s as the conversion's type */
+static void fmt_same_typed(const char *fmt, enum fmt_type t, bool hw, int w, bool hp, int p,
+			   unsigned long long v, const char *s)
+{
+#define SAME(T, x)                                                                               \
+	(hw && hp ? fmt_same(fmt, w, p, (T)(x)) : hw ? fmt_same(fmt, w, (T)(x))                  \
+	 : hp	  ? fmt_same(fmt, p, (T)(x))                                                  \
+		  : fmt_same(fmt, (T)(x)))
+	switch (t) {
+	case F_INT: SAME(int, v); break;
+	case F_UINT: SAME(unsigned, v); break;
+	case F_LONG: SAME(long, v); break;
+	case F_ULONG: SAME(unsigned long, v); break;
+	case F_LLONG: SAME(long long, v); break;
+	case F_ULLONG: SAME(unsigned long long, v); break;
+	case F_SIZE: SAME(size_t, v); break;
+	case F_SSIZE: SAME(ssize_t, v); break;
+	case F_STR: SAME(const char *, s); break;
+	}
+#undef SAME
+}
+
+/* fmt over each of the n integers, or each of the strings for %s */
+static void fmt_same_values(const char *fmt, enum fmt_type t, bool hw, int w, bool hp, int p,
+			    const unsigned long long *ints, size_t n)
+{
+	static const char *strs[] = { "", "a", "abc", "hello", "%s %d: not formats", "tab\tand\nnewline",
+				      "\xc3\xa9t\xc3\xa9 in UTF-8", "a string longer than any width or precision here" };
+
+	for (size_t i = 0; i < (t == F_STR ? countof(strs) : n); i++)
+		fmt_same_typed(fmt, t, hw, w, hp, p, t == F_STR ? 0 : ints[i], t == F_STR ? strs[i] : NULL);
+}
+
+/* every flag, width, precision and length Grid's format strings use, over edge values */
+static void test_fmt_combinations(void)
+{
+	static const char *flags[] = { "", "-", "0", "-0", "0-" };
+	static const char *widths[] = { "", "1", "4", "25", "*" };
+	static const char *precs[] = { "", ".0", ".3", ".40", ".*" };
+	static const int star_w[] = { -30, -5, -1, 0, 1, 3, 30 }, star_p[] = { -1, 0, 2, 5, 100 };
+	static const unsigned long long ints[] = {
+		0, 1, 7, 9, 10, 15, 16, 255, 4096, 999999, INT_MAX, (unsigned)INT_MIN, UINT_MAX,
+		(unsigned long long)UINT_MAX + 1, LLONG_MAX, (unsigned long long)LLONG_MIN, ULLONG_MAX,
+		SIZE_MAX, -1ull, -42ull, (unsigned long long)INT_MIN, 'a', '%', ' ', 0x80,
+	};
+	char fmt[64];
+
+	fmt_cases = fmt_bad = 0;
+	for (size_t c = 0; c < countof(fmt_convs); c++)
+		for (size_t f = 0; f < countof(flags); f++)
+			for (size_t wi = 0; wi < countof(widths); wi++)
+				for (size_t pi = 0; pi < (fmt_convs[c].type == F_STR ? countof(precs) : 1); pi++) {
+					bool hw = widths[wi][0] == '*', hp = !strcmp(precs[pi], ".*");
+					snprintf(fmt, sizeof fmt, "<%%%s%s%s%s>", flags[f], widths[wi], precs[pi],
+						 fmt_convs[c].conv);
+					for (size_t a = 0; a < (hw ? countof(star_w) : 1); a++)
+						for (size_t b = 0; b < (hp ? countof(star_p) : 1); b++)
+							fmt_same_values(fmt, fmt_convs[c].type, hw, star_w[a], hp, star_p[b],
+									ints, countof(ints));
+				}
+	ok(fmt_bad == 0 && fmt_cases > 15000,
+	   "fmt_vfprintf agrees with %s over %ld combinations of conversion, flags, width, precision and "
+	   "length on edge values (%ld differ)%s%s",
+	   FMT_REF, fmt_cases, fmt_bad, fmt_bad ? ": " : "", fmt_first_bad);
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	return *s ^= *s << 17;
+}
+
+static void test_fmt_random(void)
+{
+	static const char *flags[] = { "", "-", "0", "-0" };
+	uint64_t seed = 88172645463325252ull;
+	char fmt[96], str[80];
+
+#define RND() xorshift(&seed)
+	fmt_cases = fmt_bad = 0;
+	for (int i = 0; i < 30000; i++) {
+		size_t c = RND() % countof(fmt_convs), len = RND() % sizeof str;
+		bool str_conv = fmt_convs[c].type == F_STR, hw = RND() % 4 == 0, hp = str_conv && RND() % 2;
+		int w = (int)(RND() % 81) - 40, p = (int)(RND() % 81) - 10;
+		char width[12] = "", prec[12] = "";
+		unsigned long long v = RND();
+
+		v >>= RND() % 64;
+
+		for (size_t k = 0; k < len; k++)
+			str[k] = ' ' + RND() % 95;
+		str[len] = 0;
+		if (!hw && RND() % 2)
+			snprintf(width, sizeof width, "%d", (int)(RND() % 40));
+		if (str_conv && !hp && RND() % 2)
+			snprintf(prec, sizeof prec, ".%d", (int)(RND() % 60));
+		snprintf(fmt, sizeof fmt, "%s%%%s%s%s%s%s%s", RND() % 2 ? "x=" : "", flags[RND() % countof(flags)],
+			 hw ? "*" : width, hp ? ".*" : prec, fmt_convs[c].conv, RND() % 3 ? "" : " 100%%",
+			 RND() % 2 ? "\n" : "");
+		fmt_same_typed(fmt, fmt_convs[c].type, hw, w, hp, p, v, str);
+	}
+#undef RND
+	ok(fmt_bad == 0 && fmt_cases == 30000, "fmt_vfprintf agrees with %s on %ld random formats and values%s%s",
+	   FMT_REF, fmt_cases, fmt_bad ? ": " : "", fmt_first_bad);
+}
+
+static void test_fmt(void)
+{
+	static char big[6000];
+	const char *unknown[] = { "a %f b %s", "%p|%d", "%5%|%d", "100%", "%.3d|%s", "%hd", "%+d|%s", "%ls",
+				  "%#x", "% d", "%jd", "%n" };
+	const char *trailing = "%d%", *bare_l = "%c %l";
+	bool all = true;
+	FILE *full;
+
+	clear_error();
+	memset(big, 'b', sizeof big - 1);
+	ok(fmt_is("2026-01-05T03:04:05.000000042Z", "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", 2026, 1, 5, 3, 4, 5,
+		  42L) &&
+		   fmt_is("%0a%ff", "%%%02x%%%02x", 10, 255) && fmt_is("12      |-7      |", "%-8d|%-8d|", 12, -7) &&
+		   fmt_is("  -d, --detach      x", "  -%c, --%s%*s%s", 'd', "detach", 6, "", "x") &&
+		   fmt_is("0007 deadbeef 000000ff", "%04zu %08x %08x", (size_t)7, 0xdeadbeefu, 255u) &&
+		   fmt_is("-9223372036854775808 18446744073709551615 -1 4294967295",
+			  "%lld %llu %ld %lu", LLONG_MIN, ULLONG_MAX, -1L, 4294967295ul) &&
+		   fmt_is("abc|ab|abcdef|", "%.3s|%.*s|%.20s|", "abcdef", 2, "abcdef", "abcdef") &&
+		   fmt_is("-2147483648 2147483647 FF", "%d %i %X", INT_MIN, INT_MAX, 255u) &&
+		   fmt_is("", "%s", ""),
+	   "fmt_vfprintf: Grid's own formats (dates, %%-escapes, help columns, ids, limits)");
+	for (size_t i = 0; i < countof(unknown); i++)
+		all &= fmt_is(unknown[i], unknown[i], 1, "s");
+	ok(all && fmt_is("50%", trailing, 50) && fmt_is("x %l", bare_l, 'x'),
+	   "fmt_vfprintf: an unknown conversion, flag or length, or a %% at the end, ends the formatting: "
+	   "the rest is written as it stands and no argument is read");
+	fmt_cases = fmt_bad = 0;
+	fmt_same("%s", big);
+	fmt_same("[%-7000s]", "x");
+	fmt_same("%300d|%0300d|%s|%.*s", -5, 5, big + 5800, 4000, big);
+	fmt_same("%s%s", big + 5900, big + 5800);
+	ok(fmt_bad == 0, "fmt_vfprintf: outputs longer than its buffer, in one piece and in many%s%s",
+	   fmt_bad ? ": " : "", fmt_first_bad);
+	full = fopen("/dev/full", "w");
+	if (full)
+		setvbuf(full, NULL, _IONBF, 0);
+	ok(full && fmt_fprintf(full, "%s", "x") == -1, "fmt_vfprintf returns -1 when the FILE fails");
+	if (full)
+		fclose(full);
+	test_fmt_combinations();
+	test_fmt_random();
+}
+
 int main(void)
 {
 	test_samples("good", true);
@@ -1226,6 +1475,7 @@ int main(void)
 	test_util();
 	test_proto();
 	test_path_fmt();
+	test_fmt();
 	printf("1..%d\n", n_test);
 	printf("# unit: %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
