@@ -1053,13 +1053,17 @@ int container_delete(const char *root, const char *id, bool force)
 
 /* ---- spec ---- */
 
-int write_default_spec(const char *bundle)
+int write_default_spec(const char *bundle, bool rootless)
 {
 	char path[PATH_MAX];
+	cleanup_buf struct buf b = { 0 };
 
 	if (path_join(path, sizeof path, bundle ? bundle : ".", "config.json") < 0)
 		return -1;
 	if (access(path, F_OK) == 0)
 		return failx("%s already exists: remove it first", path);
-	return write_file(path, default_spec_json, strlen(default_spec_json), O_CREAT | O_EXCL, 0644);
+	default_spec(&b, rootless, geteuid(), getegid());
+	if (buf_check(&b) < 0)
+		return -1;
+	return write_file(path, b.p, b.len, O_CREAT | O_EXCL, 0644);
 }

@@ -24,7 +24,8 @@ int container_update(const char *root, const char *id, const struct resources *r
 int container_events_stats(const char *root, const char *id);
 int container_delete(const char *root, const char *id, bool force);
 int container_list(const char *root, bool json, bool quiet);
-int write_default_spec(const char *bundle);
+/* bundle/config.json (bundle NULL: here); rootless: for the calling user */
+int write_default_spec(const char *bundle, bool rootless);
 int parse_signal(const char *s);
 int write_pid_file(const char *path, pid_t pid);
 /* Foreground: forwards signals to pid, proxies the pty master if any, and

@@ -310,15 +310,13 @@ static int cmd_spec(int argc, char **argv)
 	bool rootless = false;
 	const struct opt opts[] = {
 		{ "bundle", 'b', OPT_STRING, &bundle, "DIR where to write config.json" },
-		{ "rootless", 0, OPT_FLAG, &rootless, "refused: not supported" },
+		{ "rootless", 0, OPT_FLAG, &rootless, "for the calling user, as runc spec --rootless" },
 	};
 	int n = parse_opts("spec", argc, argv, opts, countof(opts));
 
 	if (n < 0 || need_args("spec", n, 0, 0) < 0)
 		return -1;
-	if (rootless)
-		return failx("spec --rootless: rootless containers are not supported yet");
-	return write_default_spec(bundle);
+	return write_default_spec(bundle, rootless);
 }
 
 static int cmd_features(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "fail.h"
 #include "fs.h"
 #include "grid.h"
@@ -1326,55 +1327,71 @@ const char *spec_annotation(const struct spec *s, const char *key)
 }
 
 /* What `grid spec` writes: runc's default, so configs move between runtimes. */
-const char default_spec_json[] =
-	"{\n"
-	"\t\"ociVersion\": \"" OCI_VERSION "\",\n"
-	"\t\"process\": {\n"
-	"\t\t\"terminal\": true,\n"
-	"\t\t\"user\": { \"uid\": 0, \"gid\": 0 },\n"
-	"\t\t\"args\": [ \"sh\" ],\n"
-	"\t\t\"env\": [\n"
-	"\t\t\t\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\n"
-	"\t\t\t\"TERM=xterm\"\n"
-	"\t\t],\n"
-	"\t\t\"cwd\": \"/\",\n"
-	"\t\t\"capabilities\": {\n"
-	"\t\t\t\"bounding\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
-	"\t\t\t\"effective\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
-	"\t\t\t\"permitted\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ]\n"
-	"\t\t},\n"
-	"\t\t\"rlimits\": [ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 } ],\n"
-	"\t\t\"noNewPrivileges\": true\n"
-	"\t},\n"
-	"\t\"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
-	"\t\"hostname\": \"grid\",\n"
-	"\t\"mounts\": [\n"
-	"\t\t{ \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
-	"\t\t{ \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
-	"\t\t  \"options\": [ \"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\" ] },\n"
-	"\t\t{ \"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
-	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", \"gid=5\" ] },\n"
-	"\t\t{ \"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\",\n"
-	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\" ] },\n"
-	"\t\t{ \"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
-	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\" ] },\n"
-	"\t\t{ \"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\",\n"
-	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"ro\" ] },\n"
-	"\t\t{ \"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\",\n"
-	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\" ] }\n"
-	"\t],\n"
-	"\t\"linux\": {\n"
-	"\t\t\"namespaces\": [\n"
-	"\t\t\t{ \"type\": \"pid\" }, { \"type\": \"network\" }, { \"type\": \"ipc\" },\n"
-	"\t\t\t{ \"type\": \"uts\" }, { \"type\": \"mount\" }, { \"type\": \"cgroup\" }\n"
-	"\t\t],\n"
-	"\t\t\"maskedPaths\": [\n"
-	"\t\t\t\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", \"/proc/latency_stats\",\n"
-	"\t\t\t\"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\", \"/sys/firmware\",\n"
-	"\t\t\t\"/proc/scsi\"\n"
-	"\t\t],\n"
-	"\t\t\"readonlyPaths\": [\n"
-	"\t\t\t\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"\n"
-	"\t\t]\n"
-	"\t}\n"
-	"}\n";
+void default_spec(struct buf *b, bool rootless, unsigned uid, unsigned gid)
+{
+	char maps[200] = "";
+
+	if (rootless)
+		snprintf(maps, sizeof maps,
+			 "\t\t\"uidMappings\": [ { \"containerID\": 0, \"hostID\": %u, \"size\": 1 } ],\n"
+			 "\t\t\"gidMappings\": [ { \"containerID\": 0, \"hostID\": %u, \"size\": 1 } ],\n",
+			 uid, gid);
+	buf_printf(b,
+		"{\n"
+		"\t\"ociVersion\": \"" OCI_VERSION "\",\n"
+		"\t\"process\": {\n"
+		"\t\t\"terminal\": true,\n"
+		"\t\t\"user\": { \"uid\": 0, \"gid\": 0 },\n"
+		"\t\t\"args\": [ \"sh\" ],\n"
+		"\t\t\"env\": [\n"
+		"\t\t\t\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\n"
+		"\t\t\t\"TERM=xterm\"\n"
+		"\t\t],\n"
+		"\t\t\"cwd\": \"/\",\n"
+		"\t\t\"capabilities\": {\n"
+		"\t\t\t\"bounding\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+		"\t\t\t\"effective\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+		"\t\t\t\"permitted\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ]\n"
+		"\t\t},\n"
+		"\t\t\"rlimits\": [ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 } ],\n"
+		"\t\t\"noNewPrivileges\": true\n"
+		"\t},\n"
+		"\t\"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+		"\t\"hostname\": \"grid\",\n"
+		"\t\"mounts\": [\n"
+		"\t\t{ \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+		"\t\t{ \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+		"\t\t  \"options\": [ \"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\" ] },\n"
+		"\t\t{ \"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
+		"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\"%s ] },\n"
+		"\t\t{ \"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\",\n"
+		"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\" ] },\n"
+		"\t\t{ \"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
+		"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\" ] },\n"
+		"\t\t{ \"destination\": \"/sys\", \"type\": \"%s\", \"source\": \"%s\",\n"
+		"\t\t  \"options\": [ %s\"nosuid\", \"noexec\", \"nodev\", \"ro\" ] },\n"
+		"\t\t{ \"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\",\n"
+		"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\" ] }\n"
+		"\t],\n"
+		"\t\"linux\": {\n%s"
+		"\t\t\"namespaces\": [\n"
+		"\t\t\t{ \"type\": \"pid\" }, %s{ \"type\": \"ipc\" },\n"
+		"\t\t\t{ \"type\": \"uts\" }, { \"type\": \"mount\" }, { \"type\": \"cgroup\" }%s\n"
+		"\t\t],\n"
+		"\t\t\"maskedPaths\": [\n"
+		"\t\t\t\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", \"/proc/latency_stats\",\n"
+		"\t\t\t\"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\", \"/sys/firmware\",\n"
+		"\t\t\t\"/proc/scsi\"\n"
+		"\t\t],\n"
+		"\t\t\"readonlyPaths\": [\n"
+		"\t\t\t\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"\n"
+		"\t\t]\n"
+		"\t}\n"
+		"}\n",
+		/* runc spec --rootless: devpts without gid=5 (unmapped), /sys bound from
+		 * the host (a new sysfs needs the network namespace's owner), a user
+		 * namespace in place of the network one */
+		rootless ? "" : ", \"gid=5\"", rootless ? "none" : "sysfs", rootless ? "/sys" : "sysfs",
+		rootless ? "\"rbind\", " : "", maps, rootless ? "" : "{ \"type\": \"network\" }, ",
+		rootless ? ", { \"type\": \"user\" }" : "");
+}

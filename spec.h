@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "mountopt.h"
 
 enum ns_type { NS_PID, NS_NET, NS_MNT, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };
@@ -201,7 +202,9 @@ const char *spec_annotation(const struct spec *s, const char *key);
 const char *ns_name(enum ns_type t);
 const char *hook_name(enum hook_kind k);
 int parse_cpu_list(const char *s, uint64_t *mask, size_t nwords, const char *path);
-extern const char default_spec_json[];
+/* `grid spec`'s config, as runc's; rootless: as `runc spec --rootless`, the
+ * caller's uid and gid mapped to 0 in a user namespace */
+void default_spec(struct buf *b, bool rootless, unsigned uid, unsigned gid);
 int resources_parse_document(struct spec *s, const char *text, size_t len, const char *what);
 
 #endif

@@ -339,22 +339,38 @@ static void test_signals(void)
 
 static void test_default_spec(void)
 {
+	struct buf b = { 0 }, r = { 0 };
 	struct spec s;
 
-	ok(parse(&s, default_spec_json) == 0, "grid spec's default config parses");
-	ok(s.proc.terminal && s.proc.nargs == 1 && s.root_readonly && s.ns[NS_CGROUP].wanted && s.nmounts == 7,
+	default_spec(&b, false, 1000, 100);
+	ok(parse(&s, b.p) == 0, "grid spec's default config parses");
+	ok(s.proc.terminal && s.proc.nargs == 1 && s.root_readonly && s.ns[NS_CGROUP].wanted && s.nmounts == 7 &&
+		   s.ns[NS_NET].wanted && !s.ns[NS_USER].wanted && !s.nuid_maps && strstr(s.mounts[2].data, "gid=5") &&
+		   !strcmp(s.mounts[5].type, "sysfs"),
 	   "default config looks like runc's");
 	spec_free(&s);
+	default_spec(&r, true, 1000, 100);
+	ok(parse(&s, r.p) == 0 && s.ns[NS_USER].wanted && !s.ns[NS_NET].wanted && s.ns[NS_PID].wanted &&
+		   s.nuid_maps == 1 && s.uid_maps[0].container_id == 0 && s.uid_maps[0].host_id == 1000 &&
+		   s.uid_maps[0].size == 1 && s.ngid_maps == 1 && s.gid_maps[0].host_id == 100 &&
+		   !strstr(s.mounts[2].data, "gid=") && s.mounts[5].bind && !strcmp(s.mounts[5].source, "/sys") &&
+		   (s.mounts[5].flags & MS_RDONLY) && s.nmounts == 7,
+	   "grid spec --rootless: runc's rootless changes, the caller mapped to 0");
+	spec_free(&s);
+	buf_free(&b);
+	buf_free(&r);
 }
 
 static void test_caps(void)
 {
+	struct buf b = { 0 };
 	struct spec s;
 	struct caps c;
 
 	ok(!strcmp(cap_name(0), "CAP_CHOWN") && !strcmp(cap_name(29), "CAP_AUDIT_WRITE") &&
 	   !strcmp(cap_name(40), "CAP_CHECKPOINT_RESTORE"), "capability numbers follow capabilities(7)");
-	if (parse(&s, default_spec_json) == 0) {
+	default_spec(&b, false, 0, 0);
+	if (parse(&s, b.p) == 0) {
 		ok(caps_resolve(&s, &c) == 0 && c.set[CAPS_BOUNDING] == 0x20000420 &&
 		   c.set[CAPS_EFFECTIVE] == 0x20000420 && c.set[CAPS_INHERITABLE] == 0 && c.set[CAPS_AMBIENT] == 0,
 		   "default capabilities resolve to KILL, NET_BIND_SERVICE, AUDIT_WRITE");
@@ -364,6 +380,7 @@ static void test_caps(void)
 		   "unknown capability name refused");
 		spec_free(&s);
 	}
+	buf_free(&b);
 }
 
 /* ---- devices_bpf.c's programs, run by an interpreter of the opcodes it emits ---- */
