@@ -81,13 +81,16 @@ static int capget_self(struct __user_cap_data_struct d[2])
 
 /* What this runtime can hand on: caps of this kernel in its own permitted
  * and bounding sets (a restricted environment may lack some). */
-static int grantable(int last, uint64_t *out)
+/* What the init can have: our permitted set; in a user namespace it gets
+ * every capability there (a rootless runtime has none of its own), within
+ * the bounding set either way. */
+static int grantable(int last, bool userns, uint64_t *out)
 {
 	struct __user_cap_data_struct d[2];
 
 	if (capget_self(d) < 0)
 		return -1;
-	*out = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	*out = userns ? ~0ULL : d[0].permitted | (uint64_t)d[1].permitted << 32;
 	for (int n = 0; n <= last; n++)
 		if (prctl(PR_CAPBSET_READ, n, 0, 0, 0) != 1)
 			*out &= ~(1ULL << n);
@@ -168,7 +171,7 @@ int caps_resolve(const struct spec *s, struct caps *out)
 		asked |= out->set[set];
 	}
 	out->last = last_cap();
-	if (out->last < 0 || grantable(out->last, &can) < 0)
+	if (out->last < 0 || grantable(out->last, s->ns[NS_USER].wanted, &can) < 0)
 		return -1;
 	warn_dropped(asked, can, out->last);
 	for (int set = 0; set < CAP_SETS; set++)

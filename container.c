@@ -229,6 +229,11 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
 		sb.st_uid = host_id(spec->uid_maps, spec->nuid_maps, sb.st_uid);
 		sb.st_gid = host_id(spec->gid_maps, spec->ngid_maps, sb.st_gid);
 	}
+	if (geteuid() != 0) {
+		/* rootless: the caller is the container's root, who owns all */
+		sb.st_uid = uid = geteuid();
+		sb.st_gid = gid = getegid();
+	}
 	if (fchownat(st->lockfd, "upper", sb.st_uid, sb.st_gid, 0) < 0 ||
 	    fchmodat(st->lockfd, "upper", sb.st_mode & 07777, 0) < 0 ||
 	    fchownat(st->lockfd, "work", uid, gid, 0) < 0 ||
@@ -236,7 +241,7 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
 	    /* upper holds the container's files as the container wrote them
 	     * (setuid ones too): only root and the container's root in its
 	     * user namespace, who mounts the layer, may walk in */
-	    fchown(st->lockfd, 0, gid) < 0 || fchmod(st->lockfd, 0710) < 0)
+	    fchown(st->lockfd, geteuid(), gid) < 0 || fchmod(st->lockfd, 0710) < 0)
 		return fail(errno, "set owner and mode of %s/upper", st->dir);
 	if (mkfifoat(st->lockfd, "exec.fifo", 0600) < 0)
 		return fail(errno, "mkfifo %s/exec.fifo", st->dir);
@@ -363,6 +368,10 @@ static int create_prepare(struct create_ctx *x)
 	x->have_spec = true;
 	in->spec = &c->spec;
 	in->no_pivot = x->o->no_pivot;
+	in->rootless = geteuid() != 0;
+	if (in->rootless && !(c->spec.ns[NS_USER].wanted && !c->spec.ns[NS_USER].path))
+		return failx("linux.namespaces: a user that is not root needs a new user namespace (grid spec --rootless "
+			     "writes such a config)");
 	in->preserve_fds = x->o->preserve_fds;
 	if (socket_activation(&c->spec, &in->preserve_fds) < 0 || preserve_fds_check(in->preserve_fds) < 0)
 		return -1;
@@ -413,6 +422,12 @@ static int create_record(struct create_ctx *x)
 			warn("linux.resources: ignored, --cgroup-manager is disabled");
 		return 0;
 	}
+	/* never a cgroup the caller does not own */
+	if (in->rootless && !c->spec.res.set)
+		return 0;
+	if (in->rootless)
+		return failx("linux.resources: a user that is not root gets no cgroup here (no delegated cgroup v2 "
+			     "subtree); --cgroup-manager disabled runs without the limits");
 	if (cgroup_create(&c->spec, x->o->id, x->o->root, &in->cg) < 0)
 		return -1;
 	x->have_cgroup = true;
@@ -914,7 +929,8 @@ static int open_cgroup(struct state *st, struct cgroup *cg, const char *root, co
 	if (s != ST_RUNNING && s != ST_PAUSED && s != ST_CREATED)
 		return failx("container \"%s\" is %s: container not running", id, status_name(s));
 	if (!st->cgroup[0])
-		return failx("container \"%s\" has no cgroup (created with --cgroup-manager disabled)", id);
+		return failx("container \"%s\" has no cgroup (created by a user that is not root, or with "
+			     "--cgroup-manager disabled)", id);
 	return cgroup_load(cg, st->cgroup);
 }
 

@@ -349,7 +349,7 @@ static int cmd_debug(int argc, char **argv)
 }
 
 static const struct opt global[] = {
-	{ "root", 0, OPT_STRING, &g.root, "DIR state directory (default: $GRID_ROOT, else /run/grid)" },
+	{ "root", 0, OPT_STRING, &g.root, "DIR state directory (default: $GRID_ROOT, else /run/grid; not root: $XDG_RUNTIME_DIR/grid)" },
 	{ "log", 0, OPT_STRING, &g.log, "FILE also write errors and warnings to FILE" },
 	{ "log-format", 0, OPT_STRING, &g.log_format, "FORMAT text or json" },
 	{ "debug", 0, OPT_FLAG, &g.debug, "log debug messages" },
@@ -417,6 +417,21 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+/* /run/grid; for any other user than root their own, as runc's
+ * $XDG_RUNTIME_DIR/runc: $XDG_RUNTIME_DIR/grid, else /run/user/UID/grid */
+static const char *default_root(void)
+{
+	static char buf[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return "/run/grid";
+	if (xdg && xdg[0] == '/' && path_join(buf, sizeof buf, xdg, "grid") == 0)
+		return buf;
+	snprintf(buf, sizeof buf, "/run/user/%u/grid", (unsigned)geteuid());
+	return buf;
+}
+
 /* runc takes a relative --root from the current directory; so does grid */
 static int make_absolute(const char **path)
 {
@@ -443,7 +458,7 @@ int main(int argc, char **argv)
 	 * the kernel reap our children for us: `run`, `exec` and the hooks would
 	 * then wait for an exit status that never comes. */
 	signal(SIGCHLD, SIG_DFL);
-	g.root = env_root && *env_root ? env_root : "/run/grid";
+	g.root = env_root && *env_root ? env_root : default_root();
 	/* global options stop at the command name */
 	i = 1 + opt_span(argc - 1, argv + 1, global, countof(global));
 	/* before anything of a container's can run, and before argv is parsed

@@ -17,6 +17,8 @@ struct init {
 	char rootfs_src[4096]; /* the bundle's rootfs, absolute */
 	const char *layer;     /* overlay | aufs | none */
 	bool no_pivot;
+	bool rootless;         /* the runtime is not root: the init makes the layer
+	                        * and the bind sources, in its user namespace */
 	int sync_fd;           /* child's end of a SOCK_SEQPACKET pair */
 	int sync_parent;       /* the runtime's end */
 	bool stage2;           /* the init was forked by stage 1 (user namespace) */

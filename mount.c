@@ -480,14 +480,39 @@ static int bind_prepare(const struct init *in, size_t i)
 	return tree;
 }
 
+/* Rootless: the bind sources are taken by the init, as the container's root
+ * in its user namespace; what the caller could not read is refused here. */
+static int bind_sources_readable(const struct init *in)
+{
+	char src[PATH_MAX];
+
+	for (size_t i = 0; i < in->spec->nmounts; i++) {
+		const struct mount *m = &in->spec->mounts[i];
+		if (!m->bind || !m->source)
+			continue;
+		if (m->source[0] == '/' ? path_fmt(src, sizeof src, "%s", m->source) < 0
+					: path_join(src, sizeof src, in->st->bundle, m->source) < 0)
+			return -1;
+		if (access(src, R_OK) < 0)
+			return fail(errno, "mounts[%zu]: source %s (a user that is not root binds only what it may read)", i,
+				    src);
+	}
+	return 0;
+}
+
 int mounts_prepare(struct init *in)
+{
+	in->rootfs_dir_fd = open(in->st->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (in->rootfs_dir_fd < 0)
+		return fail(errno, "open %s", in->st->rootfs);
+	return in->rootless ? bind_sources_readable(in) : mounts_make(in);
+}
+
+int mounts_make(struct init *in)
 {
 	in->layer_fd = layer_prepare(in);
 	if (in->layer_fd < 0)
 		return -1;
-	in->rootfs_dir_fd = open(in->st->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (in->rootfs_dir_fd < 0)
-		return fail(errno, "open %s", in->st->rootfs);
 	for (size_t i = 0; i < in->spec->nmounts; i++) {
 		if (!in->spec->mounts[i].bind) {
 			if (in->spec->mounts[i].idmap || in->spec->mounts[i].ridmap)

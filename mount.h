@@ -9,7 +9,10 @@
 #define UPPER_ANNOTATION "org.grid.layer.upper"
 extern const char *layer_upper_option; /* --layer-upper: where write layers go by default */
 const char *layer_choose(const char *annotation, const char *rootfs);
-int mounts_prepare(struct init *in);       /* parent: the layer and bind sources, detached */
+int mounts_prepare(struct init *in);
+/* The write layer and the bind sources as detached mounts (mounts_prepare's
+ * part; rootless, the init's in its user namespace). */
+int mounts_make(struct init *in);       /* parent: the layer and bind sources, detached */
 void mounts_release(struct init *in);
 int rootfs_setup(struct init *in);         /* child: layer, mounts, devices, pivot */
 int rootfs_finish(struct init *in);        /* child, after pivot: masks, ro paths, ro root */

@@ -222,7 +222,9 @@ int set_user(const struct spec *s, const struct caps *c)
 {
 	if (s->proc.has_caps && caps_bound(c) < 0)
 		return -1;
-	if (setgroups(s->proc.ngroups, s->proc.groups) < 0)
+	/* a user namespace made without root has setgroups denied: then only
+	 * additionalGids need it, and fail */
+	if (setgroups(s->proc.ngroups, s->proc.groups) < 0 && (s->proc.ngroups || errno != EPERM))
 		return fail(errno, "process.user: setgroups");
 	if (setresgid(s->proc.gid, s->proc.gid, s->proc.gid) < 0)
 		return fail(errno, "process.user: setgid %u", (unsigned)s->proc.gid);
@@ -379,6 +381,9 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	if (read_file("/proc/self/cgroup", &in->host_cgroups, &(size_t){ 0 }, 1 << 20) < 0)
 		in->host_cgroups = NULL;
 	if (enter_namespaces(in, other_ns) < 0 || process_apply(s) < 0)
+		return -1;
+	/* rootless: what the runtime could not make, we can in our namespaces */
+	if (in->rootless && mounts_make(in) < 0)
 		return -1;
 	/* before the mounts: the createContainer hooks see the container's names */
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -615,6 +620,70 @@ static int write_id_map(pid_t pid, const char *file, const struct id_map *m, siz
 	return 0;
 }
 
+/* Rootless, any map but the caller's own id alone: the setuid helper
+ * (newuidmap, newgidmap) writes it if the caller's /etc/subuid or
+ * /etc/subgid ranges allow; its complaint becomes our error. */
+static int map_helper(const char *helper, pid_t pid, const struct id_map *m, size_t n, const char *field)
+{
+	static char nums[3 * 340][12];
+	const char *argv[3 + 3 * 340 + 1] = { helper, nums[0] };
+	char why[300] = "";
+	int p[2], status = 0;
+	ssize_t len = 0;
+	pid_t child;
+
+	snprintf(nums[0], sizeof nums[0], "%d", (int)pid);
+	for (size_t i = 0, k = 1; i < n; i++)
+		for (int j = 0; j < 3; j++, k++) {
+			snprintf(nums[k], sizeof nums[k], "%u", j == 0 ? m[i].container_id : j == 1 ? m[i].host_id : m[i].size);
+			argv[k + 1] = nums[k];
+		}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail(errno, "%s: pipe", field);
+	child = fork();
+	if (child == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		execvp(helper, (char *const *)argv);
+		dprintf(2, "%s not found (Debian: apt-get install uidmap)", helper);
+		_exit(127);
+	}
+	close(p[1]);
+	while (child > 0 && len < (ssize_t)sizeof why - 1) {
+		ssize_t r = read(p[0], why + len, sizeof why - 1 - len);
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	close(p[0]);
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return fail(errno, "%s: run %s", field, helper);
+	why[strcspn(why, "\n")] = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return failx("%s: %s refused the map (the caller's ranges in /etc/sub%cid): %s", field, helper, helper[3],
+			     why[0] ? why : "no reason given");
+	return 0;
+}
+
+static int map_ids(pid_t pid, bool gid, const struct id_map *m, size_t n)
+{
+	const char *field = gid ? "linux.gidMappings" : "linux.uidMappings";
+	unsigned self = gid ? getegid() : geteuid();
+
+	if (geteuid() == 0)
+		return write_id_map(pid, gid ? "gid_map" : "uid_map", m, n, field);
+	if (n != 1 || m[0].host_id != self || m[0].size != 1)
+		return map_helper(gid ? "newgidmap" : "newuidmap", pid, m, n, field);
+	if (gid) {
+		/* the kernel's rule for a gid map written without privilege */
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+		if (write_file(path, "deny", 4, 0, 0) < 0)
+			return failx("%s: %s", field, last_error());
+	}
+	return write_id_map(pid, gid ? "gid_map" : "uid_map", m, n, field);
+}
+
 /* The runtime's side of stage 1: maps on request, then the init's pid. */
 static pid_t stage1_wait(struct init *in, pid_t stage1)
 {
@@ -631,8 +700,8 @@ static pid_t stage1_wait(struct init *in, pid_t stage1)
 				close(m.fd);
 			return failx("unexpected message from the container's init");
 		}
-		if (write_id_map(stage1, "uid_map", in->spec->uid_maps, in->spec->nuid_maps, "linux.uidMappings") < 0 ||
-		    write_id_map(stage1, "gid_map", in->spec->gid_maps, in->spec->ngid_maps, "linux.gidMappings") < 0 ||
+		if (map_ids(stage1, false, in->spec->uid_maps, in->spec->nuid_maps) < 0 ||
+		    map_ids(stage1, true, in->spec->gid_maps, in->spec->ngid_maps) < 0 ||
 		    msg_send(in->sync_parent, MSG_MAPS_DONE, NULL, -1) < 0)
 			return -1;
 	}
