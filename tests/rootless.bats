@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# Rootless: a user who is not root runs containers. Each test makes a user of its own (useradd),
+# works as that user (setpriv) in $TMP/home, and removes the user again; /etc/passwd, group,
+# shadow, gshadow, subuid and subgid must be as they were. tests/run runs this file with crun
+# too (tests/e2e-crun), so each scenario is shown to mean something for a known-good runtime.
+
+load helpers
+
+# helpers.bash's teardown, kept to be run after ours
+eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
+
+ETC_FILES="passwd group shadow gshadow subuid subgid"
+
+# The runtime under test: grid, or crun as tests/e2e-crun sets it up (its own `spec --rootless`
+# writes a config crun 1.8 takes).
+if [ "${E2E_RUNTIME:-grid}" = crun ]; then
+	GRID_BIN=$REPO/tests/crun-as-grid
+fi
+
+# crun_differs WHAT: the scenario is Grid's own, or crun 1.8 does WHAT
+crun_differs() {
+	[ "${E2E_RUNTIME:-grid}" = grid ] || skip "crun 1.8 $1"
+}
+
+setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+	TMP=$(mktemp -d /tmp/grid-t.XXXXXX)
+	chmod 755 "$TMP"
+	mkdir "$TMP/etc"
+	local f
+	for f in $ETC_FILES; do
+		[ -e "/etc/$f" ] && cp -p "/etc/$f" "$TMP/etc/$f"
+	done
+	RL_USER=gridrl$(printf '%05d' $((RANDOM % 100000)))
+	RL=$TMP/home
+	useradd -M -d "$RL" -s /bin/sh "$RL_USER"
+	mkdir -p "$RL/xdg" "$RL/bin"
+	cp "$GRID_BIN" "$RL/bin/grid"
+	cp "$REPO/tests/recvtty.py" "$RL/bin/"
+	"$REPO/tests/mkbundle.sh" "$RL/b" sh >/dev/null
+	rm "$RL/b/config.json"
+	chown -R "$RL_USER:" "$RL"
+	chmod 700 "$RL/xdg"
+	# the helpers' teardown deletes what is left under GRID_ROOT, as root
+	export GRID_ROOT=$RL/root
+	BUNDLE=$RL/b
+	EXTRA_ROOTS=()
+	as_user grid spec --rootless --bundle "$RL/b"
+	update_config '.process.terminal = false | .root.readonly = false |
+		.process.env += ["GRID_TEST_TMP=" + $tmp]'
+}
+
+teardown() {
+	local f problems=0
+	pkill -KILL -u "$RL_USER" 2>/dev/null || true
+	helpers_teardown || problems=1
+	userdel "$RL_USER" 2>/dev/null || true
+	for f in $ETC_FILES; do
+		[ -e "$TMP/etc/$f" ] || continue
+		if ! cmp -s "$TMP/etc/$f" "/etc/$f"; then
+			echo "teardown: /etc/$f changed; restored" >&2
+			cp -p "$TMP/etc/$f" "/etc/$f"
+			problems=1
+		fi
+	done
+	rm -rf "$TMP"
+	return $problems
+}
+
+# as_user CMD...: CMD as the test's user, in its home, with its own runtime dir and state root
+as_user() {
+	(cd "$RL/b" && setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups \
+		env -i PATH="$RL/bin:/usr/sbin:/usr/bin:/sbin:/bin" HOME="$RL" XDG_RUNTIME_DIR="$RL/xdg" \
+		GRID_ROOT="$RL/root" CRUN="${CRUN:-crun}" "$@")
+}
+
+# user_procs: the test user's processes, once the exited ones are reaped (by the host's init:
+# a created container's init is nobody's child)
+user_procs() {
+	for _ in $(seq 50); do
+		pgrep -u "$RL_USER" >/dev/null || return 0
+		sleep 0.1
+	done
+	ps -o pid,stat,args -u "$RL_USER"
+}
+
+@test "rootless: grid spec --rootless maps the caller to root in a user namespace" {
+	crun_differs "writes no id mappings in spec --rootless (it maps the caller when it runs) and keeps the network namespace"
+	local uid gid
+	uid=$(id -u "$RL_USER")
+	gid=$(id -g "$RL_USER")
+	run jq -r '[.linux.uidMappings[] | .containerID, .hostID, .size] + [.linux.gidMappings[] | .containerID,
+		.hostID, .size] + [.linux.namespaces[].type] | join(" ")' "$RL/b/config.json"
+	[[ "$output" == "0 $uid 1 0 $gid 1 "* ]]
+	[[ "$output" == *user* ]]
+	[[ "$output" != *network* ]]
+}
+
+@test "rootless: run as the user is root in the container; its writes stay in the write layer" {
+	set_args sh -c 'echo written >/fresh; id -u; cat /fresh'
+	run --separate-stderr as_user grid run c1
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = written ]
+	# the bundle is untouched (crun has no write layer), and nothing is left of the container
+	[ "${E2E_RUNTIME:-grid}" = crun ] || [ ! -e "$RL/b/rootfs/fresh" ]
+	[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
+	[ -z "$(user_procs)" ]
+	[ -z "$(leftover_mounts)" ]
+}
+
+@test "rootless: create, start, state, exec, kill and delete as the user" {
+	set_args sleep 100
+	as_user grid create c1 </dev/null >/dev/null
+	[ "$(as_user grid state c1 | jq -r .status)" = created ]
+	as_user grid start c1
+	[ "$(as_user grid state c1 | jq -r .status)" = running ]
+	run --separate-stderr as_user grid exec c1 sh -c 'id -u; cat /proc/1/cmdline | tr "\0" " "'
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	[ "${lines[0]}" = 0 ]
+	[[ "${lines[1]}" == "sleep 100"* ]]
+	as_user grid kill c1 KILL
+	for _ in $(seq 50); do
+		[ "$(as_user grid state c1 | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	as_user grid delete c1
+	[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
+	[ -z "$(user_procs)" ]
+}
+
+@test "rootless: the state root is the user's own, under XDG_RUNTIME_DIR" {
+	crun_differs "keeps its state in \$XDG_RUNTIME_DIR/crun"
+	set_args sleep 100
+	(cd "$RL" && setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups env -i PATH=/usr/bin:/bin \
+		XDG_RUNTIME_DIR="$RL/xdg" "$RL/bin/grid" create --bundle "$RL/b" c1 </dev/null >/dev/null)
+	EXTRA_ROOTS=("$RL/xdg/grid")
+	[ -d "$RL/xdg/grid/c1" ]
+	[ "$(stat -c %U "$RL/xdg/grid/c1")" = "$RL_USER" ]
+	(cd "$RL" && setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups env -i PATH=/usr/bin:/bin \
+		XDG_RUNTIME_DIR="$RL/xdg" "$RL/bin/grid" delete --force c1)
+	[ ! -e "$RL/xdg/grid/c1" ]
+}
+
+@test "rootless: a map of the host's root (no subuid grant) is refused, and nothing is left" {
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 1}]'
+	set_args id -u
+	run --separate-stderr as_user grid run c1
+	[ "$status" -ne 0 ]
+	[ "$output" != 0 ]
+	if [ "${E2E_RUNTIME:-grid}" = grid ]; then
+		assert_error "linux.uidMappings: newuidmap refused"
+	fi
+	[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
+	[ -z "$(user_procs)" ]
+}
+
+@test "rootless: a bind mount of a file the user may not read is refused" {
+	crun_differs "binds it (a bind needs only the path): the file stays unreadable in the container"
+	echo secret >"$TMP/secret"
+	chmod 600 "$TMP/secret"
+	update_config '.mounts += [{"destination": "/secret", "type": "bind", "source": ($tmp + "/secret"),
+		"options": ["bind", "ro"]}]'
+	set_args cat /secret
+	run --separate-stderr as_user grid run c1
+	assert_error "source $TMP/secret"
+	[[ "$stderr" == *"permission denied"* ]]
+	[[ "$output" != *secret* ]]
+	[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
+}
+
+@test "rootless: the host's namespaces cannot be joined" {
+	set_args true
+	local ns
+	for ns in network ipc uts; do
+		update_config '.linux.namespaces |= map(select(.type != "'$ns'")) |
+			.linux.namespaces += [{"type": "'$ns'", "path": "/proc/1/ns/'${ns/network/net}'"}]'
+		run --separate-stderr as_user grid run c1
+		[ "$status" -ne 0 ] || { echo "$ns of the host joined"; false; }
+		if [ "${E2E_RUNTIME:-grid}" = grid ]; then
+			assert_error "/proc/1/ns/"
+		fi
+		[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
+	done
+}
+
+@test "rootless: another user's state root is not written" {
+	mkdir -p "$TMP/theirs"
+	touch "$TMP/theirs/marker"
+	set_args true
+	run --separate-stderr as_user grid --root "$TMP/theirs" run c1
+	[ "$status" -ne 0 ]
+	[ "${E2E_RUNTIME:-grid}" = crun ] || [[ "$stderr" == *"permission denied"* ]]
+	[ "$(ls -A "$TMP/theirs")" = marker ]
+	run --separate-stderr as_user grid --root /run/grid run c1
+	[ "$status" -ne 0 ]
+	[ ! -e /run/grid/c1 ]
+}
+
+@test "rootless: linux.resources without a cgroup of the user's own are refused, or skipped on request" {
+	crun_differs "runs the container without the limits, and says nothing, when it cannot make a cgroup"
+	update_config '.linux.resources = {"pids": {"limit": 10}}'
+	set_args true
+	run --separate-stderr as_user grid run c1
+	assert_error "linux.resources: a user that is not root gets no cgroup"
+	[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
+	run --separate-stderr as_user grid --cgroup-manager disabled run c1
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"linux.resources: ignored"* ]]
+}
+
+@test "rootless: a terminal over --console-socket" {
+	set_args sh -c 'tty; id -u'
+	update_config '.process.terminal = true'
+	as_user python3 "$RL/bin/recvtty.py" "$RL/tty.sock" "$RL/tty.out" &
+	local recv=$!
+	for _ in $(seq 50); do [ -S "$RL/tty.sock" ] && break; sleep 0.1; done
+	as_user grid create --console-socket "$RL/tty.sock" c1 </dev/null >/dev/null
+	as_user grid start c1
+	wait $recv
+	grep -q '^/dev/pts/0' "$RL/tty.out"
+	grep -q '^0' "$RL/tty.out"
+	as_user grid delete --force c1
+}
