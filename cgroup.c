@@ -614,10 +614,13 @@ int cgroup_create(const struct spec *s, const char *id, const char *root, struct
 	return 0;
 bad:
 	{
+		/* the undo must not change what the caller learns: message and errno */
 		char msg[1024];
+		int e = errno;
 		snprintf(msg, sizeof msg, "%s", last_error());
 		cgroup_remove(cg);
 		set_error_text(msg);
+		errno = e;
 	}
 	return -1;
 }

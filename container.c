@@ -422,14 +422,24 @@ static int create_record(struct create_ctx *x)
 			warn("linux.resources: ignored, --cgroup-manager is disabled");
 		return 0;
 	}
-	/* never a cgroup the caller does not own */
-	if (in->rootless && !c->spec.res.set)
+	/* never a cgroup the caller does not own (an empty resources object, as
+	 * podman writes one, asks for nothing) */
+	if (in->rootless && !c->spec.res.nw && !c->spec.res.ndev)
 		return 0;
 	if (in->rootless)
 		return failx("linux.resources: a user that is not root gets no cgroup here (no delegated cgroup v2 "
 			     "subtree); --cgroup-manager disabled runs without the limits");
-	if (cgroup_create(&c->spec, x->o->id, x->o->root, &in->cg) < 0)
-		return -1;
+	if (cgroup_create(&c->spec, x->o->id, x->o->root, &in->cg) < 0) {
+		/* root of a user's namespace (rootless podman) owns no cgroup either:
+		 * without resources to apply, none is needed, as runc and crun decide */
+		if (c->spec.res.nw || c->spec.res.ndev || (errno != EACCES && errno != EPERM && errno != EROFS) ||
+		    !in_user_namespace())
+			return -1;
+		debug("no cgroup: %s", last_error());
+		clear_error();
+		in->cg.path[0] = 0;
+		return 0;
+	}
 	x->have_cgroup = true;
 	snprintf(c->st.cgroup, sizeof c->st.cgroup, "%s", in->cg.path);
 	if (cgroup_record_write(&c->st, in->cg.path) < 0)

@@ -17,6 +17,7 @@
 #include "grid.h"
 #include "log.h"
 #include "mount.h"
+#include "ns.h"
 #include "opt.h"
 #include "seccomp.h"
 #include "spec.h"
@@ -417,14 +418,15 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-/* /run/grid; for any other user than root their own, as runc's
- * $XDG_RUNTIME_DIR/runc: $XDG_RUNTIME_DIR/grid, else /run/user/UID/grid */
+/* /run/grid; for any other user their own, as runc's $XDG_RUNTIME_DIR/runc:
+ * $XDG_RUNTIME_DIR/grid, else /run/user/UID/grid. Root in a user namespace
+ * of a user's (rootless podman) with XDG_RUNTIME_DIR set is that user. */
 static const char *default_root(void)
 {
 	static char buf[4096];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-	if (geteuid() == 0)
+	if (geteuid() == 0 && (!xdg || !in_user_namespace()))
 		return "/run/grid";
 	if (xdg && xdg[0] == '/' && path_join(buf, sizeof buf, xdg, "grid") == 0)
 		return buf;

@@ -40,6 +40,7 @@
 #include "spec.h"
 #include "state.h"
 #include "tty.h"
+#include "util.h"
 
 int ns_clone_flag(enum ns_type t)
 {
@@ -534,6 +535,22 @@ static int enter_pid_and_time(struct init *in)
 	if (enter_namespaces(in, ns) < 0)
 		return -1;
 	return write_time_offsets(in);
+}
+
+/* Root of a user namespace that is not the host's: what rootless podman
+ * runs its runtime as. */
+bool in_user_namespace(void)
+{
+	cleanup_free char *map = NULL;
+	size_t len;
+	bool host;
+
+	if (read_file("/proc/self/uid_map", &map, &len, 4096) < 0) {
+		clear_error();
+		return false;
+	}
+	host = strstr(map, " 0 ") && strstr(map, "4294967295");
+	return !host;
 }
 
 /* ---- with a user namespace: two stages ----

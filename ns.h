@@ -2,6 +2,8 @@
 #ifndef GRID_NS_H
 #define GRID_NS_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -23,5 +25,9 @@ int set_oom_score_adj(const struct spec *s); /* child, while /proc/self is its o
 int preserve_fds_check(int n);
 /* child, just before execve: fds 3..3+n-1 stay open, every later one closes */
 int preserve_fds_apply(int n);
+
+/* Are we in a user namespace other than the host's (rootless podman runs
+ * its runtime as root of one)? */
+bool in_user_namespace(void);
 
 #endif

@@ -53,6 +53,8 @@ setup() {
 
 teardown() {
 	local f problems=0
+	# podman's storage holds files of the user's sub-ids: gone with $TMP below
+	[ -d "$RL/pm" ] && timeout 60 pu system reset --force >/dev/null 2>&1
 	pkill -KILL -u "$RL_USER" 2>/dev/null || true
 	helpers_teardown || problems=1
 	userdel "$RL_USER" 2>/dev/null || true
@@ -143,7 +145,7 @@ user_procs() {
 	[ ! -e "$RL/xdg/grid/c1" ]
 }
 
-@test "rootless: a map of the host's root (no subuid grant) is refused, and nothing is left" {
+@test "rootless: a map of the host's root (no subuid range holds it) is refused, and nothing is left" {
 	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 1}]'
 	set_args id -u
 	run --separate-stderr as_user grid run c1
@@ -154,6 +156,31 @@ user_procs() {
 	fi
 	[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
 	[ -z "$(user_procs)" ]
+}
+
+@test "rootless: a map wider than the caller's own ids goes through newuidmap and the user's ranges" {
+	command -v newuidmap >/dev/null || skip "needs newuidmap (uidmap)"
+	grep -q "^$RL_USER:" /etc/subuid || echo "$RL_USER:300000:65536" >>/etc/subuid
+	grep -q "^$RL_USER:" /etc/subgid || echo "$RL_USER:300000:65536" >>/etc/subgid
+	local uid gid sub sgid
+	uid=$(id -u "$RL_USER")
+	gid=$(id -g "$RL_USER")
+	sub=$(grep "^$RL_USER:" /etc/subuid | cut -d: -f2)
+	sgid=$(grep "^$RL_USER:" /etc/subgid | cut -d: -f2)
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": '$uid', "size": 1},
+			{"containerID": 1, "hostID": '$sub', "size": 1000}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": '$gid', "size": 1},
+			{"containerID": 1, "hostID": '$sgid', "size": 1000}]'
+	set_args sh -c 'cat /proc/self/uid_map | tr -s " "; su -s /bin/sh -c "id -u" nobody 2>/dev/null || true'
+	run --separate-stderr as_user grid run c1
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	[[ "$output" == *" 1 $sub 1000"* ]]
+	# a range beyond the user's grant is refused by the helper, and said so
+	update_config '.linux.uidMappings[1].hostID = 1'
+	run --separate-stderr as_user grid run c2
+	[ "$status" -ne 0 ]
+	[ "${E2E_RUNTIME:-grid}" = crun ] || assert_error "linux.uidMappings: newuidmap refused the map"
+	[ -z "$(ls -A "$RL/root" 2>/dev/null)" ]
 }
 
 @test "rootless: a bind mount of a file the user may not read is refused" {
@@ -222,4 +249,44 @@ user_procs() {
 	grep -q '^/dev/pts/0' "$RL/tty.out"
 	grep -q '^0' "$RL/tty.out"
 	as_user grid delete --force c1
+}
+
+# pu ARGS...: rootless podman as the test's user, its storage and config in the user's home,
+# cgroupfs and file events (no systemd), the runtime under test
+pu() {
+	local rt=$RL/bin/grid
+	[ "${E2E_RUNTIME:-grid}" = crun ] && rt=$(command -v crun)
+	as_user env CONTAINERS_CONF="$RL/pm/containers.conf" podman --runtime "$rt" "$@"
+}
+
+@test "rootless podman: run, exec, stop and rm with the runtime under test" {
+	command -v podman >/dev/null && command -v newuidmap >/dev/null || skip "needs podman and uidmap"
+	# ranges of the user's own for podman's user namespace (teardown restores the files)
+	grep -q "^$RL_USER:" /etc/subuid || echo "$RL_USER:300000:65536" >>/etc/subuid
+	grep -q "^$RL_USER:" /etc/subgid || echo "$RL_USER:300000:65536" >>/etc/subgid
+	mkdir -p "$RL/pm"
+	cat >"$RL/pm/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$RL/pm/events.log"
+runtime_supports_json = ["crun", "runc", "grid"]
+CONF
+	tar -C "$RL/b/rootfs" -cf "$RL/pm/busybox.tar" .
+	chown -R "$RL_USER:" "$RL/pm"
+	pu import --quiet --change 'CMD ["/bin/sh"]' "$RL/pm/busybox.tar" localhost/busybox >/dev/null
+	run --separate-stderr pu run --rm --net none localhost/busybox sh -c 'id -u; echo hello'
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = hello ]
+	pu run -d --name rl1 --net none localhost/busybox sleep 100 >/dev/null
+	run pu exec rl1 cat /proc/1/cmdline
+	[ "$status" -eq 0 ]
+	[[ "$output" == sleep* ]]
+	pu stop -t 1 rl1 >/dev/null
+	pu rm rl1 >/dev/null
+	[ -z "$(pu ps -a -q)" ]
+	pu system reset --force >/dev/null 2>&1
 }
