@@ -208,8 +208,7 @@ static int f_memory(struct pctx *c, int v, const char *path)
 
 /* cpu's quota and period, written together (v2 has one file for both) */
 struct cpu_item {
-	int64_t quota;
-	uint64_t period;
+	int64_t quota, period;
 	bool has_quota, has_period;
 };
 static struct cpu_item *cpu_of(const struct pctx *c) { return c->item; }
@@ -230,24 +229,24 @@ static int f_cpu_shares(struct pctx *c, int v, const char *p)
 	return add(c, p, CG_CPU, "cpu.shares", a, "cpu.weight", b, false);
 }
 
+/* quota (-1: none) or period, read now and written together below; in an
+ * update a zero leaves the value as it is */
+static int cpu_pair(struct pctx *c, int v, const char *p, int64_t min, int64_t *out, bool *has)
+{
+	if (json_int(c->j, v, min, INT64_MAX, out, p) < 0)
+		return -1;
+	*has = !(c->update && *out == 0);
+	return 0;
+}
+
 static int f_cpu_quota(struct pctx *c, int v, const char *p)
 {
-	struct cpu_item *q = cpu_of(c);
-
-	if (i64(c, v, p, &q->quota) < 0)
-		return -1;
-	q->has_quota = !(c->update && q->quota == 0);
-	return 0;
+	return cpu_pair(c, v, p, INT64_MIN, &cpu_of(c)->quota, &cpu_of(c)->has_quota);
 }
 
 static int f_cpu_period(struct pctx *c, int v, const char *p)
 {
-	struct cpu_item *q = cpu_of(c);
-
-	if (u64(c, v, p, &q->period) < 0)
-		return -1;
-	q->has_period = !(c->update && q->period == 0);
-	return 0;
+	return cpu_pair(c, v, p, 0, &cpu_of(c)->period, &cpu_of(c)->has_period);
 }
 
 static int f_cpu_burst(struct pctx *c, int v, const char *p)
@@ -353,7 +352,8 @@ static int f_pids(struct pctx *c, int v, const char *path)
 
 /* ---- blockIO ---- */
 
-static int f_blk_weight(struct pctx *c, int v, const char *p)
+/* weight and leafWeight: 10..1000, 0 unset (docker sends it) */
+static int blk_weight(struct pctx *c, int v, const char *p, const char *v1, const char *v2)
 {
 	int64_t x;
 	char a[32];
@@ -365,20 +365,17 @@ static int f_blk_weight(struct pctx *c, int v, const char *p)
 	if (x < 10)
 		return failx("%s: %lld is outside [10, 1000]", p, (long long)x);
 	num(a, x);
-	return add(c, p, CG_BLKIO, "blkio.weight", a, "io.bfq.weight", a, true);
+	return add(c, p, CG_BLKIO, v1, a, v2, v2 ? a : NULL, true);
+}
+
+static int f_blk_weight(struct pctx *c, int v, const char *p)
+{
+	return blk_weight(c, v, p, "blkio.weight", "io.bfq.weight");
 }
 
 static int f_blk_leaf(struct pctx *c, int v, const char *p)
 {
-	int64_t x;
-	char a[32];
-
-	if (json_int(c->j, v, 0, 1000, &x, p) < 0)
-		return -1;
-	if (x == 0)
-		return 0;
-	num(a, x);
-	return add(c, p, CG_BLKIO, "blkio.leaf_weight", a, NULL, NULL, true);
+	return blk_weight(c, v, p, "blkio.leaf_weight", NULL);
 }
 
 /* a weightDevice or throttle entry */

@@ -56,6 +56,19 @@ teardown() {
 	# podman's storage holds files of the user's sub-ids: gone with $TMP below
 	[ -d "$RL/pm" ] && timeout 60 pu system reset --force >/dev/null 2>&1
 	pkill -KILL -u "$RL_USER" 2>/dev/null || true
+	# nothing of the user's outside its home: not a process, not a file in the shared places
+	for _ in $(seq 50); do
+		pgrep -u "$RL_USER" >/dev/null || break
+		sleep 0.1
+	done
+	if [ -n "$(pgrep -u "$RL_USER")" ]; then
+		echo "teardown: processes of $RL_USER left" >&2
+		problems=1
+	fi
+	if [ -n "$(find /tmp /var/tmp /dev/shm /run -xdev -maxdepth 2 -user "$RL_USER" ! -path "$TMP*" 2>/dev/null)" ]; then
+		echo "teardown: files of $RL_USER outside $TMP" >&2
+		problems=1
+	fi
 	helpers_teardown || problems=1
 	userdel "$RL_USER" 2>/dev/null || true
 	for f in $ETC_FILES; do

@@ -1082,7 +1082,7 @@ static void test_update_refusals(void)
 		{ { "--pids-limit", "10k" }, "update: --pids-limit: \"10k\" is not an integer" },
 		{ { "--cpu-quota", "99999999999999999999" }, "update: --cpu-quota: \"99999999999999999999\" is not an integer" },
 		{ { "--cpu-share", "1" }, "update flags: resources.cpu.shares: 1 is outside [2, 262144]" },
-		{ { "--cpu-period", "-5" }, "update flags: resources.cpu.period: expected an unsigned integer" },
+		{ { "--cpu-period", "-5" }, "update flags: resources.cpu.period: -5 is out of range [0, 9223372036854775807]" },
 		{ { "--blkio-weight", "5" }, "update flags: resources.blockIO.weight: 5 is outside [10, 1000]" },
 		{ { "--memory", "1m", "--memory-swap", "512k" }, "update flags: resources.memory.swap: 524288 is below "
 		  "memory.limit 1048576 (swap counts memory plus swap)" },
