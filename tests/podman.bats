@@ -232,7 +232,9 @@ run" ]
 
 @test "podman: run -it gets a pty and its exit status" {
 	command -v script >/dev/null || skip "script (bsdutils) is missing"
-	run script -qec "podman --runtime $E2E_RT run -it --rm localhost/busybox sh -c 'tty; exit 3'" /dev/null </dev/null
+	# the program lingers a moment: podman 4.3's attach once lost the output of one that exited at
+	# once (1 run in ~2000, not reproduced in 33 reruns); what is checked is the pty and the status
+	run script -qec "podman --runtime $E2E_RT run -it --rm localhost/busybox sh -c 'tty; sleep 0.2; exit 3'" /dev/null </dev/null
 	[ "$status" -eq 3 ]
 	[[ $output == *"/dev/pts/0"* ]]
 }

@@ -53,8 +53,12 @@ setup() {
 
 teardown() {
 	local f problems=0
-	# podman's storage holds files of the user's sub-ids: gone with $TMP below
-	[ -d "$RL/pm" ] && timeout 60 pu system reset --force >/dev/null 2>&1
+	# podman's storage holds files of the user's sub-ids: gone with $TMP below; its lock file in
+	# /dev/shm is the test's own too
+	if [ -d "$RL/pm" ]; then
+		timeout 60 pu system reset --force >/dev/null 2>&1
+		rm -f "/dev/shm/libpod_rootless_lock_$(id -u "$RL_USER")"
+	fi
 	pkill -KILL -u "$RL_USER" 2>/dev/null || true
 	# nothing of the user's outside its home: not a process, not a file in the shared places
 	for _ in $(seq 50); do
@@ -66,7 +70,8 @@ teardown() {
 		problems=1
 	fi
 	if [ -n "$(find /tmp /var/tmp /dev/shm /run -xdev -maxdepth 2 -user "$RL_USER" ! -path "$TMP*" 2>/dev/null)" ]; then
-		echo "teardown: files of $RL_USER outside $TMP" >&2
+		echo "teardown: files of $RL_USER outside $TMP:" >&2
+		find /tmp /var/tmp /dev/shm /run -xdev -maxdepth 2 -user "$RL_USER" ! -path "$TMP*" >&2
 		problems=1
 	fi
 	helpers_teardown || problems=1
