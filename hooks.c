@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,20 +38,26 @@ static bool runs_in_runtime(enum hook_kind k)
 }
 
 /* create entered the container's pid (and time) namespace for its
- * children's sake; the runtime's hooks must be born in the runtime's own. */
+ * children's sake; the runtime's hooks must be born in the runtime's own.
+ * Only where it did: a rootless runtime may not setns (stage 1 entered them). */
 static int children_in_own_namespaces(void)
 {
 	static const struct {
-		const char *path;
+		const char *path, *children;
 		int type;
-	} ns[] = { { "/proc/self/ns/pid", CLONE_NEWPID }, { "/proc/self/ns/time", CLONE_NEWTIME } };
+	} ns[] = { { "/proc/self/ns/pid", "/proc/self/ns/pid_for_children", CLONE_NEWPID },
+		   { "/proc/self/ns/time", "/proc/self/ns/time_for_children", CLONE_NEWTIME } };
 
 	for (size_t i = 0; i < countof(ns); i++) {
 		cleanup_fd int fd = open(ns[i].path, O_RDONLY | O_CLOEXEC);
+		struct stat own, children;
 		if (fd < 0 && errno == ENOENT)
 			continue; /* a kernel without time namespaces */
 		if (fd < 0)
 			return fail(errno, "open %s", ns[i].path);
+		if (fstat(fd, &own) == 0 && stat(ns[i].children, &children) == 0 && own.st_ino == children.st_ino &&
+		    own.st_dev == children.st_dev)
+			continue;
 		if (setns(fd, ns[i].type) < 0)
 			return fail(errno, "setns %s", ns[i].path);
 	}

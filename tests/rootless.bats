@@ -150,6 +150,22 @@ user_procs() {
 	[ -z "$(user_procs)" ]
 }
 
+@test "rootless: org.grid.layer none, seccomp and hooks work as for root" {
+	crun_differs "has no write layer to turn off"
+	set_args sh -c 'echo direct >/direct; mkdir /blocked 2>/dev/null && echo mkdir-allowed; echo end'
+	update_config '.annotations["org.grid.layer"] = "none" |
+		.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+			"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]} |
+		.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "id -u >" + $tmp + "/home/hook.out"]}]'
+	run --separate-stderr as_user grid run c1
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	[ "$output" = end ]
+	# layer none: the write went to the bundle's rootfs, as the annotation asks
+	[ "$(cat "$RL/b/rootfs/direct")" = direct ]
+	# the hook ran as the user, in the runtime
+	[ "$(cat "$RL/hook.out")" = "$(id -u "$RL_USER")" ]
+}
+
 @test "rootless: the state root is the user's own, under XDG_RUNTIME_DIR" {
 	crun_differs "keeps its state in \$XDG_RUNTIME_DIR/crun"
 	set_args sleep 100
