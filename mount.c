@@ -455,6 +455,12 @@ static int idmap_apply(const struct init *in, size_t i, int tree)
 	return ret;
 }
 
+/* A bind mount's source as a path: absolute, or under the bundle. */
+static int bind_source(const struct init *in, const struct mount *m, char *src, size_t size)
+{
+	return m->source[0] == '/' ? path_fmt(src, size, "%s", m->source) : path_join(src, size, in->st->bundle, m->source);
+}
+
 /* A bind mount's source, cloned as a detached tree (idmapped if asked). */
 static int bind_prepare(const struct init *in, size_t i)
 {
@@ -466,8 +472,7 @@ static int bind_prepare(const struct init *in, size_t i)
 		return failx("mount %s: bind mount without a source", m->destination);
 	if ((m->idmap || m->ridmap) && !m->bind)
 		return failx("mounts[%zu]: idmap and ridmap are supported on bind mounts", i);
-	if (m->source[0] == '/' ? path_fmt(src, sizeof src, "%s", m->source) < 0
-				: path_join(src, sizeof src, in->st->bundle, m->source) < 0)
+	if (bind_source(in, m, src, sizeof src) < 0)
 		return -1;
 	tree = syscall(SYS_open_tree, AT_FDCWD, src,
 		       OPEN_TREE_CLONE | O_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
@@ -490,8 +495,7 @@ static int bind_sources_readable(const struct init *in)
 		const struct mount *m = &in->spec->mounts[i];
 		if (!m->bind || !m->source)
 			continue;
-		if (m->source[0] == '/' ? path_fmt(src, sizeof src, "%s", m->source) < 0
-					: path_join(src, sizeof src, in->st->bundle, m->source) < 0)
+		if (bind_source(in, m, src, sizeof src) < 0)
 			return -1;
 		if (access(src, R_OK) < 0)
 			return fail(errno, "mounts[%zu]: source %s (a user that is not root binds only what it may read)", i,
