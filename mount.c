@@ -738,6 +738,17 @@ static unsigned long away_from_host(const struct spec *s)
 	return (s->rootfs_propagation & (MS_PRIVATE | MS_UNBINDABLE)) ? MS_PRIVATE : MS_SLAVE;
 }
 
+/* A bind's source was cloned from the host's mount, so the bind is that
+ * mount's peer (when it is shared) until cut off like /. rootfsPropagation
+ * shared or rshared keeps it a peer: runc and crun bind from a container
+ * tree made rshared, whose mounts are the host's peers, and that is how a
+ * volume propagates both ways (kubelet's Bidirectional sends rshared on
+ * the root and the volume). The mount's own option then applies on top. */
+static bool bind_cut_off(const struct spec *s)
+{
+	return !(s->rootfs_propagation & MS_SHARED);
+}
+
 static int mount_on(const struct init *in, struct target *t, const struct mount *m, int tree);
 
 static bool under(const char *path, const char *dir)
@@ -793,11 +804,9 @@ static int mount_on(const struct init *in, struct target *t, const struct mount 
 
 	debug("mount %s (%s) on %s (%s)", m->source ? m->source : "-", m->type ? m->type : "bind", m->destination, dest);
 	if (m->bind) {
-		/* the source was cloned in the host's namespace: a peer of a
-		 * shared host mount until made slave (or private) like / */
 		if (mount_bind(m, t, tree) < 0)
 			return -1;
-		if (mount(NULL, t->path, NULL, MS_REC | away_from_host(in->spec), NULL) < 0)
+		if (bind_cut_off(in->spec) && mount(NULL, t->path, NULL, MS_REC | away_from_host(in->spec), NULL) < 0)
 			return fail(errno, "make the bind mount on %s private", m->destination);
 	} else if (!strcmp(m->type, "cgroup")) {
 		if (mount_cgroup(in, m, t) < 0)

@@ -173,6 +173,57 @@ load helpers
 	[[ "$output" == *"/q unbindable"* ]]
 }
 
+# propagation ROOT OPTION: bind a shared host tmpfs ($TMP/vol) on /vol with OPTION under
+# rootfsPropagation ROOT (either may be empty), then print "h2c c2h": whether a mount the host makes
+# under it after start shows inside, and whether one the container makes shows on the host.
+propagation() {
+	local root=$1 opt=$2 c2h=no h2c= rc=0
+	mkdir -p "$TMP/vol"
+	mount -t tmpfs vol "$TMP/vol" && mount --make-shared "$TMP/vol" && mkdir "$TMP/vol/h" || return 1
+	cp "$BUNDLE/config.json" "$TMP/config.orig"
+	jq --arg root "$root" --arg opt "$opt" --arg src "$TMP/vol" '
+		.linux.rootfsPropagation = $root | if $root == "" then del(.linux.rootfsPropagation) else . end
+		| .process.capabilities = {"bounding": ["CAP_SYS_ADMIN"], "effective": ["CAP_SYS_ADMIN"],
+					   "permitted": ["CAP_SYS_ADMIN"]}
+		| .mounts += [{"destination": "/vol", "type": "bind", "source": $src,
+			       "options": (["rbind"] + (if $opt == "" then [] else [$opt] end))}]' \
+		"$TMP/config.orig" >"$BUNDLE/config.json"
+	set_args sh -c 'mkdir /vol/c && mount -t tmpfs c /vol/c && touch /vol/ready || exit 1
+		i=0; while [ ! -e /vol/go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+		if grep -q " /vol/h " /proc/self/mountinfo; then echo yes; else echo no; fi >/vol/result'
+	if grid create --bundle "$BUNDLE" p && grid start p && wait_file "$TMP/vol/ready"; then
+		grep -q " $TMP/vol/c " /proc/self/mountinfo && c2h=yes
+		mount -t tmpfs h "$TMP/vol/h" && touch "$TMP/vol/go" && wait_file "$TMP/vol/result" &&
+			h2c=$(cat "$TMP/vol/result")
+	fi
+	grid delete --force p >/dev/null 2>&1
+	umount -R "$TMP/vol" && rmdir "$TMP/vol" || rc=1
+	mv "$TMP/config.orig" "$BUNDLE/config.json"
+	[ -n "$h2c" ] && [ $rc -eq 0 ] && echo "$h2c $c2h"
+}
+
+@test "mount propagation between a shared host mount and a bind of it, both ways, for every rootfsPropagation and option" {
+	local root opt want got bad=
+	for root in "" rslave slave rshared shared rprivate private unbindable; do
+		for opt in "" private rprivate slave rslave shared rshared unbindable runbindable; do
+			# host to container: the bind follows the host unless the root or the option cuts it off
+			case $root:$opt in
+			*private* | *unbindable*) want=no ;;
+			*) want=yes ;;
+			esac
+			# container to host: only a shared root with a bind that stays shared (runc's Bidirectional)
+			case $root:$opt in
+			shared: | shared:shared | shared:rshared | rshared: | rshared:shared | rshared:rshared) want="$want yes" ;;
+			*) want="$want no" ;;
+			esac
+			got=$(propagation "$root" "$opt") || got="failed"
+			[ "$got" = "$want" ] || bad="$bad
+rootfsPropagation=${root:-unset} option=${opt:-none}: got '$got', want '$want' (h2c c2h)"
+		done
+	done
+	[ -z "$bad" ] || { echo "$bad" >&2; return 1; }
+}
+
 @test "without rootfsPropagation the container's mounts do not propagate to the host" {
 	set_args sh -c 'awk "\$5 == \"/\" { print \$7 }" /proc/self/mountinfo'
 	run --separate-stderr grid run --bundle "$BUNDLE" c1
