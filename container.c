@@ -36,6 +36,7 @@
 #include "log.h"
 #include "mount.h"
 #include "netdev.h"
+#include "notify.h"
 #include "ns.h"
 #include "proto.h"
 #include "seccomp.h"
@@ -387,11 +388,6 @@ static int create_prepare(struct create_ctx *x)
 	if (seccomp_compile(&c->spec.seccomp, seccomp_native_arch(), false, &in->seccomp) < 0 ||
 	    seccomp_listener(&c->spec, in) < 0 || netdev_check(&c->spec) < 0 || ns_open_paths(in) < 0)
 		return -1;
-	in->mount_fd = arena_alloc(&c->spec.arena, (c->spec.nmounts + 1) * sizeof *in->mount_fd);
-	if (!in->mount_fd)
-		return -1;
-	for (size_t i = 0; i < c->spec.nmounts; i++)
-		in->mount_fd[i] = -1;
 	return 0;
 }
 
@@ -414,7 +410,7 @@ static int create_record(struct create_ctx *x)
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
 	    make_state_files(&c->st, in->rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
-	    mounts_prepare(in) < 0)
+	    notify_prepare(&c->spec, c->st.dir) < 0 || mounts_prepare(in) < 0)
 		return -1;
 	fault_point("create: state files and mounts prepared");
 	if (cgroups_disabled) {
@@ -678,19 +674,27 @@ int container_start(const char *root, const char *id)
 	cleanup_state struct state st = { .lockfd = -1 };
 	cleanup_spec struct spec hooks = { 0 };
 	enum status s;
-	int ret;
+	int ret, notify;
 
 	if (state_open(&st, root, id, true) < 0)
 		return -1;
 	fault_point("start: locked");
 	s = state_status(&st);
 	if (s != ST_CREATED)
-		ret = failx("cannot start container \"%s\": it is %s, not created", id, status_name(s));
-	else if (hooks_load(&hooks, &st) < 0)
-		ret = -1;
-	else if ((ret = release_init(&st)) == 0)
+		return failx("cannot start container \"%s\": it is %s, not created", id, status_name(s));
+	if (hooks_load(&hooks, &st) < 0 || (notify = notify_listen(st.dir)) == -1)
+		return -1;
+	ret = release_init(&st);
+	if (ret == 0)
 		ret = poststart_hooks(&hooks, &st);
-	return ret;
+	if (notify < 0)
+		return ret;
+	if (ret < 0) {
+		close(notify);
+		return ret;
+	}
+	state_close(&st); /* others may inspect the container while it gets ready */
+	return notify_forward(notify, st.pid, st.pid);
 }
 
 /* ---- run ---- */
@@ -804,20 +808,42 @@ int wait_container(pid_t pid, int master)
 	return WEXITSTATUS(status);
 }
 
+/* run in the foreground stays the service's main process (MAINPID), as
+ * runc's: a child of it passes READY=1 on while it waits for the container. */
+static void notify_in_background(int fd, pid_t pid)
+{
+	pid_t main = getpid(), child = -1;
+
+	if (children_in_own_namespaces() == 0 && (child = fork()) < 0)
+		fail(errno, "fork");
+	if (child == 0) {
+		if (notify_forward(fd, pid, main) < 0)
+			report_error();
+		_exit(0);
+	}
+	if (child < 0)
+		warn("NOTIFY_SOCKET: no READY=1 will be passed on: %s", last_error());
+	close(fd);
+}
+
 int container_run(const struct create_opts *o)
 {
 	struct cgroup cg;
 	struct created c;
-	int code;
+	int code, notify;
 
 	/* with a user namespace the init is our grandchild: adopt it to wait for it */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		return fail(errno, "become a subreaper");
 	if (create(o, &c) < 0)
 		return -1;
-	if (release_init(&c.st) < 0 || hooks_run(&c.spec, HOOK_POSTSTART, &c.st, ST_RUNNING, c.pid) < 0) {
+	notify = notify_listen(c.st.dir);
+	if (notify == -1 || release_init(&c.st) < 0 ||
+	    hooks_run(&c.spec, HOOK_POSTSTART, &c.st, ST_RUNNING, c.pid) < 0) {
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", last_error());
+		if (notify >= 0)
+			close(notify);
 		kill(c.pid, SIGKILL);
 		waitpid(c.pid, NULL, 0);
 		if (c.st.cgroup[0] && cgroup_load(&cg, c.st.cgroup) == 0)
@@ -831,8 +857,10 @@ int container_run(const struct create_opts *o)
 	state_close(&c.st); /* unlock: others may inspect the running container */
 	if (o->detach) {
 		created_free(&c);
-		return 0;
+		return notify >= 0 ? notify_forward(notify, c.pid, c.pid) : 0;
 	}
+	if (notify >= 0)
+		notify_in_background(notify, c.pid);
 	code = wait_container(c.pid, c.master);
 	c.master = -1;
 	created_free(&c);

@@ -37,10 +37,9 @@ static bool runs_in_runtime(enum hook_kind k)
 	return k != HOOK_CREATE_CONTAINER && k != HOOK_START_CONTAINER;
 }
 
-/* create entered the container's pid (and time) namespace for its
- * children's sake; the runtime's hooks must be born in the runtime's own.
- * Only where it did: a rootless runtime may not setns (stage 1 entered them). */
-static int children_in_own_namespaces(void)
+/* Only where create changed them: a rootless runtime may not setns (stage 1
+ * entered them). */
+int children_in_own_namespaces(void)
 {
 	static const struct {
 		const char *path, *children;

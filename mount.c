@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "fail.h"
 #include "fs.h"
 #include "grid.h"
@@ -506,6 +507,11 @@ static int bind_sources_readable(const struct init *in)
 
 int mounts_prepare(struct init *in)
 {
+	in->mount_fd = arena_alloc(&in->spec->arena, (in->spec->nmounts + 1) * sizeof *in->mount_fd);
+	if (!in->mount_fd)
+		return -1;
+	for (size_t i = 0; i < in->spec->nmounts; i++)
+		in->mount_fd[i] = -1;
 	in->rootfs_dir_fd = open(in->st->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (in->rootfs_dir_fd < 0)
 		return fail(errno, "open %s", in->st->rootfs);

@@ -1318,6 +1318,19 @@ int spec_set_env(struct spec *s, const char *kv)
 	return 0;
 }
 
+int spec_add_mount(struct spec *s, const struct mount *m)
+{
+	struct mount *mounts = arena_alloc(&s->arena, (s->nmounts + 1) * sizeof *mounts);
+
+	if (!mounts)
+		return -1;
+	if (s->nmounts)
+		memcpy(mounts, s->mounts, s->nmounts * sizeof *mounts);
+	mounts[s->nmounts++] = *m;
+	s->mounts = mounts;
+	return 0;
+}
+
 const char *spec_annotation(const struct spec *s, const char *key)
 {
 	for (size_t i = 0; i < s->nannotations; i++)

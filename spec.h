@@ -198,6 +198,8 @@ int spec_parse_process(struct spec *s, const char *text, size_t len, const char 
 void spec_free(struct spec *s);
 #define cleanup_spec __attribute__((cleanup(spec_free)))
 int spec_set_env(struct spec *s, const char *kv);
+/* Appends a mount to the config's (after its own, as the last one made). */
+int spec_add_mount(struct spec *s, const struct mount *m);
 const char *spec_annotation(const struct spec *s, const char *key);
 const char *ns_name(enum ns_type t);
 const char *hook_name(enum hook_kind k);
