@@ -522,6 +522,26 @@ changed_sysctls() {
 	[ -z "$changed" ]
 }
 
+@test "linux.sysctl in a joined namespace that is not the host's (a pod's, as containerd makes it) is set there" {
+	save_sysctls
+	touch "$TMP/netns"
+	unshare --net="$TMP/netns" true
+	update_config '.linux.sysctl = {"net.ipv4.ip_default_ttl": "33"}
+		| .linux.namespaces |= map(select(.type != "network")) + [{"type": "network", "path": ($tmp + "/netns")}]'
+	set_args cat /proc/sys/net/ipv4/ip_default_ttl
+	run grid run --bundle "$BUNDLE" c1
+	local inside
+	inside=$(nsenter --net="$TMP/netns" cat /proc/sys/net/ipv4/ip_default_ttl)
+	umount "$TMP/netns"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 33 ]
+	[ "$inside" = 33 ]
+	changed=$(changed_sysctls)
+	echo "$changed"
+	[ -z "$changed" ]
+}
+
 @test "a refused sysctl names the key and the namespace it needs" {
 	grid_only
 	update_config '.linux.sysctl = {"fs.mqueue.queues_max": "123"} | .linux.namespaces |= map(select(.type != "ipc"))'
