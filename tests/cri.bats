@@ -151,7 +151,7 @@ EOF
 
 teardown_file() {
 	[ -n "${CD:-}" ] && [ -d "$CD" ] || return 0
-	local id pid m problems=0
+	local id pid m sock problems=0
 	if [ -S "$CD/c.sock" ]; then
 		for id in $(tac "$CD/pods" 2>/dev/null); do
 			cri stopp "$id" >/dev/null 2>&1
@@ -163,8 +163,11 @@ teardown_file() {
 		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$pid" 2>/dev/null
 	fi
-	# The shims (one per pod; their command line names containerd's socket) exit once their pod is
-	# removed; end any that outlived it, then the containers they left in the runtime's root.
+
+	# What the removed pods must not have left: shims (their command line names containerd's
+	# socket), containers in the runtime's root, mounts under containerd's state (rootfs, shm,
+	# network namespaces), the containers' cgroups, the shims' sockets (always
+	# /run/containerd/s/sha256(ADDRESS/NAMESPACE/POD)) and libcni's cache of each pod's network.
 	for _ in $(seq 50); do
 		[ -z "$(pgrep -f -- "-address $CD/c.sock")" ] && break
 		sleep 0.1
@@ -179,25 +182,35 @@ teardown_file() {
 		problems=1
 		timeout 60 "$E2E_RT" --root "$CD/rt/$HANDLER/k8s.io" delete --force "$id" >/dev/null 2>&1
 	done
-	# What containerd and CNI keep outside $CD: the shims' sockets, always
-	# /run/containerd/s/sha256(ADDRESS/NAMESPACE/POD), and libcni's cache of each pod's result.
+	if [ -n "$(mounts_under "$CD/state")" ]; then
+		echo "teardown_file: mounts left: $(mounts_under "$CD/state" | tr '\n' ' ')" >&2
+		problems=1
+	fi
+	if [ -n "$(find /sys/fs/cgroup/*/"$CG" -mindepth 2 -type d 2>/dev/null)" ]; then
+		echo "teardown_file: container cgroups left under $CG" >&2
+		problems=1
+	fi
 	for id in $(cat "$CD/pods" 2>/dev/null); do
-		rm -f "/run/containerd/s/$(printf %s "$CD/c.sock/k8s.io/$id" | sha256sum | cut -d' ' -f1)"
-		rm -f /var/lib/cni/results/"$BR-$id"-* /var/lib/cni/results/cni-loopback-"$id"-*
+		sock=/run/containerd/s/$(printf %s "$CD/c.sock/k8s.io/$id" | sha256sum | cut -d' ' -f1)
+		if [ -e "$sock" ] || ls /var/lib/cni/results/*"-$id-"* >/dev/null 2>&1; then
+			echo "teardown_file: the shim's socket or CNI cache of pod $id left" >&2
+			problems=1
+		fi
+		rm -f "$sock" /var/lib/cni/results/*"-$id-"*
 	done
+
+	# Then remove what this file made, and check that the host is as it was.
 	[ -e "$CD/made-run-containerd" ] && rmdir /run/containerd/s /run/containerd 2>/dev/null
 	[ -e "$CD/made-var-lib-cni" ] && rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null
 	for m in $(mounts_under "$CD" | sort -r); do umount -l "$m"; done
 	find /sys/fs/cgroup/*/"$CG" -depth -type d -exec rmdir {} + 2>/dev/null
 	ip link del "$BR" 2>/dev/null
-
-	# Nothing of this file may be left on the host.
 	if [ -n "$(mounts_under "$CD")" ]; then
-		echo "teardown_file: mounts left: $(mounts_under "$CD")" >&2
+		echo "teardown_file: could not unmount: $(mounts_under "$CD" | tr '\n' ' ')" >&2
 		problems=1
 	fi
 	if ls -d /sys/fs/cgroup/*/"$CG" 2>/dev/null; then
-		echo "teardown_file: cgroups left" >&2
+		echo "teardown_file: could not remove the cgroups above" >&2
 		problems=1
 	fi
 	if ip link show "$BR" >/dev/null 2>&1; then
@@ -208,27 +221,20 @@ teardown_file() {
 		echo "teardown_file: processes left: $(pgrep -f -- "$CD" | tr '\n' ' ')" >&2
 		problems=1
 	fi
-	for id in $(cat "$CD/pods" 2>/dev/null); do
-		if [ -e "/run/containerd/s/$(printf %s "$CD/c.sock/k8s.io/$id" | sha256sum | cut -d' ' -f1)" ] ||
-			ls /var/lib/cni/results/*"-$id-"* >/dev/null 2>&1; then
-			echo "teardown_file: shim socket or CNI cache of pod $id left" >&2
-			problems=1
-		fi
-	done
 	if [ -e "$CD/made-run-containerd" ] && [ -e /run/containerd ]; then
-		echo "teardown_file: /run/containerd left" >&2
+		echo "teardown_file: /run/containerd left: $(ls -A /run/containerd)" >&2
 		problems=1
 	fi
 	if [ -e "$CD/made-var-lib-cni" ] && [ -e /var/lib/cni ]; then
-		echo "teardown_file: /var/lib/cni left" >&2
+		echo "teardown_file: /var/lib/cni left: $(ls -AR /var/lib/cni)" >&2
 		problems=1
 	fi
-	[ "$problems" -eq 0 ] && rm -rf --one-file-system "$CD"
+	[ "$problems" -eq 0 ] || tail -20 "$CD/containerd.log" >&2
+	rm -rf --one-file-system "$CD"
 	return $problems
 }
 
 setup() {
-	cri_require
 	N=$BATS_TEST_NUMBER
 	# this test's host directory for volumes, inside the shared $CD/vol
 	V=$CD/vol/t$N
