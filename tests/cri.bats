@@ -508,7 +508,9 @@ sysctl_test() {
 	pod=$(runp p1)
 	c=$(run_ctr "$pod" p1 c1 'echo first; echo to-stderr >&2; while [ ! -e /rotated ]; do sleep 0.1; done; echo second; exec sleep 1000')
 	[ "$(field "$c" .status.log_path)" = "$log" ]
+	# stdout and stderr are two pipes: their lines may come in either order
 	wait_until grep -q ' stderr F to-stderr$' "$log"
+	wait_until grep -q ' stdout F first$' "$log"
 	# <RFC 3339 time, nanoseconds> <stream> <F: a full line, P: part of one> <text>
 	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}(Z|[+-][0-9]{2}:[0-9]{2}) stdout F first$' "$log"
 	grep -qE '^[^ ]+ stderr F to-stderr$' "$log"
@@ -521,7 +523,7 @@ sysctl_test() {
 	run log_lines "$log"
 	[ "$output" = second ]
 	run log_lines "$log.1"
-	[ "$output" = "first
+	[ "$(sort <<<"$output")" = "first
 to-stderr" ]
 }
 
