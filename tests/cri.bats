@@ -571,12 +571,12 @@ to-stderr" ]
 	cri stop "$c1" 60
 	[ "$(field "$c1" .status.state)" = CONTAINER_EXITED ]
 	[ "$(field "$c1" .status.exit_code)" = 3 ]
-	grep -q ' stdout F TERM caught$' "$CD/logs/p1/c1.log"
+	wait_until grep -q ' stdout F TERM caught$' "$CD/logs/p1/c1.log"
 	# SIGTERM seen and survived, then SIGKILL at the end of the grace period
 	cri stop "$c2" 2
 	[ "$(field "$c2" .status.state)" = CONTAINER_EXITED ]
 	[ "$(field "$c2" .status.exit_code)" = 137 ]
-	grep -q ' stdout F TERM ignored$' "$CD/logs/p1/c2.log"
+	wait_until grep -q ' stdout F TERM ignored$' "$CD/logs/p1/c2.log"
 }
 
 @test "cri: security context: runAsUser, runAsGroup and readonlyRootfs" {
