@@ -1,12 +1,12 @@
 # clients.bash - loaded by the end-to-end tests that drive a runtime through real clients
 # (podman.bats: podman + conmon; containerd.bats: containerd + its runc v2 shim + ctr;
-# docker.bats: dockerd + containerd).
+# docker.bats: dockerd + containerd; cri.bats: containerd's CRI plugin, as kubelet drives it).
 #
-# The runtime under test is $E2E_RUNTIME: `grid` (this repository's ./grid, the default) or `crun`
-# (Debian's), so that the same scenarios are shown to pass with a known-good runtime.
+# The runtime under test is $E2E_RUNTIME: `grid` (this repository's ./grid, the default), `crun`
+# or `runc` (Debian's), so that the same scenarios are shown to pass with a known-good runtime.
 # tests/run runs these files once per runtime; crun refuses this VM's hybrid cgroup layout while a
 # controller sits on the v2 hierarchy, so tests/run gives crun a private mount namespace without
-# /sys/fs/cgroup/unified (tests/e2e-crun). Grid runs on the host's real layout.
+# /sys/fs/cgroup/unified (tests/e2e-crun). Grid and runc run on the host's real layout.
 #
 # Each file starts its client on private directories under a short /tmp/ge.* directory (console
 # socket paths are limited to 108 bytes) in setup_file and removes them in teardown_file.
@@ -18,6 +18,7 @@ E2E_RUNTIME=${E2E_RUNTIME:-grid}
 case $E2E_RUNTIME in
 grid) E2E_RT=$REPO/grid ;;
 crun) E2E_RT=/usr/bin/crun ;;
+runc) E2E_RT=/usr/sbin/runc ;;
 *) E2E_RT=$E2E_RUNTIME ;;
 esac
 # No client command may hang the suite; generous, and never used to assert timing.
@@ -40,6 +41,43 @@ e2e_busybox_tar() {
 	"$REPO/tests/mkbundle.sh" "$d" sh >/dev/null &&
 		tar -C "$d/rootfs" -cf "$1" . &&
 		rm -rf "$d"
+}
+
+# oci_archive ROOTFS_TAR OUT NAME [CONFIG]: a one-layer OCI image archive of ROOTFS_TAR named NAME,
+# for `ctr image import` (what `podman save --format oci-archive` makes, built here with tar + jq).
+# CONFIG is the image's config (JSON), by default {"Cmd": ["/bin/sh"]} and a PATH.
+oci_archive() {
+	local d l c m cfg=${4:-'{"Cmd": ["/bin/sh"], "Env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}'}
+	d=$(mktemp -d /tmp/ge-oci.XXXXXX)
+	mkdir -p "$d/blobs/sha256"
+	l=$(oci_blob "$d" <"$1")
+	jq -cn --arg l "sha256:$l" --argjson cfg "$cfg" '{architecture: "amd64", os: "linux",
+		config: $cfg, rootfs: {type: "layers", diff_ids: [$l]}}' | oci_blob "$d" >"$d/c"
+	c=$(cat "$d/c")
+	jq -cn --arg c "sha256:$c" --argjson cs "$(stat -c %s "$d/blobs/sha256/$c")" \
+		--arg l "sha256:$l" --argjson ls "$(stat -c %s "$d/blobs/sha256/$l")" \
+		'{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+		config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
+		layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l, size: $ls}]}' |
+		oci_blob "$d" >"$d/m"
+	m=$(cat "$d/m")
+	jq -cn --arg m "sha256:$m" --argjson ms "$(stat -c %s "$d/blobs/sha256/$m")" --arg n "$3" \
+		'{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+		digest: $m, size: $ms, platform: {architecture: "amd64", os: "linux"},
+		annotations: {"io.containerd.image.name": $n, "org.opencontainers.image.ref.name": "latest"}}]}' \
+		>"$d/index.json"
+	echo '{"imageLayoutVersion": "1.0.0"}' >"$d/oci-layout"
+	tar -C "$d" -cf "$2" oci-layout index.json blobs
+	rm -rf "$d"
+}
+
+# oci_blob DIR: store stdin as a blob of the layout in DIR; prints its sha256.
+oci_blob() {
+	local h
+	cat >"$1/blob.tmp"
+	h=$(sha256sum "$1/blob.tmp" | cut -d' ' -f1)
+	mv "$1/blob.tmp" "$1/blobs/sha256/$h"
+	echo "$h"
 }
 
 # host_cgroup PID CONTROLLER: the host path of PID's cgroup directory for a v1 CONTROLLER (or

@@ -83,43 +83,6 @@ teardown_file() {
 	rm -rf "$CD"
 }
 
-# oci_archive ROOTFS_TAR OUT NAME: a one-layer OCI image archive of ROOTFS_TAR named NAME, for
-# `ctr image import` (what `podman save --format oci-archive` makes, built here with tar + jq).
-oci_archive() {
-	local d l c m
-	d=$(mktemp -d /tmp/ge-oci.XXXXXX)
-	mkdir -p "$d/blobs/sha256"
-	l=$(oci_blob "$d" <"$1")
-	jq -cn --arg l "sha256:$l" '{architecture: "amd64", os: "linux",
-		config: {Cmd: ["/bin/sh"], Env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]},
-		rootfs: {type: "layers", diff_ids: [$l]}}' | oci_blob "$d" >"$d/c"
-	c=$(cat "$d/c")
-	jq -cn --arg c "sha256:$c" --argjson cs "$(stat -c %s "$d/blobs/sha256/$c")" \
-		--arg l "sha256:$l" --argjson ls "$(stat -c %s "$d/blobs/sha256/$l")" \
-		'{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
-		config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
-		layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l, size: $ls}]}' |
-		oci_blob "$d" >"$d/m"
-	m=$(cat "$d/m")
-	jq -cn --arg m "sha256:$m" --argjson ms "$(stat -c %s "$d/blobs/sha256/$m")" --arg n "$3" \
-		'{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
-		digest: $m, size: $ms, platform: {architecture: "amd64", os: "linux"},
-		annotations: {"io.containerd.image.name": $n, "org.opencontainers.image.ref.name": "latest"}}]}' \
-		>"$d/index.json"
-	echo '{"imageLayoutVersion": "1.0.0"}' >"$d/oci-layout"
-	tar -C "$d" -cf "$2" oci-layout index.json blobs
-	rm -rf "$d"
-}
-
-# oci_blob DIR: store stdin as a blob of the layout in DIR; prints its sha256.
-oci_blob() {
-	local h
-	cat >"$1/blob.tmp"
-	h=$(sha256sum "$1/blob.tmp" | cut -d' ' -f1)
-	mv "$1/blob.tmp" "$1/blobs/sha256/$h"
-	echo "$h"
-}
-
 setup() {
 	e2e_require containerd ctr containerd-shim-runc-v2 jq
 	ID=ge-$BATS_TEST_NUMBER
