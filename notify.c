@@ -8,7 +8,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -25,6 +23,7 @@
 #include "log.h"
 #include "mountopt.h"
 #include "notify.h"
+#include "sock.h"
 #include "spec.h"
 #include "util.h"
 
@@ -58,28 +57,10 @@ int notify_prepare(struct spec *s, const char *dir)
 	return spec_set_env(s, "NOTIFY_SOCKET=" NOTIFY_DIR "/notify.sock");
 }
 
-/* A unix socket address for path; '@' names an abstract socket. */
-static int unix_addr(struct sockaddr_un *a, const char *path, socklen_t *len)
-{
-	size_t n = strlen(path);
-
-	memset(a, 0, sizeof *a);
-	a->sun_family = AF_UNIX;
-	if (n >= sizeof a->sun_path)
-		return failx("NOTIFY_SOCKET: %s: longer than a socket path can be", path);
-	memcpy(a->sun_path, path, n);
-	if (path[0] == '@')
-		a->sun_path[0] = 0;
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (path[0] != '@'));
-	return 0;
-}
-
 int notify_listen(const char *dir)
 {
 	char path[PATH_MAX];
-	struct sockaddr_un a;
 	struct stat st;
-	socklen_t len;
 	cleanup_fd int fd = -1;
 
 	if (!host_socket())
@@ -90,16 +71,14 @@ int notify_listen(const char *dir)
 		debug("NOTIFY_SOCKET: create set up no socket (%s)", strerror(errno));
 		return -2;
 	}
-	if (path_fmt(path, sizeof path, "%s/notify/notify.sock", dir) < 0 || unix_addr(&a, path, &len) < 0)
+	if (path_fmt(path, sizeof path, "%s/notify/notify.sock", dir) < 0)
 		return -1;
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return fail(errno, "NOTIFY_SOCKET: socket");
 	if (unlink(path) < 0 && errno != ENOENT)
 		return fail(errno, "NOTIFY_SOCKET: unlink %s", path);
+	fd = unix_socket(path, SOCK_DGRAM, true, "NOTIFY_SOCKET");
 	/* the program may run as any user of the container's */
-	if (bind(fd, (struct sockaddr *)&a, len) < 0 || chmod(path, 0777) < 0)
-		return fail(errno, "NOTIFY_SOCKET: bind %s", path);
+	if (fd >= 0 && chmod(path, 0777) < 0)
+		return fail(errno, "NOTIFY_SOCKET: chmod %s", path);
 	return steal_fd(&fd);
 }
 
@@ -118,19 +97,13 @@ static bool ready(const char *msg)
 
 static int send_ready(pid_t mainpid)
 {
-	const char *host = host_socket();
-	struct sockaddr_un a;
-	socklen_t len;
 	char msg[64];
-	cleanup_fd int fd = -1;
 	int n = snprintf(msg, sizeof msg, "READY=1\nMAINPID=%d\n", (int)mainpid);
+	cleanup_fd int fd = unix_socket(host_socket(), SOCK_DGRAM, false, "NOTIFY_SOCKET");
 
-	if (unix_addr(&a, host, &len) < 0)
-		return -1;
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || sendto(fd, msg, (size_t)n, 0, (struct sockaddr *)&a, len) < 0)
-		return fail(errno, "NOTIFY_SOCKET: send READY=1 to %s", host);
-	return 0;
+	if (fd >= 0 && send(fd, msg, (size_t)n, 0) < 0)
+		return fail(errno, "NOTIFY_SOCKET: send READY=1 to %s", host_socket());
+	return fd < 0 ? -1 : 0;
 }
 
 int notify_forward(int fd, pid_t pid, pid_t mainpid)

@@ -554,7 +554,7 @@ bool in_user_namespace(void)
 		clear_error();
 		return false;
 	}
-	host = strstr(map, " 0 ") && strstr(map, "4294967295");
+	host = str_find(map, " 0 ") && str_find(map, "4294967295");
 	return !host;
 }
 

@@ -2,6 +2,8 @@
  * runtime <-> init protocol (proto.c), --console-socket and the seccomp
  * listener; connecting to a socket's path. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -69,18 +71,29 @@ int sock_recv(int sock, char *buf, size_t size, int *fd)
 
 /* A stream socket connected to the unix socket at path (close-on-exec);
  * errors name `what` (the option or field that gave the path). */
-int unix_connect(const char *path, const char *what)
+int unix_socket(const char *path, int type, bool listen, const char *what)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t n = path ? strlen(path) : 0;
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 	cleanup_fd int fd = -1;
 
-	if (!path || strlen(path) >= sizeof sa.sun_path)
+	if (!n || n >= sizeof sa.sun_path)
 		return failx("%s: missing or too long for a unix socket", what);
-	memcpy(sa.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memcpy(sa.sun_path, path, n);
+	if (path[0] == '@') { /* abstract: the name is the bytes after the NUL */
+		sa.sun_path[0] = 0;
+		len--;
+	}
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail(errno, "%s: socket", what);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-		return fail(errno, "%s %s: connect", what, path);
+	if ((listen ? bind(fd, (struct sockaddr *)&sa, len) : connect(fd, (struct sockaddr *)&sa, len)) < 0)
+		return fail(errno, "%s %s: %s", what, path, listen ? "bind" : "connect");
 	return steal_fd(&fd);
+}
+
+int unix_connect(const char *path, const char *what)
+{
+	return unix_socket(path, SOCK_STREAM, false, what);
 }
