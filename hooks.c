@@ -63,7 +63,7 @@ int children_in_own_namespaces(void)
 	return 0;
 }
 
-static void __attribute__((noreturn)) hook_exec(const struct hook *h, int in_fd, int err_fd)
+static void __attribute__((noreturn)) hook_exec(const struct hook *h, const char *bundle, int in_fd, int err_fd)
 {
 	static const char *const no_env[] = { NULL };
 	const char *argv0[] = { h->path, NULL };
@@ -73,6 +73,10 @@ static void __attribute__((noreturn)) hook_exec(const struct hook *h, int in_fd,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	/* in the bundle, as with runc and crun (a bundle deleted before
+	 * poststop, or not in a joined mount namespace: where we are) */
+	if (chdir(bundle) < 0) {
+	}
 	if (in_fd == 0)
 		fcntl(0, F_SETFD, 0);
 	else if (dup2(in_fd, 0) < 0)
@@ -136,7 +140,7 @@ static int hook_wait(pid_t pid, int wfd, const char *json, size_t len, int timeo
 }
 
 /* One hook: fork, exec, feed, wait; an error names hooks.<kind>[i] and path. */
-static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const char *json, size_t len)
+static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const char *bundle, const char *json, size_t len)
 {
 	cleanup_fd int in_r = -1, in_w = -1, err_r = -1, err_w = -1;
 	int p[2], status = 0, e = 0, timed_out;
@@ -151,7 +155,7 @@ static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const char
 	err_r = p[0], err_w = p[1];
 	pid = fork();
 	if (pid == 0)
-		hook_exec(h, in_r, err_w);
+		hook_exec(h, bundle, in_r, err_w);
 	if (pid < 0)
 		return fail(errno, "hooks.%s[%zu] %s: fork", hook_name(k), i, h->path);
 	close_fdp(&in_r);
@@ -188,7 +192,7 @@ int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, en
 	/* a hook that exits without reading its stdin must not kill us */
 	sigaction(SIGPIPE, &ign, &old);
 	for (size_t i = 0; i < s->nhooks[k] && ret == 0; i++)
-		ret = hook_run(&s->hooks[k][i], k, i, b.p, b.len);
+		ret = hook_run(&s->hooks[k][i], k, i, st->bundle, b.p, b.len);
 	sigaction(SIGPIPE, &old, NULL);
 	return ret;
 }

@@ -1161,6 +1161,24 @@ static int populate(const struct init *in, int rootfd, const char *root)
 	return 0;
 }
 
+/* The createContainer hooks run in the bundle (see hooks.c), where root.path
+ * shows the container's root with its mounts, as with runc and crun: a bind
+ * of it there, in our new namespace only, while the hooks run. */
+static int before_pivot(struct init *in)
+{
+	const char *src = in->rootfs_src;
+	int ret;
+
+	if (!in->spec->nhooks[HOOK_CREATE_CONTAINER] || in->spec->ns[NS_MNT].path)
+		return in->before_pivot(in);
+	if (mount(".", src, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return fail(errno, "show the container's root on %s to the createContainer hooks", src);
+	ret = in->before_pivot(in);
+	if (umount2(src, MNT_DETACH) < 0 && ret == 0)
+		ret = fail(errno, "umount %s", src);
+	return ret;
+}
+
 int rootfs_setup(struct init *in)
 {
 	const struct spec *s = in->spec;
@@ -1198,7 +1216,7 @@ int rootfs_setup(struct init *in)
 	if (ret < 0)
 		return -1;
 	/* the environment exists: hooks that must run before pivot_root run now */
-	if (in->before_pivot(in) < 0)
+	if (before_pivot(in) < 0)
 		return -1;
 	if (in->no_pivot)
 		return no_pivot(root);

@@ -102,6 +102,20 @@ record_all() {
 	! grep -q " $GRID_ROOT/c1/rootfs " /proc/self/mountinfo
 }
 
+@test "createContainer runs in the bundle and sees the container's mounts at root.path" {
+	update_config '.mounts += [{"destination": "/hooked", "type": "tmpfs", "source": "tmpfs"}]'
+	host_hook createContainer "pwd > $TMP/cc.pwd; stat -f -c %T rootfs/proc > $TMP/cc.proc;
+		test -e rootfs/proc/self && stat -f -c %T rootfs/hooked > $TMP/cc.tmpfs"
+	grid create --bundle "$BUNDLE" c1
+	[ "$(cat "$TMP/cc.pwd")" = "$BUNDLE" ]
+	[ "$(cat "$TMP/cc.proc")" = proc ]
+	[ "$(cat "$TMP/cc.tmpfs")" = tmpfs ]
+	# only the hooks saw it there: not the host, nor the container once created
+	[ ! -e "$BUNDLE/rootfs/proc/self" ]
+	! grep -q " $BUNDLE/rootfs " /proc/self/mountinfo
+	! grep -q " $BUNDLE/rootfs" "/proc/$(container_pid c1)/mountinfo"
+}
+
 @test "startContainer runs inside the container's root" {
 	set_args sleep 100
 	update_config '.hostname = "inside"'
