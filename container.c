@@ -254,8 +254,8 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
  * createRuntime hooks run here, in the runtime, before it may go on. */
 static int create_hooks(int sock, const struct spec *spec, const struct state *st)
 {
-	if (hooks_run(spec, HOOK_PRESTART, st, ST_CREATING, st->pid) < 0 ||
-	    hooks_run(spec, HOOK_CREATE_RUNTIME, st, ST_CREATING, st->pid) < 0)
+	if (hooks_run(spec, HOOK_PRESTART, st, ST_CREATED, st->pid) < 0 ||
+	    hooks_run(spec, HOOK_CREATE_RUNTIME, st, ST_CREATED, st->pid) < 0)
 		return -1;
 	return msg_send(sock, MSG_HOOKS_DONE, NULL, -1);
 }

@@ -353,7 +353,7 @@ static int init_before_pivot(struct init *in)
 
 	if ((s->nhooks[HOOK_PRESTART] || s->nhooks[HOOK_CREATE_RUNTIME]) && runtime_hooks(in->sync_fd) < 0)
 		return -1;
-	return hooks_run(s, HOOK_CREATE_CONTAINER, in->st, ST_CREATING, getpid());
+	return hooks_run(s, HOOK_CREATE_CONTAINER, in->st, ST_CREATED, getpid());
 }
 
 /* process.oomScoreAdj, written while /proc/self is still ours (before a

@@ -31,12 +31,12 @@ record_all() {
 	grid create --bundle "$BUNDLE" c1
 	pid=$(container_pid c1)
 	for k in prestart createRuntime; do
-		jq -e -s --arg b "$BUNDLE" --argjson pid "$pid" 'length == 1 and .[0].status == "creating" and
+		jq -e -s --arg b "$BUNDLE" --argjson pid "$pid" 'length == 1 and .[0].status == "created" and
 			.[0].id == "c1" and .[0].pid == $pid and .[0].bundle == $b and (.[0].ociVersion | length > 0)
 			and .[0].annotations["org.example.key"] == "value"' "$TMP/$k.json"
 	done
 	# in the container's pid namespace, its init is pid 1
-	jq -e -s --arg b "$BUNDLE" 'length == 1 and .[0].status == "creating" and .[0].id == "c1" and
+	jq -e -s --arg b "$BUNDLE" 'length == 1 and .[0].status == "created" and .[0].id == "c1" and
 		.[0].pid == 1 and .[0].bundle == $b' "$TMP/createContainer.json"
 	[ ! -e "$GRID_ROOT/c1/upper/startContainer.json" ]
 	[ ! -e "$TMP/poststart.json" ]
@@ -114,6 +114,16 @@ record_all() {
 	[ ! -e "$BUNDLE/rootfs/proc/self" ]
 	! grep -q " $BUNDLE/rootfs " /proc/self/mountinfo
 	! grep -q " $BUNDLE/rootfs" "/proc/$(container_pid c1)/mountinfo"
+}
+
+@test "prestart, createRuntime and createContainer get the status created" {
+	for k in prestart createRuntime createContainer; do
+		host_hook $k "jq -r .status > $TMP/$k.status"
+	done
+	grid create --bundle "$BUNDLE" c1
+	for k in prestart createRuntime createContainer; do
+		[ "$(cat "$TMP/$k.status")" = created ]
+	done
 }
 
 @test "startContainer runs inside the container's root" {
