@@ -599,6 +599,25 @@ static void target_close(struct target *t)
 	t->fd = t->top = -1;
 }
 
+/* Since Linux 6.8 mountinfo lists a namespace's mounts in the order they
+ * were made, and `tree` was cloned before this namespace existed: it would
+ * be listed before the mounts made since, out of config order. Once it is
+ * attached, a clone of it made now takes its place. */
+static int bind_renew(const struct mount *m, struct target *t)
+{
+	cleanup_fd int fresh = -1;
+
+	if (t->top < 0)
+		return 0; /* no openat2 (Linux < 5.6): mounts are listed as attached */
+	fresh = syscall(SYS_open_tree, t->top, "",
+			OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH | ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
+	if (fresh < 0 || umount2(t->path, MNT_DETACH) < 0 ||
+	    syscall(SYS_move_mount, fresh, "", t->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return fail(errno, "bind mount %s on %s: clone it in config order", m->source, m->destination);
+	close_fdp(&t->top);
+	return target_mounted(t);
+}
+
 static int mount_bind(const struct mount *m, struct target *t, int tree)
 {
 	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
@@ -607,7 +626,7 @@ static int mount_bind(const struct mount *m, struct target *t, int tree)
 	if ((t->fd >= 0 ? syscall(SYS_move_mount, tree, "", t->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
 			: syscall(SYS_move_mount, tree, "", AT_FDCWD, t->path, MOVE_MOUNT_F_EMPTY_PATH)) < 0)
 		return fail(errno, "bind mount %s on %s", m->source, m->destination);
-	if (target_mounted(t) < 0)
+	if (target_mounted(t) < 0 || bind_renew(m, t) < 0)
 		return -1;
 	if (extra || m->clear)
 		return remount_bind(t->path, extra, m->clear);

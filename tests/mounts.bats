@@ -265,3 +265,22 @@ rootfsPropagation=${root:-unset} option=${opt:-none}: got '$got', want '$want' (
 	[ "$output" = 1 ]
 	[ -z "$leaked" ]
 }
+
+@test "mounts are made in config order: mountinfo lists them as config.json does" {
+	mkdir -p "$TMP/src/sub"
+	local -a dests=(/mnt/first-tmpfs)
+	local opts
+	for opts in shared slave private unbindable rshared rslave rprivate runbindable; do
+		dests+=("/mnt/etc-$opts")
+	done
+	dests+=(/mnt/last-tmpfs)
+	update_config '.mounts += [{"destination": "/mnt/first-tmpfs", "type": "tmpfs", "source": "tmpfs"}]
+		+ ["shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"
+		   | {"destination": ("/mnt/etc-" + .), "type": "bind", "source": ($tmp + "/src"),
+		      "options": [(if startswith("r") then "rbind" else "bind" end), .]}]
+		+ [{"destination": "/mnt/last-tmpfs", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args sh -c 'awk "index(\$5, \"/mnt/\") == 1 { print \$5 }" /proc/self/mountinfo'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "${dests[@]}")" ]
+}
