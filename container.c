@@ -300,11 +300,17 @@ static int wait_ready(int sock, int *master, const struct spec *spec, const stru
  * namespace, where listenerPath resolves; the init sends on it after start. */
 static int seccomp_listener(const struct spec *s, struct init *in)
 {
-	if (!s->seccomp.notify)
+	if (!s->seccomp.notify) {
+		/* config-linux.md: without SCMP_ACT_NOTIFY it is ignored (crun
+		 * sends an fd anyway): say so, or a listener waits in vain */
+		if (s->seccomp.listener_path)
+			warn("linux.seccomp.listenerPath %s ignored: no rule uses SCMP_ACT_NOTIFY",
+			     s->seccomp.listener_path);
 		return 0;
+	}
 	if (seccomp_early(s, &in->caps))
 		return failx("linux.seccomp: SCMP_ACT_NOTIFY needs process.noNewPrivileges or CAP_SYS_ADMIN");
-	in->listener_fd = unix_connect(s->seccomp.listener_path, "linux.seccomp.listenerPath");
+	in->listener_fd = unix_connect(s->seccomp.listener_path, "linux.seccomp.listenerPath", LISTENER_TIMEOUT);
 	return in->listener_fd < 0 ? -1 : 0;
 }
 

@@ -225,7 +225,7 @@ static int connect_listener(struct exec_ctx *x)
 {
 	if (!x->seccomp.notify)
 		return 0;
-	x->listener = unix_connect(x->spec.seccomp.listener_path, "linux.seccomp.listenerPath");
+	x->listener = unix_connect(x->spec.seccomp.listener_path, "linux.seccomp.listenerPath", LISTENER_TIMEOUT);
 	return x->listener < 0 ? -1 : 0;
 }
 

@@ -1041,9 +1041,12 @@ static int notify_listener(int listener, int fd, const struct spec *s, const str
 	buf_puts(&b, "}");
 	if (buf_check(&b) < 0)
 		return -1;
-	if (sock_send(sock, b.p, b.len, fd) < 0)
-		return fail(errno, "linux.seccomp.listenerPath %s: send the seccomp fd", s->seccomp.listener_path);
-	return 0;
+	if (sock_send(sock, b.p, b.len, fd) == 0)
+		return 0;
+	if (errno == EAGAIN)
+		return failx("linux.seccomp.listenerPath %s: send the seccomp fd: not read within %d s",
+			     s->seccomp.listener_path, LISTENER_TIMEOUT);
+	return fail(errno, "linux.seccomp.listenerPath %s: send the seccomp fd", s->seccomp.listener_path);
 }
 
 int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s, const struct state *st,

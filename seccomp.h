@@ -13,6 +13,10 @@
 #include "spec.h"
 #include "state.h"
 
+/* How long the runtime waits for listenerPath to accept, and then to read
+ * the container process state, before it fails instead of hanging. */
+#define LISTENER_TIMEOUT 10
+
 struct sc_prog {
 	struct sock_filter *insn; /* NULL: no filter */
 	size_t len;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -69,9 +70,9 @@ int sock_recv(int sock, char *buf, size_t size, int *fd)
 	return n;
 }
 
-/* A stream socket connected to the unix socket at path (close-on-exec);
- * errors name `what` (the option or field that gave the path). */
-int unix_socket(const char *path, int type, bool listen, const char *what)
+/* A unix socket connected to or bound at path (close-on-exec); errors name
+ * `what` (the option or field that gave the path); timeout: SO_SNDTIMEO. */
+static int sock_open(const char *path, int type, bool listen, const char *what, int timeout)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	size_t n = path ? strlen(path) : 0;
@@ -88,12 +89,23 @@ int unix_socket(const char *path, int type, bool listen, const char *what)
 	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail(errno, "%s: socket", what);
-	if ((listen ? bind(fd, (struct sockaddr *)&sa, len) : connect(fd, (struct sockaddr *)&sa, len)) < 0)
+	if (timeout &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &(struct timeval){ timeout, 0 }, sizeof(struct timeval)) < 0)
+		return fail(errno, "%s: SO_SNDTIMEO", what);
+	if ((listen ? bind(fd, (struct sockaddr *)&sa, len) : connect(fd, (struct sockaddr *)&sa, len)) < 0) {
+		if (errno == EAGAIN && timeout)
+			return failx("%s %s: connect: not accepted within %d s", what, path, timeout);
 		return fail(errno, "%s %s: %s", what, path, listen ? "bind" : "connect");
+	}
 	return steal_fd(&fd);
 }
 
-int unix_connect(const char *path, const char *what)
+int unix_socket(const char *path, int type, bool listen, const char *what)
 {
-	return unix_socket(path, SOCK_STREAM, false, what);
+	return sock_open(path, type, listen, what, 0);
+}
+
+int unix_connect(const char *path, const char *what, int timeout)
+{
+	return sock_open(path, SOCK_STREAM, false, what, timeout);
 }

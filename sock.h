@@ -15,7 +15,9 @@ int sock_recv(int sock, char *buf, size_t size, int *fd);
  * listen bound at, path ('@' starts an abstract name); -1 with the error
  * naming what. */
 int unix_socket(const char *path, int type, bool listen, const char *what);
-/* A stream socket connected to the unix socket at path, or -1 (the error names what). */
-int unix_connect(const char *path, const char *what);
+/* A stream socket connected to the unix socket at path, or -1 (the error
+ * names what); timeout > 0: connect and every send give up after that many
+ * seconds (EAGAIN) instead of waiting for a peer that does not take them. */
+int unix_connect(const char *path, const char *what, int timeout);
 
 #endif

@@ -83,7 +83,7 @@ int tty_create(const struct spec *s, bool console, int *master)
 
 int console_socket_send(const char *path, int master)
 {
-	int s = unix_connect(path, "--console-socket"), ret;
+	int s = unix_connect(path, "--console-socket", 0), ret;
 
 	if (s < 0)
 		return -1;

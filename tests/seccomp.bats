@@ -204,6 +204,7 @@ chmod_rule() {
 	[ "$(jq -r .receivedFds "$TMP/agent.json")" = 1 ]
 	[ "$(jq -r .fdKind "$TMP/agent.json")" = "anon_inode:seccomp notify" ]
 	[ "$(jq -c .fds "$TMP/agent.json")" = '["seccompFd"]' ]
+	[ "$(jq -r .lateFds "$TMP/agent.json")" = 0 ]
 	[ "$(jq -r .metadata "$TMP/agent.json")" = "hello agent" ]
 	[ "$(jq -r .pid "$TMP/agent.json")" = "$pid" ]
 	[ "$(jq -r .state.id "$TMP/agent.json")" = c1 ]
@@ -212,6 +213,47 @@ chmod_rule() {
 	# the agent closed the fd: the notified mkdir fails with ENOSYS
 	wait_status c1 stopped
 	[ "$(cat "$TMP"/stdio.*.out 2>/dev/null; grid delete c1)" = "" ] || true
+}
+
+# stalled_listener MODE: a listener at $TMP/agent.sock that stalls (see seccomp-listener.py), and
+# a config whose mkdir is notified to it.
+stalled_listener() {
+	python3 "$REPO/tests/seccomp-listener.py" "$TMP/agent.sock" "$TMP/agent.json" "$1" &
+	agent=$!
+	wait_file "$TMP/agent.sock"
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$TMP/agent.sock"'",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+	set_args true
+	# the old hang would end here, not in the suite's default 120 s
+	GRID_TIMEOUT=60
+}
+
+@test "a listenerPath that never accepts fails create instead of hanging" {
+	stalled_listener stall-accept
+	run --separate-stderr grid create --bundle "$BUNDLE" c1
+	kill "$agent"
+	wait "$agent" || true
+	assert_error "linux.seccomp.listenerPath $TMP/agent.sock: connect: not accepted within"
+	assert_nothing_left c1
+}
+
+@test "a listenerPath that accepts and never reads fails run instead of hanging" {
+	stalled_listener stall-read
+	# more than the socket buffers hold
+	update_config '.linux.seccomp.listenerMetadata = ("x" * 4194304)'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	kill "$agent"
+	wait "$agent" || true
+	assert_error "linux.seccomp.listenerPath $TMP/agent.sock: send the seccomp fd: not read within"
+	assert_nothing_left c1
+}
+
+@test "listenerPath without an SCMP_ACT_NOTIFY rule is ignored with a warning" {
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$TMP/nobody.sock"'"}'
+	set_args true
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning"*"linux.seccomp.listenerPath $TMP/nobody.sock ignored: no rule uses SCMP_ACT_NOTIFY"* ]]
 }
 
 @test "SCMP_ACT_NOTIFY with an unreachable listenerPath fails create and leaves nothing" {
