@@ -11,7 +11,7 @@ the number that came after the first message as "lateFds", checks the fd is a se
 Exits 4 after 20 s without a sender.
 
 stall-accept: fill the listen backlog and never accept; stall-read: accept and never read.
-Either waits 60 s (or to be killed), for a runtime that must give up on its own.
+Either waits 90 s (or to be killed), for a runtime that must give up on its own.
 """
 import json
 import os
@@ -36,7 +36,7 @@ def stall(srv, mode, path):
     if mode == "stall-read":
         srv.settimeout(20)
         conn, _ = srv.accept()  # held, never read
-    time.sleep(60)
+    time.sleep(90)
     return 0
 
 

@@ -231,7 +231,7 @@ stalled_listener() {
 @test "a listenerPath that never accepts fails create instead of hanging" {
 	stalled_listener stall-accept
 	run --separate-stderr grid create --bundle "$BUNDLE" c1
-	kill "$agent"
+	kill "$agent" 2>/dev/null
 	wait "$agent" || true
 	assert_error "linux.seccomp.listenerPath $TMP/agent.sock: connect: not accepted within"
 	assert_nothing_left c1
@@ -242,7 +242,7 @@ stalled_listener() {
 	# more than the socket buffers hold
 	update_config '.linux.seccomp.listenerMetadata = ("x" * 4194304)'
 	run --separate-stderr grid run --bundle "$BUNDLE" c1
-	kill "$agent"
+	kill "$agent" 2>/dev/null
 	wait "$agent" || true
 	assert_error "linux.seccomp.listenerPath $TMP/agent.sock: send the seccomp fd: not read within"
 	assert_nothing_left c1
