@@ -1,5 +1,6 @@
 /* netdev.c - linux.netDevices: moves named host interfaces into the container's
- * network namespace, renamed, with their permanent global addresses, and up.
+ * network namespace, renamed, with their permanent global addresses, and up;
+ * and brings up the loopback of a new network namespace.
  * Owns a minimal NETLINK_ROUTE client (fixed buffers, no libnl; the
  * rtnetlink structs and constants are kernel.h's) and the undo that gives
  * moved interfaces back to the host when create fails.
@@ -497,6 +498,21 @@ undo:
 }
 
 /* ---- what create calls ---- */
+
+/* A new network namespace has lo down; runc and crun bring it up. Called by
+ * the init, in the namespace. */
+int netdev_lo_up(void)
+{
+	struct nl n;
+	struct link l;
+	int r;
+
+	if (nl_open(&n) < 0)
+		return fail(errno, "bring lo up: netlink socket");
+	r = link_get(&n, 0, "lo", &l) < 0 ? -1 : link_up(&n, l.index);
+	nl_close(&n);
+	return r < 0 ? fail(errno, "bring lo up in the container's network namespace: RTM_NEWLINK") : 0;
+}
 
 int netdev_check(const struct spec *s)
 {
