@@ -423,6 +423,19 @@ static int unified_ctrl(const char *file)
 	return -1;
 }
 
+/* A v2 value with a leading space is the file's second word: the first is
+ * kept as the file has it (cpu.max " 20000": the quota stays). */
+static int write_keeping(const char *dir, const struct cg_write *w)
+{
+	char path[PATH_MAX + 64], value[64];
+	cleanup_free char *cur = NULL;
+
+	if (path_fmt(path, sizeof path, "%s/%s", dir, w->file[1]) < 0 || read_file(path, &cur, &(size_t){ 0 }, 4096) < 0)
+		return failx("%s: %s", w->field, last_error());
+	snprintf(value, sizeof value, "%.*s%s", (int)strcspn(cur, " \n"), cur, w->value[1]);
+	return write_in(dir, w->file[1], value, w->field, false);
+}
+
 static int apply_write(const struct layout *l, const struct cgroup *cg, const struct cg_write *w)
 {
 	int hi = w->ctrl == CG_UNIFIED ? l->v2 : l->of[w->ctrl];
@@ -456,6 +469,10 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 		}
 		return failx("%s: cannot be honoured on cgroup %s", w->field, v ? "v2" : "v1");
 	}
+	if (!*w->file[v])
+		return 0; /* another write has it: cpu.max */
+	if (*w->value[v] == ' ')
+		return write_keeping(cg->dir[hi], w);
 	return write_in(cg->dir[hi], w->file[v], w->value[v], w->field, w->optional);
 }
 

@@ -454,6 +454,24 @@ counter() {
 	[ "$(cgread "$ID" cpu cpu.shares)" = 512 ]
 }
 
+@test "update --cpu-period alone writes the period and keeps the quota" {
+	set_resources '{"cpu": {"quota": 50000, "period": 100000}}'
+	set_args sleep 100
+	grid run -d --bundle "$BUNDLE" "$ID"
+	grid update --cpu-period 200000 "$ID"
+	local h=cpu
+	[ -e "$(cgdir "$ID" cpu)/cpu.cfs_period_us" ] || h=unified
+	if [ $h = cpu ]; then
+		[ "$(cgread "$ID" cpu cpu.cfs_period_us)" = 200000 ]
+		[ "$(cgread "$ID" cpu cpu.cfs_quota_us)" = 50000 ]
+	else
+		[ "$(cgread "$ID" unified cpu.max)" = "50000 200000" ]
+	fi
+	grid update --cpu-quota 20000 "$ID"
+	[ $h = unified ] || [ "$(cgread "$ID" cpu cpu.cfs_period_us)" = 200000 ]
+	[ $h = cpu ] || [ "$(cgread "$ID" unified cpu.max)" = "20000 200000" ]
+}
+
 @test "update raises and lowers memory and swap together on v1 (memsw ordering)" {
 	[ -e $CG/memory/memory.memsw.limit_in_bytes ] || skip "no v1 memsw accounting"
 	set_resources '{"memory": {"limit": 33554432, "swap": 67108864}}'
