@@ -500,17 +500,16 @@ undo:
 /* ---- what create calls ---- */
 
 /* A new network namespace has lo down; runc and crun bring it up. Called by
- * the init, in the namespace. */
+ * the init, in the namespace, where lo is the first link (index 1). */
 int netdev_lo_up(void)
 {
 	struct nl n;
-	struct link l;
-	int r;
+	int r = nl_open(&n);
 
-	if (nl_open(&n) < 0)
-		return fail(errno, "bring lo up: netlink socket");
-	r = link_get(&n, 0, "lo", &l) < 0 ? -1 : link_up(&n, l.index);
-	nl_close(&n);
+	if (r == 0) {
+		r = link_up(&n, 1);
+		nl_close(&n);
+	}
 	return r < 0 ? fail(errno, "bring lo up in the container's network namespace: RTM_NEWLINK") : 0;
 }
 
