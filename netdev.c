@@ -500,7 +500,8 @@ undo:
 /* ---- what create calls ---- */
 
 /* A new network namespace has lo down; runc and crun bring it up. Called by
- * the init, in the namespace, where lo is the first link (index 1). */
+ * the init, in the namespace, where lo is the first link: index 1, the
+ * kernel's LOOPBACK_IFINDEX (not uapi, so not in kernel.h). */
 int netdev_lo_up(void)
 {
 	struct nl n;
