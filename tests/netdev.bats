@@ -15,9 +15,10 @@ NSPID=
 
 teardown() {
 	local l
+	# the namespace's holder, before the helpers look for processes left behind
+	[ -z "$NSPID" ] || { kill "$NSPID" && wait "$NSPID"; } 2>/dev/null || true
 	helpers_teardown
 	local rc=$?
-	[ -z "$NSPID" ] || kill "$NSPID" 2>/dev/null || true
 	for l in "${LINKS[@]}"; do
 		ip link del "$l" 2>/dev/null || true
 	done
@@ -229,4 +230,7 @@ set_netdevices() {
 	echo "$output"
 	(( (${lines[0]} & 1) == 0 ))
 	! nsenter --net=/proc/$NSPID/ns/net ip -o link show lo | grep -qE "$UP_RE"
+	kill "$NSPID"
+	wait "$NSPID" || true
+	NSPID=
 }
