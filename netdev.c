@@ -1,5 +1,6 @@
 /* netdev.c - linux.netDevices: moves named host interfaces into the container's
- * network namespace, renamed, with their permanent global addresses, and up.
+ * network namespace, renamed, with their permanent global addresses, and up;
+ * and brings up the loopback of a new network namespace.
  * Owns a minimal NETLINK_ROUTE client (fixed buffers, no libnl; the
  * rtnetlink structs and constants are kernel.h's) and the undo that gives
  * moved interfaces back to the host when create fails.
@@ -497,6 +498,21 @@ undo:
 }
 
 /* ---- what create calls ---- */
+
+/* A new network namespace has lo down; runc and crun bring it up. Called by
+ * the init, in the namespace, where lo is the first link: index 1, the
+ * kernel's LOOPBACK_IFINDEX (not uapi, so not in kernel.h). */
+int netdev_lo_up(void)
+{
+	struct nl n;
+	int r = nl_open(&n);
+
+	if (r == 0) {
+		r = link_up(&n, 1);
+		nl_close(&n);
+	}
+	return r < 0 ? fail(errno, "bring lo up in the container's network namespace: RTM_NEWLINK") : 0;
+}
 
 int netdev_check(const struct spec *s)
 {

@@ -33,6 +33,7 @@
 #include "inroot.h"
 #include "kernel.h"
 #include "mount.h"
+#include "netdev.h"
 #include "ns.h"
 #include "process.h"
 #include "proto.h"
@@ -387,6 +388,9 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	if (read_file("/proc/self/cgroup", &in->host_cgroups, &(size_t){ 0 }, 1 << 20) < 0)
 		in->host_cgroups = NULL;
 	if (enter_namespaces(in, other_ns) < 0 || process_apply(s) < 0)
+		return -1;
+	/* never a joined one: it is someone else's */
+	if (s->ns[NS_NET].wanted && !s->ns[NS_NET].path && netdev_lo_up() < 0)
 		return -1;
 	/* rootless: what the runtime could not make, we can in our namespaces */
 	if (in->rootless && mounts_make(in) < 0)

@@ -307,23 +307,22 @@ static int f_cpu(struct pctx *c, int v, const char *path)
 
 	if (walk_item(c, v, path, f, countof(f), &q) < 0)
 		return -1;
+	/* v1 has a file for each; v2 one, cpu.max "QUOTA [PERIOD]": written with the
+	 * period (a leading space keeps the quota it has), or with the quota alone */
+	b[0] = 0;
+	if (q.has_quota)
+		max_or(b, q.quota);
 	if (q.has_period) {
 		snprintf(field, sizeof field, "%s.period", path);
 		num(a, q.period);
-		if (add(c, field, CG_CPU, "cpu.cfs_period_us", a, NULL, NULL, false) < 0)
+		snprintf(b + strlen(b), sizeof b - strlen(b), " %s", a);
+		if (add(c, field, CG_CPU, "cpu.cfs_period_us", a, "cpu.max", b, false) < 0)
 			return -1;
 	}
-	if (q.has_quota || q.has_period) {
-		/* v2 writes both at once: "max 100000" */
+	if (q.has_quota) {
 		snprintf(field, sizeof field, "%s.quota", path);
 		num(a, q.quota);
-		if (!q.has_quota)
-			strcpy(b, "max");
-		else
-			max_or(b, q.quota);
-		snprintf(b + strlen(b), sizeof b - strlen(b), " %llu",
-			 (unsigned long long)(q.has_period ? q.period : 100000));
-		if (add(c, field, CG_CPU, q.has_quota ? "cpu.cfs_quota_us" : NULL, a, "cpu.max", b, false) < 0)
+		if (add(c, field, CG_CPU, "cpu.cfs_quota_us", a, q.has_period ? "" : "cpu.max", b, false) < 0)
 			return -1;
 	}
 	return 0;

@@ -55,7 +55,7 @@ enum cg_ctrl {
 struct cg_write {
 	const char *field;     /* its path in config.json, for errors */
 	enum cg_ctrl ctrl;
-	const char *file[2];   /* [0] on cgroup v1, [1] on v2; NULL: not there */
+	const char *file[2];   /* [0] on cgroup v1, [1] on v2; NULL: not there; "": nothing to write */
 	const char *value[2];
 	bool optional;         /* the kernel may lack the file: a warning, not an error */
 };

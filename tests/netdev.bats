@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # linux.netDevices: host interfaces moved into the container's network namespace, renamed, with
-# their permanent global addresses, and up; refused or given back whole when create fails.
+# their permanent global addresses, and up; refused or given back whole when create fails; and
+# the loopback of a new network namespace up, of a joined one untouched.
 # Each test makes its own interfaces (dummy, or a veth pair where the kernel has no dummy driver)
 # named gd<test><pid>*, uses only documentation addresses, sends no traffic, and deletes what is
 # left of them in teardown. No other interface is touched.
@@ -10,9 +11,12 @@ load helpers
 eval "helpers_$(declare -f teardown)"
 
 LINKS=()
+NSPID=
 
 teardown() {
 	local l
+	# the namespace's holder, before the helpers look for processes left behind
+	[ -z "$NSPID" ] || { kill "$NSPID" && wait "$NSPID"; } 2>/dev/null || true
 	helpers_teardown
 	local rc=$?
 	for l in "${LINKS[@]}"; do
@@ -202,4 +206,31 @@ set_netdevices() {
 	run --separate-stderr grid run --bundle "$BUNDLE" c1
 	[ "$status" -eq 0 ]
 	[[ "$stderr" != *"not enforced"* ]]
+}
+
+@test "a new network namespace has lo up with 127.0.0.1; a joined one is left as it is" {
+	# flags: IFF_UP is bit 0
+	set_args sh -c 'cat /sys/class/net/lo/flags; ip -o addr show dev lo'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	echo "$output"
+	(( ${lines[0]} & 1 ))
+	[[ "$output" == *"inet 127.0.0.1/8 "* ]]
+	# a network namespace the container joins is not Grid's to change: its lo stays down
+	unshare --net sleep 100 &
+	NSPID=$!
+	local i
+	for i in $(seq 50); do
+		[ "$(readlink /proc/$NSPID/ns/net)" = "$(readlink /proc/self/ns/net)" ] || break
+		sleep 0.1
+	done
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/'"$NSPID"'/ns/net" else . end)'
+	run --separate-stderr grid run --bundle "$BUNDLE" c2
+	[ "$status" -eq 0 ]
+	echo "$output"
+	(( (${lines[0]} & 1) == 0 ))
+	! nsenter --net=/proc/$NSPID/ns/net ip -o link show lo | grep -qE "$UP_RE"
+	kill "$NSPID"
+	wait "$NSPID" || true
+	NSPID=
 }
