@@ -6,7 +6,6 @@
  * moved interfaces back to the host when create fails.
  * Delete never moves them back: runtime-spec v1.3.0 forbids it; the kernel
  * returns physical devices to the host and destroys virtual ones. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -320,14 +319,19 @@ static int addr_add(struct nl *n, int index, const struct addr *a)
 	return nl_talk(n, &r, NULL, NULL);
 }
 
+/* The address for an error text: IPv6 in full (no "::"), which is valid
+ * and spares musl's inet_ntop. */
 static const char *addr_text(const struct addr *a, char *out, size_t size)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
 	const unsigned char *p = a->nlocal ? a->local : a->address;
+	size_t n = 0;
 
-	if (a->ifa.ifa_family == AF_INET || a->ifa.ifa_family == AF_INET6)
-		inet_ntop(a->ifa.ifa_family, p, ip, sizeof ip);
-	snprintf(out, size, "%s/%u", ip, a->ifa.ifa_prefixlen);
+	if (a->ifa.ifa_family == AF_INET)
+		n = (size_t)snprintf(out, size, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+	for (int i = 0; a->ifa.ifa_family == AF_INET6 && i < 16 && n < size; i += 2)
+		n += (size_t)snprintf(out + n, size - n, "%s%x", i ? ":" : "", p[i] << 8 | p[i + 1]);
+	if (n < size)
+		snprintf(out + n, size - n, "%s/%u", n ? "" : "?", a->ifa.ifa_prefixlen);
 	return out;
 }
 
@@ -391,7 +395,7 @@ bad:
 
 static int add_all(struct nl *n, int index, const struct addrs *as, const char *dev, const char *where)
 {
-	char text[INET6_ADDRSTRLEN + 8];
+	char text[64];
 
 	for (size_t i = 0; i < as->n; i++)
 		if (addr_add(n, index, &as->a[i]) < 0)
