@@ -21,6 +21,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "spec.h"
+#include "util.h"
 
 /* capabilities(7), by number */
 static const char *const cap_names[] = {
@@ -59,11 +60,11 @@ static int last_cap(void)
 {
 	char *text = NULL;
 	size_t len;
-	long n;
+	long long n;
 
 	if (read_file("/proc/sys/kernel/cap_last_cap", &text, &len, 64) < 0)
 		return -1;
-	n = strtol(text, NULL, 10);
+	n = dec_ll(text, NULL);
 	free(text);
 	if (n <= 0 || n > 63)
 		return failx("/proc/sys/kernel/cap_last_cap: unexpected value");

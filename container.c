@@ -69,10 +69,10 @@ static const struct {
 int parse_signal(const char *s)
 {
 	char *end;
-	long n;
+	long long n;
 
 	if (*s >= '0' && *s <= '9') {
-		n = strtol(s, &end, 10);
+		n = dec_ll(s, &end);
 		if (*end || n <= 0 || n >= _NSIG)
 			return failx("invalid signal \"%s\"", s);
 		return n;
@@ -86,7 +86,7 @@ int parse_signal(const char *s)
 		if (name[5] && (name[5] != '+' && name[5] != '-'))
 			return failx("invalid signal \"%s\"", s);
 		if (name[5])
-			n = strtol(name + 5, &end, 10);
+			n = dec_ll(name + 5, &end);
 		n += (name[3] == 'I' || name[3] == 'i') ? SIGRTMIN : SIGRTMAX;
 		if (n >= SIGRTMIN && n <= SIGRTMAX)
 			return n;

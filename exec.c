@@ -41,6 +41,7 @@
 #include "spec.h"
 #include "state.h"
 #include "tty.h"
+#include "util.h"
 
 /* The order of joining: the user namespace gives the capabilities to join
  * the others; the mount namespace last, as it changes our root. */
@@ -122,13 +123,13 @@ static int add_caps(struct spec *s, const struct exec_opts *o)
 static int parse_user(struct spec *s, const char *user)
 {
 	char *end;
-	unsigned long uid = strtoul(user, &end, 10), gid = s->proc.gid;
+	unsigned long long uid = dec_ull(user, &end), gid = s->proc.gid;
 
 	if (end == user || (*end && *end != ':'))
 		return failx("--user %s: expected uid[:gid], numeric", user);
 	if (*end == ':') {
 		const char *g = end + 1;
-		gid = strtoul(g, &end, 10);
+		gid = dec_ull(g, &end);
 		if (end == g || *end)
 			return failx("--user %s: expected uid[:gid], numeric", user);
 	}

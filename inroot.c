@@ -165,7 +165,7 @@ static int mnt_id(int fd, long *out)
 	if (read_file(path, &text, &len, 4096) < 0)
 		return -1;
 	p = str_find(text, "mnt_id:");
-	*out = p ? strtol(p + 7, NULL, 10) : -1;
+	*out = p ? (int)dec_ll(p + 7, NULL) : -1;
 	free(text);
 	return p ? 0 : failx("%s: no mnt_id", path);
 }

@@ -254,7 +254,7 @@ int json_int(const struct json *j, int i, int64_t min, int64_t max, int64_t *out
 	memcpy(buf, j->text + t->start, n);
 	buf[n] = 0;
 	errno = 0;
-	v = strtoll(buf, &end, 10);
+	v = dec_ll(buf, &end);
 	if (*end)
 		return failx("%s: expected an integer, got %s", field, buf);
 	if (errno || v < min || v > max)
@@ -276,7 +276,7 @@ int json_uint64(const struct json *j, int i, uint64_t *out, const char *field)
 	memcpy(buf, j->text + t->start, n);
 	buf[n] = 0;
 	errno = 0;
-	v = strtoull(buf, &end, 10);
+	v = dec_ull(buf, &end);
 	if (*end || errno)
 		return failx("%s: expected an unsigned 64-bit integer, got %s", field, buf);
 	*out = v;

@@ -54,7 +54,7 @@ static int opt_store(const struct opt *o, const char *a, char *val, int argc)
 		l->v[l->n++] = val;
 	} else {
 		char *end;
-		long v = strtol(val, &end, 10);
+		long long v = dec_ll(val, &end);
 		if (end == val || *end || v < 0 || v > 1 << 20)
 			return failx("option %s needs a number", a);
 		*(int *)o->value = v;
@@ -162,7 +162,7 @@ int update_number(const char *v, bool bytes, long long *out)
 	int shift;
 
 	errno = 0;
-	*out = strtoll(v, &end, 10);
+	*out = dec_ll(v, &end);
 	if (end == v || errno)
 		return -1;
 	if (bytes && *end) {

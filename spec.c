@@ -531,18 +531,18 @@ int parse_cpu_list(const char *s, uint64_t *mask, size_t nwords, const char *pat
 	memset(mask, 0, nwords * sizeof *mask);
 	while (*p) {
 		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
+		unsigned long long a = dec_ull(p, &end), b = a;
 		if (end == p)
 			goto bad;
 		p = end;
 		if (*p == '-') {
-			b = strtoul(p + 1, &end, 10);
+			b = dec_ull(p + 1, &end);
 			if (end == p + 1 || b < a)
 				goto bad;
 			p = end;
 		}
 		if (b >= nwords * 64)
-			return failx("%s: %lu is beyond the largest supported number %zu", path, b, nwords * 64 - 1);
+			return failx("%s: %llu is beyond the largest supported number %zu", path, b, nwords * 64 - 1);
 		for (unsigned long i = a; i <= b; i++)
 			mask[i / 64] |= 1ULL << (i % 64);
 		if (*p == ',')

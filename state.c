@@ -359,16 +359,16 @@ int state_parse(struct state *st, const char *text, size_t len)
 				ret = copy_field(st->id, sizeof st->id, v, line);
 			have_id = ret == 0;
 		} else if (!strcmp(line, "pid")) {
-			long p;
+			long long p;
 			errno = 0;
-			p = strtol(v, &end, 10);
+			p = dec_ll(v, &end);
 			if (errno || *end || !*v || p < 0 || p > 0x3fffffff)
 				ret = failx("bad pid %s", v);
 			st->pid = p;
 			have_pid = true;
 		} else if (!strcmp(line, "starttime")) {
 			errno = 0;
-			st->starttime = strtoull(v, &end, 10);
+			st->starttime = dec_ull(v, &end);
 			if (errno || *end || !*v)
 				ret = failx("bad starttime %s", v);
 			have_start = true;
@@ -424,7 +424,7 @@ int proc_starttime(pid_t pid, unsigned long long *out, char *pstate)
 			return -1;
 		p++;
 	}
-	*out = strtoull(p, NULL, 10);
+	*out = dec_ull(p, NULL);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,4 +133,66 @@ int hexval(char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* The sign and digits after leading spaces; NULL when no digit follows. */
+static const char *dec_start(const char *s, bool *neg)
+{
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		s++;
+	*neg = *s == '-';
+	s += *s == '-' || *s == '+';
+	return *s >= '0' && *s <= '9' ? s : NULL;
+}
+
+/* The magnitude of the digits at p; *over when it does not fit. */
+static unsigned long long dec_digits(const char *p, char **end, bool *over)
+{
+	unsigned long long v = 0;
+
+	*over = false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		*over = *over || v > (ULLONG_MAX - d) / 10;
+		v = v * 10 + d;
+	}
+	if (end)
+		*end = (char *)p;
+	if (*over)
+		errno = ERANGE;
+	return v;
+}
+
+unsigned long long dec_ull(const char *s, char **end)
+{
+	bool neg, over;
+	const char *p = dec_start(s, &neg);
+	unsigned long long v;
+
+	if (!p) {
+		if (end)
+			*end = (char *)s;
+		return 0;
+	}
+	v = dec_digits(p, end, &over);
+	return over ? ULLONG_MAX : neg ? -v : v;
+}
+
+long long dec_ll(const char *s, char **end)
+{
+	bool neg, over;
+	const char *p = dec_start(s, &neg);
+	unsigned long long v;
+
+	if (!p) {
+		if (end)
+			*end = (char *)s;
+		return 0;
+	}
+	v = dec_digits(p, end, &over);
+	if (over || v > (unsigned long long)LLONG_MAX + neg) {
+		errno = ERANGE;
+		return neg ? LLONG_MIN : LLONG_MAX;
+	}
+	return neg ? -(long long)(v - 1) - 1 : (long long)v;
 }

@@ -29,5 +29,10 @@ char *str_find(const char *haystack, const char *needle);
 /* realpath(path, out) for an existing path; out holds PATH_MAX bytes */
 int real_path(const char *path, char *out);
 int hexval(char c); /* 0-15, or -1 */
+/* strtoull and strtoll in base 10, as the C library's: leading spaces and a
+ * sign, *end after the digits (s itself when there are none), ERANGE and the
+ * limit on overflow; without musl's general number scanner (1.5 KB). */
+unsigned long long dec_ull(const char *s, char **end);
+long long dec_ll(const char *s, char **end);
 
 #endif

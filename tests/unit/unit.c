@@ -1127,6 +1127,38 @@ static void test_update_file(void)
 	}
 }
 
+/* dec_ll and dec_ull against the C library's strtoll and strtoull */
+static void test_dec(void)
+{
+	static const char *const in[] = {
+		"0", "7", "-7", "+7", " \t\n42x", "", "-", "+", "x1", "--5", "+-5", " - 5", "00012",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+		"18446744073709551615", "18446744073709551616", "-18446744073709551615", "-18446744073709551616",
+		"99999999999999999999999", "-1", "123abc", "4294967295", "2147483648:5",
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < countof(in); i++) {
+		char *e1, *e2, *e3, *e4;
+		int r1, r2, r3, r4;
+		errno = 0;
+		long long a = dec_ll(in[i], &e1);
+		r1 = errno, errno = 0;
+		long long b = strtoll(in[i], &e2, 10);
+		r2 = errno, errno = 0;
+		unsigned long long c = dec_ull(in[i], &e3);
+		r3 = errno, errno = 0;
+		unsigned long long d = strtoull(in[i], &e4, 10);
+		r4 = errno;
+		if (a != b || e1 != e2 || r1 != r2 || c != d || e3 != e4 || r3 != r4) {
+			bad++;
+			printf("# differs on \"%s\": %lld/%lld %llu/%llu\n", in[i], a, b, c, d);
+		}
+	}
+	ok(bad == 0, "dec_ll and dec_ull agree with strtoll and strtoull (value, end, ERANGE) on %zu edge cases",
+	   countof(in));
+}
+
 static void test_util(void)
 {
 	static int a[5000], b[5000];
@@ -1150,6 +1182,7 @@ static void test_util(void)
 		   !strcmp(path, want),
 	   "real_path resolves .. and symlinks as realpath: %s", path);
 	ok(real_path("/nonexistent/x", path) < 0 && errno == ENOENT, "real_path of a missing path: ENOENT");
+	test_dec();
 }
 
 /* proto.c over a real socket pair: kinds, numbers, an fd, errors, the end */
