@@ -231,7 +231,7 @@ static int connect_listener(struct exec_ctx *x)
 
 static int prepare(struct exec_ctx *x)
 {
-	if (preserve_fds_check(x->o->preserve_fds) < 0 || open_state(x) < 0 || load_process(x) < 0)
+	if (open_state(x) < 0 || load_process(x) < 0)
 		return -1;
 	if (!x->o->process && apply_flags(&x->spec, x->o) < 0)
 		return -1;

@@ -216,10 +216,18 @@ process_json() {
 	[ "${lines[*]}" = "[] end" ]
 }
 
-@test "--preserve-fds with an fd that is not open is refused" {
-	start_sleeper
-	run --separate-stderr grid exec --preserve-fds 5 c1 true
-	assert_error "--preserve-fds 5"
+@test "--preserve-fds skips the fds of its range that are closed, as crun does" {
+	echo content >"$TMP/f"
+	# fds 3 and 5 closed, 4 open: nothing of grid's own takes their place either
+	set_args sh -c 'for f in 3 4 5; do test -e /proc/self/fd/$f && echo has$f; done; cat <&4'
+	run --separate-stderr grid run --preserve-fds 3 --bundle "$BUNDLE" c1 3<&- 4<"$TMP/f" 5<&-
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "has4 content" ]
+	start_sleeper c2
+	run --separate-stderr grid exec --preserve-fds 4 c2 \
+		sh -c 'for f in 3 4 5 6; do test -e /proc/self/fd/$f && echo has$f; done; cat <&5' 3<"$TMP/f" 4<&- 5<"$TMP/f" 6<&-
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "has3 has5 content" ]
 }
 
 @test "capabilities from --process are applied" {
