@@ -309,7 +309,7 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 			child_failed(x->sync[1]);
 		close(master);
 	}
-	if (apply_rlimits(s) < 0)
+	if (process_set_home(&x->spec) < 0 || apply_rlimits(s) < 0)
 		child_failed(x->sync[1]);
 	if (seccomp_early(s, &x->caps) &&
 	    seccomp_install(&x->seccomp, x->listener, s, &x->st, ST_RUNNING, x->st.pid) < 0)

@@ -403,7 +403,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	/* the host's directories and mounts we set up from go before anything
 	 * of the container's is resolved */
 	mounts_release(in);
-	if (apply_rlimits(s) < 0)
+	if (process_set_home(in->spec) < 0 || apply_rlimits(s) < 0)
 		return -1;
 	/* as late as the kernel lets us: see seccomp_early */
 	if (seccomp_early(s, &in->caps) &&

@@ -92,6 +92,23 @@ process_json() {
 	[ "${lines[3]}" = 43 ]
 }
 
+@test "exec sets HOME from the container's /etc/passwd for its uid (--user, --process) when its env has none" {
+	echo 'user:x:1000:1000::/home/user:/bin/sh' >>"$BUNDLE/rootfs/etc/passwd"
+	start_sleeper
+	run --separate-stderr grid exec c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/root]" ]
+	run --separate-stderr grid exec --user 1000 c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/home/user]" ]
+	run --separate-stderr grid exec --user 4242 c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/]" ]
+	run --separate-stderr grid exec --env HOME=/mine --user 1000 c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/mine]" ]
+	process_json sh -c 'echo "[$HOME]"'
+	jq '.user.uid = 1000' "$TMP/process.json" >"$TMP/p.json"
+	run --separate-stderr grid exec --process "$TMP/p.json" c1
+	[ "$output" = "[/home/user]" ]
+}
+
 @test "an exec'd process is in the container's cgroup" {
 	start_sleeper
 	run --separate-stderr grid exec -d --pid-file "$TMP/pid" c1 sleep 100
