@@ -275,10 +275,20 @@ process_json() {
 	[ "$output" = rc=1 ]
 }
 
-@test "--no-new-privs sets NoNewPrivs" {
+@test "NoNewPrivs is 0 without --no-new-privs and noNewPrivileges, 1 with either; --process's field alone decides" {
+	update_config 'del(.process.noNewPrivileges)'
 	start_sleeper
-	run --separate-stderr grid exec c1 grep ^NoNewPrivs /proc/self/status
-	[ "$output" = "$(printf 'NoNewPrivs:\t0')" ]
-	run --separate-stderr grid exec --no-new-privs c1 grep ^NoNewPrivs /proc/self/status
-	[ "$output" = "$(printf 'NoNewPrivs:\t1')" ]
+	nnp() { grid exec "$@" awk '/^NoNewPrivs/ { print $2 }' /proc/self/status; }
+	[ "$(nnp c1)" = 0 ]
+	[ "$(nnp --user 1000 c1)" = 0 ]
+	[ "$(nnp --no-new-privs c1)" = 1 ]
+	process_json awk '/^NoNewPrivs/ { print $2 }' /proc/self/status
+	[ "$(grid exec --process "$TMP/process.json" c1)" = 0 ]
+	[ "$(grid exec --no-new-privs --process "$TMP/process.json" c1)" = 0 ]
+	jq '.noNewPrivileges = true' "$TMP/process.json" >"$TMP/p.json"
+	[ "$(grid exec --process "$TMP/p.json" c1)" = 1 ]
+	# the config's true holds for exec without --process
+	update_config '.process.noNewPrivileges = true'
+	start_sleeper c2
+	[ "$(nnp c2)" = 1 ]
 }
