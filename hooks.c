@@ -1,8 +1,9 @@
 /* hooks.c - the OCI hooks (config.md "POSIX-platform Hooks"): running the
  * hooks of one kind in order, each a child with the state JSON on its stdin,
- * exactly its own args and env (or, without env, the caller's), killed when its timeout runs out; and the
- * snapshot of the hooks that run after create (poststart, poststop), kept in
- * the state directory so that later edits of config.json do not change them.
+ * exactly its own args and env (without env, the caller's), killed when its
+ * timeout runs out; and the snapshot of the hooks that run after create
+ * (poststart, poststop), kept in the state directory so that later edits of
+ * config.json do not change them.
  * When each kind runs is decided by the callers: container.c for the
  * runtime's hooks, ns.c for those the container's init runs. */
 #include <errno.h>
