@@ -339,7 +339,7 @@ static int socket_activation(struct spec *s, int *preserve)
 	char kv[32];
 	int n;
 
-	if (!fds || !pid || atoi(pid) != getpid() || (n = atoi(fds)) <= 0)
+	if (!fds || !pid || atoi(pid) != getpid() || (n = atoi(fds)) <= 0 || n > 1 << 20)
 		return 0;
 	snprintf(kv, sizeof kv, "LISTEN_FDS=%d", n);
 	if (spec_set_env(s, arena_strndup(&s->arena, kv, strlen(kv))) < 0 ||
@@ -380,7 +380,7 @@ static int create_prepare(struct create_ctx *x)
 		return failx("linux.namespaces: a user that is not root needs a new user namespace (grid spec --rootless "
 			     "writes such a config)");
 	in->preserve_fds = x->o->preserve_fds;
-	if (socket_activation(&c->spec, &in->preserve_fds) < 0 || preserve_fds_check(in->preserve_fds) < 0)
+	if (socket_activation(&c->spec, &in->preserve_fds) < 0)
 		return -1;
 	if (c->spec.proc.terminal && !x->o->console_socket && x->o->detach)
 		return failx("process.terminal is true: --console-socket is required when detached");

@@ -232,7 +232,7 @@ static int connect_listener(struct exec_ctx *x)
 
 static int prepare(struct exec_ctx *x)
 {
-	if (preserve_fds_check(x->o->preserve_fds) < 0 || open_state(x) < 0 || load_process(x) < 0)
+	if (open_state(x) < 0 || load_process(x) < 0)
 		return -1;
 	if (!x->o->process && apply_flags(&x->spec, x->o) < 0)
 		return -1;
@@ -310,7 +310,7 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 			child_failed(x->sync[1]);
 		close(master);
 	}
-	if (apply_rlimits(s) < 0)
+	if (process_set_home(&x->spec) < 0 || apply_rlimits(s) < 0)
 		child_failed(x->sync[1]);
 	if (seccomp_early(s, &x->caps) &&
 	    seccomp_install(&x->seccomp, x->listener, s, &x->st, ST_RUNNING, x->st.pid) < 0)

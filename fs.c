@@ -21,11 +21,17 @@
 int read_file(const char *path, char **out, size_t *len, size_t max)
 {
 	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
-	cleanup_free char *buf = NULL;
-	size_t cap = 4096, n = 0;
 
 	if (fd < 0)
 		return fail(errno, "open %s", path);
+	return read_fd(fd, path, out, len, max);
+}
+
+int read_fd(int fd, const char *path, char **out, size_t *len, size_t max)
+{
+	cleanup_free char *buf = NULL;
+	size_t cap = 4096, n = 0;
+
 	if (!(buf = mem_grow(NULL, cap + 1, 1)))
 		return -1;
 	for (;;) {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 int read_file(const char *path, char **out, size_t *len, size_t max);
+int read_fd(int fd, const char *path, char **out, size_t *len, size_t max); /* path: for errors */
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len);
 int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode);
 int mkdir_p(const char *path, mode_t mode);

@@ -1,8 +1,9 @@
 /* hooks.c - the OCI hooks (config.md "POSIX-platform Hooks"): running the
  * hooks of one kind in order, each a child with the state JSON on its stdin,
- * exactly its own args and env, killed when its timeout runs out; and the
- * snapshot of the hooks that run after create (poststart, poststop), kept in
- * the state directory so that later edits of config.json do not change them.
+ * exactly its own args and env (without env, the caller's), killed when its
+ * timeout runs out; and the snapshot of the hooks that run after create
+ * (poststart, poststop), kept in the state directory so that later edits of
+ * config.json do not change them.
  * When each kind runs is decided by the callers: container.c for the
  * runtime's hooks, ns.c for those the container's init runs. */
 #include <errno.h>
@@ -63,9 +64,16 @@ int children_in_own_namespaces(void)
 	return 0;
 }
 
-static void __attribute__((noreturn)) hook_exec(const struct hook *h, const char *bundle, int in_fd, int err_fd)
+/* What a hook starts from: its directory, and the environment it gets
+ * without an env of its own. */
+struct hook_base {
+	const char *dir;
+	const char *const *env;
+};
+
+static void __attribute__((noreturn)) hook_exec(const struct hook *h, const struct hook_base *base, int in_fd,
+						int err_fd)
 {
-	static const char *const no_env[] = { NULL };
 	const char *argv0[] = { h->path, NULL };
 	sigset_t none;
 	int e;
@@ -75,13 +83,13 @@ static void __attribute__((noreturn)) hook_exec(const struct hook *h, const char
 	signal(SIGPIPE, SIG_DFL);
 	/* in the bundle, as with runc and crun (a bundle deleted before
 	 * poststop, or not in a joined mount namespace: where we are) */
-	if (chdir(bundle) < 0) {
+	if (chdir(base->dir) < 0) {
 	}
 	if (in_fd == 0)
 		fcntl(0, F_SETFD, 0);
 	else if (dup2(in_fd, 0) < 0)
 		goto out;
-	execve(h->path, (char *const *)(h->nargs ? h->args : argv0), (char *const *)(h->env ? h->env : no_env));
+	execve(h->path, (char *const *)(h->nargs ? h->args : argv0), (char *const *)(h->env ? h->env : base->env));
 out:
 	e = errno;
 	if (write(err_fd, &e, sizeof e) < 0) {
@@ -140,7 +148,8 @@ static int hook_wait(pid_t pid, int wfd, const char *json, size_t len, int timeo
 }
 
 /* One hook: fork, exec, feed, wait; an error names hooks.<kind>[i] and path. */
-static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const char *bundle, const char *json, size_t len)
+static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const struct hook_base *base, const char *json,
+		    size_t len)
 {
 	cleanup_fd int in_r = -1, in_w = -1, err_r = -1, err_w = -1;
 	int p[2], status = 0, e = 0, timed_out;
@@ -155,7 +164,7 @@ static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const char
 	err_r = p[0], err_w = p[1];
 	pid = fork();
 	if (pid == 0)
-		hook_exec(h, bundle, in_r, err_w);
+		hook_exec(h, base, in_r, err_w);
 	if (pid < 0)
 		return fail(errno, "hooks.%s[%zu] %s: fork", hook_name(k), i, h->path);
 	close_fdp(&in_r);
@@ -180,6 +189,13 @@ int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, en
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	cleanup_buf struct buf b = { 0 };
+	/* without env: as execv, the runtime's environment (runc's and crun's
+	 * too); inside the container, the process's (as runc's and crun's
+	 * init, which take it on before running startContainer hooks) */
+	const struct hook_base base = {
+		.dir = st->bundle,
+		.env = k == HOOK_START_CONTAINER ? s->proc.env : (const char *const *)environ,
+	};
 	int ret = 0;
 
 	if (s->nhooks[k] == 0)
@@ -192,7 +208,7 @@ int hooks_run(const struct spec *s, enum hook_kind k, const struct state *st, en
 	/* a hook that exits without reading its stdin must not kill us */
 	sigaction(SIGPIPE, &ign, &old);
 	for (size_t i = 0; i < s->nhooks[k] && ret == 0; i++)
-		ret = hook_run(&s->hooks[k][i], k, i, st->bundle, b.p, b.len);
+		ret = hook_run(&s->hooks[k][i], k, i, &base, b.p, b.len);
 	sigaction(SIGPIPE, &old, NULL);
 	return ret;
 }

@@ -46,6 +46,16 @@ int inroot_find(int rootfd, const char *path)
 	return open_in(rootfd, path, O_PATH);
 }
 
+int inroot_open_file(const char *path)
+{
+	cleanup_fd int root = open("/", O_PATH | O_CLOEXEC), fd = -1;
+	struct stat st;
+
+	if (root < 0 || (fd = open_in(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY)) < 0 || fstat(fd, &st) < 0)
+		return -1;
+	return S_ISREG(st.st_mode) ? steal_fd(&fd) : -1;
+}
+
 bool inroot_supported(void)
 {
 	int fd = open_in(AT_FDCWD, "/", O_PATH);

@@ -939,6 +939,24 @@ int bind_fd(int srcfd, int dstfd, const char *what)
 	return mount(src, dst, NULL, MS_BIND, NULL) < 0 ? fail(errno, "bind %s", what) : 0;
 }
 
+/* Entry `name` of dirfd, a device node just bound from the host: nosuid and
+ * noexec, as runc makes them (the host's /dev may have neither). */
+static int bound_node_flags(int dirfd, const char *name, const char *what)
+{
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC };
+	cleanup_fd int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	char path[32];
+
+	if (fd < 0)
+		return fail(errno, "%s", what);
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return fail(errno, "%s: set nosuid,noexec (mount_setattr)", what);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	return remount_bind(path, MS_NOSUID | MS_NOEXEC, 0);
+}
+
 /* Binds the host's `host` over entry `name` of dirfd: a regular file or a
  * node already there, or an empty file made for it; never a symlink. */
 static int bind_host_node(int dirfd, const char *name, const char *host, const char *what)
@@ -964,7 +982,7 @@ static int bind_host_node(int dirfd, const char *name, const char *host, const c
 	if (src >= 0)
 		close(src);
 	close(dst);
-	return ret;
+	return ret < 0 ? -1 : bound_node_flags(dirfd, name, what);
 }
 
 static int make_device(int devfd, const char *name, unsigned major, unsigned minor)

@@ -289,23 +289,13 @@ int find_executable(const struct spec *s, char *out, size_t size)
 
 static int cloexec_from(int first);
 
-int preserve_fds_check(int n)
-{
-	for (int fd = 3; fd < 3 + n; fd++)
-		if (fcntl(fd, F_GETFD) < 0)
-			return fail(errno, "--preserve-fds %d: fd %d", n, fd);
-	return 0;
-}
-
-/* As runc does: what the caller handed us beyond stdio and the preserved
- * fds must not reach the container. */
+/* Fds 3..3+n-1 pass into the container as the caller passed them; every
+ * later one closes, as runc does. One the caller did not pass (closed) is
+ * skipped, as crun does: whatever Grid opened since in its place closes at
+ * exec, as everything Grid opens is close-on-exec, and nothing that
+ * survived the execve into Grid is. */
 int preserve_fds_apply(int n)
 {
-	for (int fd = 3; fd < 3 + n; fd++) {
-		int flags = fcntl(fd, F_GETFD);
-		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-			return fail(errno, "--preserve-fds: fd %d", fd);
-	}
 	if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
 	return cloexec_from(3 + n);
@@ -417,7 +407,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	/* the host's directories and mounts we set up from go before anything
 	 * of the container's is resolved */
 	mounts_release(in);
-	if (apply_rlimits(s) < 0)
+	if (process_set_home(in->spec) < 0 || apply_rlimits(s) < 0)
 		return -1;
 	/* as late as the kernel lets us: see seccomp_early */
 	if (seccomp_early(s, &in->caps) &&

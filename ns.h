@@ -21,9 +21,7 @@ int set_user(const struct spec *s, const struct caps *c);
 int find_executable(const struct spec *s, char *out, size_t size);
 int apply_rlimits(const struct spec *s);
 int set_oom_score_adj(const struct spec *s); /* child, while /proc/self is its own */
-/* Checks that fds 3..3+n-1 are open (they pass into the container). */
-int preserve_fds_check(int n);
-/* child, just before execve: fds 3..3+n-1 stay open, every later one closes */
+/* child, just before execve: fds 3..3+n-1 stay as passed, every later one closes */
 int preserve_fds_apply(int n);
 
 /* Are we in a user namespace other than the host's (rootless podman runs

@@ -1,24 +1,29 @@
 /* process.c - attributes of the container's process that are neither its
  * namespaces nor its identity: I/O priority, scheduler, personality, NUMA
- * memory policy, and the AppArmor/SELinux labels of its exec. Applied by
- * the init process (ns.c) before it switches to the container's user. */
+ * memory policy, and the AppArmor/SELinux labels of its exec; and HOME when
+ * its env lacks one. Applied by the init process (ns.c) and exec's process
+ * (exec.c) before they switch to the container's user. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "fail.h"
+#include "fs.h"
 #include "grid.h"
 #include "inroot.h"
 #include "kernel.h"
 #include "log.h"
 #include "process.h"
 #include "spec.h"
+#include "util.h"
 
 static int apply_ioprio(const struct spec *s)
 {
@@ -142,4 +147,46 @@ int process_apply_lsm(const struct spec *s)
 		}
 	}
 	return 0;
+}
+
+/* The home field of uid's line in passwd text (name:pw:uid:gid:gecos:home:shell). */
+static const char *passwd_home(char *p, unsigned uid)
+{
+	char *line, *f[6], *end;
+
+	while ((line = strsep(&p, "\n"))) {
+		size_t n = 0;
+		while (n < 6 && (f[n] = strsep(&line, ":")))
+			n++;
+		if (n == 6 && f[2][0] >= '0' && f[2][0] <= '9' && strtoul(f[2], &end, 10) == uid && !*end)
+			return f[5];
+	}
+	return NULL;
+}
+
+/* HOME when process.env has none, as runc and crun set it: the uid's home in
+ * the container's /etc/passwd, else "/". A passwd that is missing, not a
+ * regular file, a magic link or too large only means "/". */
+int process_set_home(struct spec *s)
+{
+	cleanup_fd int fd = -1;
+	cleanup_free char *text = NULL;
+	const char *home = NULL;
+	char *kv;
+	size_t len;
+
+	for (size_t i = 0; i < s->proc.nenv; i++)
+		if (!strncmp(s->proc.env[i], "HOME=", 5))
+			return 0;
+	fd = inroot_open_file("/etc/passwd");
+	if (fd >= 0 && read_fd(fd, "/etc/passwd", &text, &len, 16 << 20) == 0)
+		home = passwd_home(text, s->proc.uid);
+	if (!home || !*home)
+		home = "/";
+	len = strlen(home);
+	if (!(kv = arena_alloc(&s->arena, len + 6)))
+		return -1;
+	memcpy(kv, "HOME=", 5);
+	memcpy(kv + 5, home, len + 1);
+	return spec_set_env(s, kv);
 }

@@ -92,6 +92,23 @@ process_json() {
 	[ "${lines[3]}" = 43 ]
 }
 
+@test "exec sets HOME from the container's /etc/passwd for its uid (--user, --process) when its env has none" {
+	echo 'user:x:1000:1000::/home/user:/bin/sh' >>"$BUNDLE/rootfs/etc/passwd"
+	start_sleeper
+	run --separate-stderr grid exec c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/root]" ]
+	run --separate-stderr grid exec --user 1000 c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/home/user]" ]
+	run --separate-stderr grid exec --user 4242 c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/]" ]
+	run --separate-stderr grid exec --env HOME=/mine --user 1000 c1 sh -c 'echo "[$HOME]"'
+	[ "$output" = "[/mine]" ]
+	process_json sh -c 'echo "[$HOME]"'
+	jq '.user.uid = 1000' "$TMP/process.json" >"$TMP/p.json"
+	run --separate-stderr grid exec --process "$TMP/p.json" c1
+	[ "$output" = "[/home/user]" ]
+}
+
 @test "an exec'd process is in the container's cgroup" {
 	start_sleeper
 	run --separate-stderr grid exec -d --pid-file "$TMP/pid" c1 sleep 100
@@ -216,10 +233,18 @@ process_json() {
 	[ "${lines[*]}" = "[] end" ]
 }
 
-@test "--preserve-fds with an fd that is not open is refused" {
-	start_sleeper
-	run --separate-stderr grid exec --preserve-fds 5 c1 true
-	assert_error "--preserve-fds 5"
+@test "--preserve-fds skips the fds of its range that are closed, as crun does" {
+	echo content >"$TMP/f"
+	# fds 3 and 5 closed, 4 open: nothing of grid's own takes their place either
+	set_args sh -c 'for f in 3 4 5; do test -e /proc/self/fd/$f && echo has$f; done; cat <&4'
+	run --separate-stderr grid run --preserve-fds 3 --bundle "$BUNDLE" c1 3<&- 4<"$TMP/f" 5<&-
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "has4 content" ]
+	start_sleeper c2
+	run --separate-stderr grid exec --preserve-fds 4 c2 \
+		sh -c 'for f in 3 4 5 6; do test -e /proc/self/fd/$f && echo has$f; done; cat <&5' 3<"$TMP/f" 4<&- 5<"$TMP/f" 6<&-
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "has3 has5 content" ]
 }
 
 @test "capabilities from --process are applied" {
@@ -250,10 +275,20 @@ process_json() {
 	[ "$output" = rc=1 ]
 }
 
-@test "--no-new-privs sets NoNewPrivs" {
+@test "NoNewPrivs is 0 without --no-new-privs and noNewPrivileges, 1 with either; --process's field alone decides" {
+	update_config 'del(.process.noNewPrivileges)'
 	start_sleeper
-	run --separate-stderr grid exec c1 grep ^NoNewPrivs /proc/self/status
-	[ "$output" = "$(printf 'NoNewPrivs:\t0')" ]
-	run --separate-stderr grid exec --no-new-privs c1 grep ^NoNewPrivs /proc/self/status
-	[ "$output" = "$(printf 'NoNewPrivs:\t1')" ]
+	nnp() { grid exec "$@" awk '/^NoNewPrivs/ { print $2 }' /proc/self/status; }
+	[ "$(nnp c1)" = 0 ]
+	[ "$(nnp --user 1000 c1)" = 0 ]
+	[ "$(nnp --no-new-privs c1)" = 1 ]
+	process_json awk '/^NoNewPrivs/ { print $2 }' /proc/self/status
+	[ "$(grid exec --process "$TMP/process.json" c1)" = 0 ]
+	[ "$(grid exec --no-new-privs --process "$TMP/process.json" c1)" = 0 ]
+	jq '.noNewPrivileges = true' "$TMP/process.json" >"$TMP/p.json"
+	[ "$(grid exec --process "$TMP/p.json" c1)" = 1 ]
+	# the config's true holds for exec without --process
+	update_config '.process.noNewPrivileges = true'
+	start_sleeper c2
+	[ "$(nnp c2)" = 1 ]
 }

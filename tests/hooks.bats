@@ -148,11 +148,17 @@ record_all() {
 	[ "$(cat "$TMP/argv")" = "$(printf '%s\n' my-hook -c "$script" zero one 'two words')" ]
 }
 
-@test "a hook without env gets an empty environment" {
+@test "a hook without env gets the runtime's environment; startContainer the process's" {
+	set_args sleep 100
 	host_hook createRuntime "tr '\\0' '\\n' < /proc/\$\$/environ > $TMP/env"
-	grid create --bundle "$BUNDLE" c1
-	[ -e "$TMP/env" ]
-	[ ! -s "$TMP/env" ]
+	# busybox's sh execs a lone command, whose /proc/PID/environ then reads empty: not alone
+	host_hook startContainer "tr '\\0' '\\n' < /proc/\$\$/environ > /sc.env; true"
+	GRID_HOOK_TEST=from-caller grid create --bundle "$BUNDLE" c1
+	grid start c1
+	grep -qx GRID_HOOK_TEST=from-caller "$TMP/env"
+	grep -qx TERM=xterm "$GRID_ROOT/c1/upper/sc.env"
+	grep -qx HOME=/root "$GRID_ROOT/c1/upper/sc.env"
+	[ "$(grep -c GRID_HOOK_TEST "$GRID_ROOT/c1/upper/sc.env")" = 0 ]
 }
 
 @test "a hook that outlives its timeout is killed and create fails" {

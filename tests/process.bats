@@ -42,6 +42,39 @@ load helpers
 	[[ "$output" != *GRID_ROOT* ]]
 }
 
+@test "HOME without one in process.env: the uid's home in the container's /etc/passwd, else /" {
+	echo 'user:x:1000:1000::/home/user:/bin/sh' >>"$BUNDLE/rootfs/etc/passwd"
+	set_args sh -c 'echo "[$HOME]"'
+	for u in 0:/root 1000:/home/user 1:/ 4242:/; do
+		update_config ".process.user.uid = ${u%%:*}"
+		run --separate-stderr grid run --bundle "$BUNDLE" c1
+		[ "$status" -eq 0 ]
+		[ "$output" = "[${u#*:}]" ]
+	done
+	# one in process.env stays
+	update_config '.process.env += ["HOME=/mine"]'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$output" = "[/mine]" ]
+}
+
+@test "HOME is / when /etc/passwd leads out of the rootfs, is a fifo or a device; nothing blocks" {
+	# the host's file under this path says /escaped; inside the rootfs the path does not exist
+	mkdir -p "$TMP/host/etc"
+	echo 'root:x:0:0:root:/escaped:/bin/sh' >"$TMP/host/etc/passwd"
+	set_args sh -c 'echo "[$HOME]"'
+	for kind in link fifo device; do
+		rm -f "$BUNDLE/rootfs/etc/passwd"
+		case $kind in
+		link) ln -s "$TMP/host/etc/passwd" "$BUNDLE/rootfs/etc/passwd" ;;
+		fifo) mkfifo "$BUNDLE/rootfs/etc/passwd" ;;
+		device) ln -s /dev/zero "$BUNDLE/rootfs/etc/passwd" ;;
+		esac
+		run --separate-stderr grid run --bundle "$BUNDLE" c1
+		[ "$status" -eq 0 ]
+		[ "$output" = "[/]" ]
+	done
+}
+
 @test "args are passed unchanged" {
 	set_args sh -c 'for a in "$@"; do echo "[$a]"; done' zero 'a b' '' 'c"d' "e'f" '$HOME'
 	run --separate-stderr grid run --bundle "$BUNDLE" c1

@@ -52,6 +52,18 @@ userns_config() {
 	[ "$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")" = 101000 ]
 }
 
+@test "user namespace: the default devices bound from the host are nosuid and noexec" {
+	userns_config
+	set_args sh -c 'for d in null zero full random urandom tty; do
+		awk -v d=/dev/$d "\$5 == d { print d, \$6 }" /proc/self/mountinfo; done'
+	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 6 ]
+	for l in "${lines[@]}"; do
+		[[ ",${l#* }," == *,nosuid,* && ",${l#* }," == *,noexec,* ]] || { echo "$l"; false; }
+	done
+}
+
 @test "user namespace: can be joined by path" {
 	userns_config
 	set_args sleep 100
