@@ -158,7 +158,7 @@ static const char *passwd_home(char *p, unsigned uid)
 		size_t n = 0;
 		while (n < 6 && (f[n] = strsep(&line, ":")))
 			n++;
-		if (n == 6 && f[2][0] >= '0' && f[2][0] <= '9' && strtoul(f[2], &end, 10) == uid && !*end)
+		if (n == 6 && f[2][0] >= '0' && f[2][0] <= '9' && dec_ull(f[2], &end) == uid && !*end)
 			return f[5];
 	}
 	return NULL;
