@@ -1150,6 +1150,11 @@ static void test_dec(void)
 		r3 = errno, errno = 0;
 		unsigned long long d = strtoull(in[i], &e4, 10);
 		r4 = errno;
+		/* without a digit, POSIX lets the C library say EINVAL (musl does) */
+		if (e2 == in[i] && r2 == EINVAL)
+			r2 = 0;
+		if (e4 == in[i] && r4 == EINVAL)
+			r4 = 0;
 		if (a != b || e1 != e2 || r1 != r2 || c != d || e3 != e4 || r3 != r4) {
 			bad++;
 			printf("# differs on \"%s\": %lld/%lld %llu/%llu\n", in[i], a, b, c, d);
