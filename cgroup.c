@@ -443,11 +443,10 @@ static int rt_give(size_t root, const char *dir, long long want, const char *fie
 	}
 	snprintf(v, sizeof v, "%lld", want < 0 ? up : want);
 	for (bool raised = false;; raised = true) {
-		/* up -1: unlimited (sched_rt_runtime_us -1), or no file (write_in says so) */
-		if ((want > 0 || up != 0) && write_in(dir, RT_FILE, v, field, false) == 0)
+		if ((want > 0 || up > 0) && write_in(dir, RT_FILE, v, field, false) == 0)
 			return 0;
 		if (up < 0)
-			return -1;
+			return -1; /* no RT group scheduling: write_in said so */
 		if (raised || want < 0 || !ours)
 			break;
 		if (rt_give(root, d, up + want, field) < 0)
