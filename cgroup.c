@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -413,62 +412,6 @@ static int write_in(const char *dir, const char *file, const char *value, const 
 	return 0;
 }
 
-static long long read_num(const char *dir, const char *file);
-
-/* ---- the real-time budget (v1 with RT group scheduling) ---- */
-
-#define RT_FILE "cpu.rt_runtime_us"
-
-/* A new v1 cgroup has no RT runtime, and a level gives its children at most
- * what it has. Gives cgroup dir want us (-1: as much as the level above has,
- * for process.scheduler alone, that level first given the same if it has
- * none); when the kernel refuses, raises the level above by want and tries
- * again, and so on up while the levels are Grid's (below /grid). The
- * hierarchy's root (the first root chars of dir) and the host's levels are
- * never written: their lack is the error, naming the file and the budget. */
-static int rt_give(size_t root, const char *dir, long long want, const char *field)
-{
-	char d[PATH_MAX], v[24];
-	size_t up_len = strrchr(dir, '/') - dir;
-	bool ours = up_len > root && !strncmp(dir + root, "/grid/", 6);
-	long long up;
-
-	memcpy(d, dir, up_len); /* dir is a struct cgroup's, shorter */
-	d[up_len] = 0;
-	up = read_num(d, RT_FILE);
-	if (want < 0 && up == 0 && ours) {
-		if (rt_give(root, d, -1, field) < 0)
-			return -1;
-		up = read_num(d, RT_FILE);
-	}
-	snprintf(v, sizeof v, "%lld", want < 0 ? up : want);
-	for (bool raised = false;; raised = true) {
-		if ((want > 0 || up > 0) && write_in(dir, RT_FILE, v, field, false) == 0)
-			return 0;
-		if (up < 0)
-			return -1; /* no RT group scheduling: write_in said so */
-		if (raised || want < 0 || !ours)
-			break;
-		if (rt_give(root, d, up + want, field) < 0)
-			return -1;
-	}
-	return failx("%s: %s us of real-time runtime for %s: %s/" RT_FILE " is %lld us%s", field, v, dir, d, up,
-		     ours ? "" : ", not Grid's to raise");
-}
-
-/* process.scheduler SCHED_FIFO or SCHED_RR without realtimeRuntime: the
- * cgroup takes the budget left above it, or sched_setattr fails EPERM. */
-static int rt_for_scheduler(const struct layout *l, const struct cgroup *cg, const struct spec *s)
-{
-	int h = l->of[CG_CPU];
-
-	/* without process.scheduler the policy is 0, SCHED_OTHER */
-	if ((s->proc.sched_policy != SCHED_FIFO && s->proc.sched_policy != SCHED_RR) || h < 0 || l->h[h].v2 ||
-	    read_num(cg->dir[h], RT_FILE) != 0)
-		return 0;
-	return rt_give(strlen(l->h[h].mount), cg->dir[h], -1, "process.scheduler");
-}
-
 /* The controller a v2 file belongs to ("hugetlb.2MB.max": hugetlb), or -1 (cgroup.*). */
 static int unified_ctrl(const char *file)
 {
@@ -480,16 +423,16 @@ static int unified_ctrl(const char *file)
 	return -1;
 }
 
-/* A v2 value with a leading space is cpu.max's period: the quota is kept as
- * the file has it. */
+/* A v2 value with a leading space is the file's second word: the first is
+ * kept as the file has it (cpu.max " 20000": the quota stays). */
 static int write_keeping(const char *dir, const struct cg_write *w)
 {
-	char value[64] = "max";
-	long long q = read_num(dir, w->file[1]);
+	char path[PATH_MAX + 64], value[64];
+	cleanup_free char *cur = NULL;
 
-	if (q >= 0)
-		snprintf(value, sizeof value, "%lld", q);
-	strcat(value, w->value[1]);
+	if (path_fmt(path, sizeof path, "%s/%s", dir, w->file[1]) < 0 || read_file(path, &cur, &(size_t){ 0 }, 4096) < 0)
+		return failx("%s: %s", w->field, last_error());
+	snprintf(value, sizeof value, "%.*s%s", (int)strcspn(cur, " \n"), cur, w->value[1]);
 	return write_in(dir, w->file[1], value, w->field, false);
 }
 
@@ -497,7 +440,6 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 {
 	int hi = w->ctrl == CG_UNIFIED ? l->v2 : l->of[w->ctrl];
 	const struct hier *h;
-	long long rt;
 	int v;
 
 	if (hi < 0) {
@@ -529,8 +471,6 @@ static int apply_write(const struct layout *l, const struct cgroup *cg, const st
 	}
 	if (!*w->file[v])
 		return 0; /* another write has it: cpu.max */
-	if (!v && !strcmp(w->file[0], RT_FILE) && (rt = atoll(w->value[0])) > 0)
-		return rt_give(strlen(h->mount), cg->dir[hi], rt, w->field);
 	if (*w->value[v] == ' ')
 		return write_keeping(cg->dir[hi], w);
 	return write_in(cg->dir[hi], w->file[v], w->value[v], w->field, w->optional);
@@ -556,6 +496,8 @@ static int apply_devices_v1(const char *dir, const struct resources *r)
 	}
 	return 0;
 }
+
+static long long read_num(const char *dir, const char *file);
 
 /* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every
  * moment: raising both (update --memory 128M --memory-swap 256M from 32M/64M)
@@ -683,7 +625,7 @@ int cgroup_create(const struct spec *s, const char *id, const char *root, struct
 	}
 	if (v2_need && enable_v2(&l->h[l->v2], cg->dir[l->v2], v2_need) < 0)
 		goto bad;
-	if ((s->res.set && cgroup_apply_limits(cg, &s->res) < 0) || rt_for_scheduler(l, cg, s) < 0)
+	if (s->res.set && cgroup_apply_limits(cg, &s->res) < 0)
 		goto bad;
 	debug("cgroup %s created in %d hierarchies", cg->path, cg->n);
 	return 0;

@@ -474,58 +474,6 @@ counter() {
 
 # ---- real-time runtime on v1 (RT group scheduling) ----
 
-# requires_rt: skip without RT group scheduling on the v1 cpu hierarchy; the host's root budget
-# in ROOT_RT, which no test may change.
-requires_rt() {
-	[ -e $CG/cpu/cpu.rt_runtime_us ] ||
-		skip "no cpu.rt_runtime_us on a v1 cpu hierarchy (kernel without CONFIG_RT_GROUP_SCHED, or cpu on v2)"
-	ROOT_RT=$(cat $CG/cpu/cpu.rt_runtime_us)
-}
-
-# fifo_run: run $ID detached with process.scheduler SCHED_FIFO, its policy (field 41 of
-# /proc/self/stat, 1: SCHED_FIFO) as its child sees it in POLICY.
-fifo_run() {
-	update_config '.process.scheduler = {"policy": "SCHED_FIFO", "priority": 10}'
-	set_args sh -c 'cut -d" " -f41 /proc/self/stat >/tmp/policy; sleep 100'
-	grid run -d --bundle "$BUNDLE" "$ID"
-	wait_file "/proc/$(container_pid "$ID")/root/tmp/policy"
-	POLICY=$(cat "/proc/$(container_pid "$ID")/root/tmp/policy")
-}
-
-@test "rt: process.scheduler SCHED_FIFO alone runs FIFO on v1; the host's root budget is unchanged" {
-	requires_rt
-	fifo_run
-	[ "$POLICY" = 1 ]
-	[ "$(cgread "$ID" cpu cpu.rt_runtime_us)" -gt 0 ]
-	grid delete --force "$ID"
-	[ "$(cat $CG/cpu/cpu.rt_runtime_us)" = "$ROOT_RT" ]
-}
-
-@test "rt: realtimeRuntime and realtimePeriod reach the cgroup on v1 and a FIFO thread runs" {
-	requires_rt
-	set_resources '{"cpu": {"realtimeRuntime": 100000, "realtimePeriod": 1000000}}'
-	fifo_run
-	[ "$POLICY" = 1 ]
-	[ "$(cgread "$ID" cpu cpu.rt_runtime_us)" = 100000 ]
-	[ "$(cgread "$ID" cpu cpu.rt_period_us)" = 1000000 ]
-	grid delete --force "$ID"
-	[ "$(cat $CG/cpu/cpu.rt_runtime_us)" = "$ROOT_RT" ]
-}
-
-@test "rt: a level above that is not Grid's and has no budget is an error naming its file and the budget" {
-	requires_rt
-	update_config ".linux.cgroupsPath = \"/gridtest-$ID/sub\""
-	set_resources '{"cpu": {"realtimeRuntime": 100000}}'
-	set_args true
-	run --separate-stderr grid run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ]
-	echo "$stderr"
-	[[ "$stderr" == *realtimeRuntime*100000*"$CG/cpu/gridtest-$ID/cpu.rt_runtime_us is 0 us"* ]]
-	[ "$(grep -c . <<<"$stderr")" -eq 1 ]
-	assert_nothing_left "$ID"
-	[ "$(cat $CG/cpu/cpu.rt_runtime_us)" = "$ROOT_RT" ]
-}
-
 @test "update raises and lowers memory and swap together on v1 (memsw ordering)" {
 	[ -e $CG/memory/memory.memsw.limit_in_bytes ] || skip "no v1 memsw accounting"
 	set_resources '{"memory": {"limit": 33554432, "swap": 67108864}}'
