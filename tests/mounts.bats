@@ -191,14 +191,15 @@ propagation() {
 	set_args sh -c 'mkdir /vol/c && mount -t tmpfs c /vol/c && touch /vol/ready || exit 1
 		i=0; while [ ! -e /vol/go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 		if grep -q " /vol/h " /proc/self/mountinfo; then echo yes; else echo no; fi >/vol/result'
-	if grid create --bundle "$BUNDLE" p && grid start p && wait_file "$TMP/vol/ready"; then
+	if grid create --bundle "$BUNDLE" p 2>&1 && grid start p 2>&1 && wait_file "$TMP/vol/ready" 2>&1; then
 		grep -q " $TMP/vol/c " /proc/self/mountinfo && c2h=yes
-		mount -t tmpfs h "$TMP/vol/h" && touch "$TMP/vol/go" && wait_file "$TMP/vol/result" &&
+		mount -t tmpfs h "$TMP/vol/h" && touch "$TMP/vol/go" && wait_file "$TMP/vol/result" 2>&1 &&
 			h2c=$(cat "$TMP/vol/result")
 	fi
-	grid delete --force p >/dev/null 2>&1
-	umount -R "$TMP/vol" && rmdir "$TMP/vol" || rc=1
+	grid delete --force p 2>&1 >/dev/null
+	umount -R "$TMP/vol" 2>&1 && rmdir "$TMP/vol" || rc=1
 	mv "$TMP/config.orig" "$BUNDLE/config.json"
+	# the answer, else what went wrong (an error above, or an empty answer)
 	[ -n "$h2c" ] && [ $rc -eq 0 ] && echo "$h2c $c2h"
 }
 
@@ -216,7 +217,7 @@ propagation() {
 			shared: | shared:shared | shared:rshared | rshared: | rshared:shared | rshared:rshared) want="$want yes" ;;
 			*) want="$want no" ;;
 			esac
-			got=$(propagation "$root" "$opt") || got="failed"
+			got=$(propagation "$root" "$opt") || got="failed: $got"
 			[ "$got" = "$want" ] || bad="$bad
 rootfsPropagation=${root:-unset} option=${opt:-none}: got '$got', want '$want' (h2c c2h)"
 		done
