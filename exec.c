@@ -45,13 +45,7 @@
 
 /* The order of joining: the user namespace gives the capabilities to join
  * the others; the mount namespace last, as it changes our root. */
-static const struct {
-	enum ns_type type;
-	const char *proc; /* its name under /proc/PID/ns */
-} join_order[] = {
-	{ NS_USER, "user" }, { NS_IPC, "ipc" }, { NS_UTS, "uts" }, { NS_NET, "net" },
-	{ NS_PID, "pid" }, { NS_CGROUP, "cgroup" }, { NS_TIME, "time" }, { NS_MNT, "mnt" },
-};
+static const enum ns_type join_order[] = { NS_USER, NS_IPC, NS_UTS, NS_NET, NS_PID, NS_CGROUP, NS_TIME, NS_MNT };
 
 struct exec_ctx {
 	const struct exec_opts *o;
@@ -203,8 +197,8 @@ static int open_namespaces(struct exec_ctx *x)
 	for (size_t i = 0; i < countof(join_order); i++) {
 		char path[64], self[64];
 		struct stat a, b;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)x->st.pid, join_order[i].proc);
-		snprintf(self, sizeof self, "/proc/self/ns/%s", join_order[i].proc);
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)x->st.pid, ns_proc_name(join_order[i]));
+		snprintf(self, sizeof self, "/proc/self/ns/%s", ns_proc_name(join_order[i]));
 		if (stat(path, &a) < 0) {
 			if (errno == ENOENT && stat(self, &b) < 0)
 				continue; /* this kernel has no such namespace */
@@ -291,7 +285,7 @@ static int join_namespaces(const struct exec_ctx *x)
 {
 	for (size_t i = 0; i < countof(join_order); i++)
 		if (x->ns_fd[i] >= 0 && setns(x->ns_fd[i], 0) < 0)
-			return fail(errno, "join the container's %s namespace", join_order[i].proc);
+			return fail(errno, "join the container's %s namespace", ns_proc_name(join_order[i]));
 	return 0;
 }
 

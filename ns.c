@@ -57,11 +57,6 @@ int ns_clone_flag(enum ns_type t)
  * not the runtime's (the host's) namespace? */
 static bool ns_private(const struct init *in, enum ns_type t)
 {
-	/* /proc/self/ns's names, not config.json's ("network", "mount") */
-	static const char *const proc_name[NS_COUNT] = {
-		[NS_PID] = "pid", [NS_NET] = "net", [NS_MNT] = "mnt", [NS_IPC] = "ipc",
-		[NS_UTS] = "uts", [NS_USER] = "user", [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
-	};
 	char self[32];
 	struct stat a, b;
 
@@ -69,7 +64,7 @@ static bool ns_private(const struct init *in, enum ns_type t)
 		return false;
 	if (in->ns_fd[t] < 0)
 		return true;
-	snprintf(self, sizeof self, "/proc/self/ns/%s", proc_name[t]);
+	snprintf(self, sizeof self, "/proc/self/ns/%s", ns_proc_name(t));
 	return fstat(in->ns_fd[t], &a) == 0 && stat(self, &b) == 0 &&
 	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
 }

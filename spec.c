@@ -697,6 +697,16 @@ const char *ns_name(enum ns_type t)
 	return ns_names[t];
 }
 
+const char *ns_proc_name(enum ns_type t)
+{
+	static const char *const proc[NS_COUNT] = {
+		[NS_PID] = "pid", [NS_NET] = "net", [NS_MNT] = "mnt", [NS_IPC] = "ipc",
+		[NS_UTS] = "uts", [NS_USER] = "user", [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
+	};
+
+	return proc[t];
+}
+
 /* a linux.namespaces entry being read */
 struct ns_item {
 	int type;             /* -1: not given */

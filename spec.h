@@ -201,7 +201,8 @@ int spec_set_env(struct spec *s, const char *kv);
 /* Appends a mount to the config's (after its own, as the last one made). */
 int spec_add_mount(struct spec *s, const struct mount *m);
 const char *spec_annotation(const struct spec *s, const char *key);
-const char *ns_name(enum ns_type t);
+const char *ns_name(enum ns_type t);      /* config.json's: "network", "mount" */
+const char *ns_proc_name(enum ns_type t); /* /proc/PID/ns's: "net", "mnt" */
 const char *hook_name(enum hook_kind k);
 int parse_cpu_list(const char *s, uint64_t *mask, size_t nwords, const char *path);
 /* `grid spec`'s config, as runc's; rootless: as `runc spec --rootless`, the
