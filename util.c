@@ -135,22 +135,21 @@ int hexval(char c)
 	return -1;
 }
 
-/* The sign and digits after leading spaces; NULL when no digit follows. */
-static const char *dec_start(const char *s, bool *neg)
+/* The magnitude of the decimal number at s after leading spaces and a sign;
+ * *end past its digits (s when there are none); *over when it does not fit
+ * (ERANGE). */
+static unsigned long long dec_parse(const char *s, char **end, bool *neg, bool *over)
 {
-	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		s++;
-	*neg = *s == '-';
-	s += *s == '-' || *s == '+';
-	return *s >= '0' && *s <= '9' ? s : NULL;
-}
-
-/* The magnitude of the digits at p; *over when it does not fit. */
-static unsigned long long dec_digits(const char *p, char **end, bool *over)
-{
+	const char *p = s;
 	unsigned long long v = 0;
 
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	*neg = *p == '-';
+	p += *p == '-' || *p == '+';
 	*over = false;
+	if (*p < '0' || *p > '9')
+		p = s;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		unsigned d = (unsigned)(*p - '0');
 		*over = *over || v > (ULLONG_MAX - d) / 10;
@@ -166,30 +165,16 @@ static unsigned long long dec_digits(const char *p, char **end, bool *over)
 unsigned long long dec_ull(const char *s, char **end)
 {
 	bool neg, over;
-	const char *p = dec_start(s, &neg);
-	unsigned long long v;
+	unsigned long long v = dec_parse(s, end, &neg, &over);
 
-	if (!p) {
-		if (end)
-			*end = (char *)s;
-		return 0;
-	}
-	v = dec_digits(p, end, &over);
 	return over ? ULLONG_MAX : neg ? -v : v;
 }
 
 long long dec_ll(const char *s, char **end)
 {
 	bool neg, over;
-	const char *p = dec_start(s, &neg);
-	unsigned long long v;
+	unsigned long long v = dec_parse(s, end, &neg, &over);
 
-	if (!p) {
-		if (end)
-			*end = (char *)s;
-		return 0;
-	}
-	v = dec_digits(p, end, &over);
 	if (over || v > (unsigned long long)LLONG_MAX + neg) {
 		errno = ERANGE;
 		return neg ? LLONG_MIN : LLONG_MAX;
