@@ -271,7 +271,7 @@ static void poststop_hooks(const struct spec *spec, const struct state *st)
 
 /* Reads the init's messages until it is ready or fails, taking its
  * terminal and running the runtime's create hooks when it asks. */
-static int wait_ready(int sock, int *master, const struct spec *spec, const struct state *st)
+static int wait_ready(int sock, int *master, int *notify_fd, const struct spec *spec, const struct state *st)
 {
 	struct msg m;
 
@@ -287,8 +287,7 @@ static int wait_ready(int sock, int *master, const struct spec *spec, const stru
 			if (create_hooks(sock, spec, st) < 0)
 				return -1;
 		} else if (m.kind == MSG_READY) {
-			if (m.fd >= 0)
-				close(m.fd);
+			*notify_fd = m.fd;
 			return 0;
 		} else {
 			return failx("unexpected message from the container's init");
@@ -297,7 +296,8 @@ static int wait_ready(int sock, int *master, const struct spec *spec, const stru
 }
 
 /* SCMP_ACT_NOTIFY: connect to the listener now, from the host's mount
- * namespace, where listenerPath resolves; the init sends on it after start. */
+ * namespace, where listenerPath resolves; it gets the init's fd at the end
+ * of create (send_listener). */
 static int seccomp_listener(const struct spec *s, struct init *in)
 {
 	if (!s->seccomp.notify) {
@@ -314,7 +314,7 @@ static int seccomp_listener(const struct spec *s, struct init *in)
 	return in->listener_fd < 0 ? -1 : 0;
 }
 
-/* The init has its copies. */
+/* The runtime's copies: the init has its own. */
 static void seccomp_release(struct init *in)
 {
 	seccomp_prog_free(&in->seccomp);
@@ -358,6 +358,7 @@ struct create_ctx {
 	struct netdev_moved *moved; /* devices in the init's namespace, to give back */
 	int sv[2];                  /* [0] ours, [1] the init's */
 	int fifo;
+	int notify_fd;              /* the init's seccomp listener fd, or -1 */
 	bool have_spec, have_dir, have_cgroup;
 	char bundle[PATH_MAX];
 };
@@ -484,12 +485,28 @@ static int create_spawn(struct create_ctx *x)
 	in->start_err_fd = -1;
 	mounts_release(in);
 	ns_close_paths(in);
-	seccomp_release(in);
+	seccomp_prog_free(&in->seccomp); /* the listener stays, for the init's fd */
 	c->st.pid = c->pid;
-	if (wait_ready(x->sv[0], &c->master, &c->spec, &c->st) < 0)
+	if (wait_ready(x->sv[0], &c->master, &x->notify_fd, &c->spec, &c->st) < 0)
 		return -1;
 	fault_point("create: init ready");
 	return 0;
+}
+
+/* The filter's fd from the init, with the state, to the listener. */
+static int send_listener(struct create_ctx *x)
+{
+	cleanup_fd int fd = x->notify_fd;
+	int listener = x->in.listener_fd;
+
+	x->notify_fd = x->in.listener_fd = -1;
+	if (listener < 0)
+		return 0;
+	if (fd < 0) {
+		close(listener);
+		return failx("linux.seccomp: the container's init sent no listener fd");
+	}
+	return seccomp_send_listener(listener, fd, &x->c->spec, &x->c->st, ST_CREATED, x->c->pid);
 }
 
 /* Device rules, network devices, the terminal, the record; then the init is
@@ -520,8 +537,9 @@ static int create_finish(struct create_ctx *x)
 	fault_point("create: state written");
 	if (x->o->pid_file && write_pid_file(x->o->pid_file, c->pid) < 0)
 		return -1;
-	/* the record exists: the init may stop watching for our death; it learns
-	 * its pid as we see it, for the seccomp listener */
+	if (send_listener(x) < 0)
+		return -1;
+	/* the record exists: the init may stop watching for our death */
 	if (msg_send_num(x->sv[0], MSG_GO, c->pid) < 0)
 		return -1;
 	close(x->sv[0]);
@@ -557,6 +575,8 @@ static void create_abort(struct create_ctx *x)
 			close(x->sv[i]);
 	if (x->fifo >= 0)
 		close(x->fifo);
+	if (x->notify_fd >= 0)
+		close(x->notify_fd);
 	if (x->in.start_err_fd >= 0)
 		close(x->in.start_err_fd);
 	if (x->have_spec) {
@@ -579,14 +599,14 @@ static void create_abort(struct create_ctx *x)
 
 static int create(const struct create_opts *o, struct created *c)
 {
-	struct create_ctx x = { .o = o, .c = c, .sv = { -1, -1 }, .fifo = -1 };
+	struct create_ctx x = { .o = o, .c = c, .sv = { -1, -1 }, .fifo = -1, .notify_fd = -1 };
 
 	c->pid = -1;
 	c->master = -1;
 	c->st.lockfd = -1;
 	for (int t = 0; t < NS_COUNT; t++)
 		x.in.ns_fd[t] = -1;
-	x.in.start_err_fd = x.in.layer_fd = x.in.rootfs_dir_fd = x.in.listener_fd = -1;
+	x.in.start_err_fd = x.in.layer_fd = x.in.rootfs_dir_fd = x.in.listener_fd = x.in.notify_fd = -1;
 	if (create_prepare(&x) < 0 || create_record(&x) < 0 || create_spawn(&x) < 0 || create_finish(&x) < 0) {
 		create_abort(&x);
 		return -1;

@@ -289,6 +289,18 @@ static int join_namespaces(const struct exec_ctx *x)
 	return 0;
 }
 
+/* The filter; with SCMP_ACT_NOTIFY, its fd to the listener. */
+static int exec_seccomp(struct exec_ctx *x)
+{
+	cleanup_fd int fd = -1;
+	int listener = x->listener;
+
+	if (seccomp_install(&x->seccomp, &fd) < 0)
+		return -1;
+	x->listener = -1;
+	return fd < 0 ? 0 : seccomp_send_listener(listener, fd, &x->spec, &x->st, ST_RUNNING, x->st.pid);
+}
+
 /* The grandchild, inside every namespace: becomes the process and execs. */
 static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 {
@@ -306,8 +318,7 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 	}
 	if (process_set_home(&x->spec) < 0 || apply_rlimits(s) < 0)
 		child_failed(x->sync[1]);
-	if (seccomp_early(s, &x->caps) &&
-	    seccomp_install(&x->seccomp, x->listener, s, &x->st, ST_RUNNING, x->st.pid) < 0)
+	if (seccomp_early(s, &x->caps) && exec_seccomp(x) < 0)
 		child_failed(x->sync[1]);
 	if (set_user(s, &x->caps) < 0)
 		child_failed(x->sync[1]);
@@ -323,8 +334,7 @@ static void __attribute__((noreturn)) exec_process(struct exec_ctx *x)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* the last thing before execve, so that none of Grid's setup is filtered */
-	if (!seccomp_early(s, &x->caps) &&
-	    seccomp_install(&x->seccomp, x->listener, s, &x->st, ST_RUNNING, x->st.pid) < 0)
+	if (!seccomp_early(s, &x->caps) && exec_seccomp(x) < 0)
 		child_failed(x->sync[1]);
 	execve(exe, (char *const *)s->proc.args, (char *const *)s->proc.env);
 	fail(errno, "exec: \"%s\"", exe);

@@ -33,6 +33,7 @@ struct init {
 	struct caps caps;      /* resolved when spec->has_caps */
 	struct sc_prog seccomp;/* compiled by the runtime; insn NULL: none */
 	int listener_fd;       /* connected to linux.seccomp.listenerPath, or -1 */
+	int notify_fd;         /* the init's: its filter's listener fd, for the runtime, or -1 */
 	int preserve_fds;      /* fds 3..3+n-1 pass into the container */
 	/* rootfs_setup calls it just before pivot_root: the hooks' moment (ns.c) */
 	int (*before_pivot)(struct init *in);

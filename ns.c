@@ -405,8 +405,7 @@ static int init_prepare(struct init *in, char *exe, size_t exe_size)
 	if (process_set_home(in->spec) < 0 || apply_rlimits(s) < 0)
 		return -1;
 	/* as late as the kernel lets us: see seccomp_early */
-	if (seccomp_early(s, &in->caps) &&
-	    seccomp_install(&in->seccomp, in->listener_fd, s, in->st, ST_CREATING, 0) < 0)
+	if (seccomp_early(s, &in->caps) && seccomp_install(&in->seccomp, &in->notify_fd) < 0)
 		return -1;
 	if (set_user(s, &in->caps) < 0)
 		return -1;
@@ -441,7 +440,6 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 {
 	char exe[PATH_MAX], go;
 	struct msg m;
-	pid_t host_pid;
 	ssize_t n;
 	int errfd;
 
@@ -453,9 +451,12 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 	else
 		prctl(PR_SET_PDEATHSIG, 0);
 	errfd = in->start_err_fd; /* opened by the runtime: we may not be able to */
-	/* the state directory's lock belongs to the runtime, not to us */
+	/* the state directory's lock belongs to the runtime, not to us, as does
+	 * the seccomp listener's connection: it ends when the runtime closes it */
 	if (in->st->lockfd >= 0)
 		close(in->st->lockfd);
+	if (in->listener_fd >= 0)
+		close(in->listener_fd);
 	/* no process of the container may reach us through /proc/1 (exe is
 	 * Grid's binary, CVE-2019-5736; fds and cwd are host paths until
 	 * pivot_root): only a ptracer with CAP_SYS_PTRACE in the host's user
@@ -472,11 +473,19 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 		close(in->sync_parent); /* the runtime's end: not ours to hold */
 	in->sync_parent = -1;
 	prctl(PR_SET_PDEATHSIG, 0);
-	/* the runtime answers with our pid as it sees it once it recorded the
-	 * container; if it died before, we go too */
-	if (msg_send(in->sync_fd, MSG_READY, NULL, -1) < 0 || msg_expect(in->sync_fd, MSG_GO, &m) < 0)
+	/* a listener gets its fd at create, as with runc and crun: the filter
+	 * goes in now (check_notify keeps sendmsg out of it) and filters
+	 * start's last steps too */
+	if (in->seccomp.notify && seccomp_install(&in->seccomp, &in->notify_fd) < 0) {
+		msg_send_error(in->sync_fd);
 		_exit(1);
-	host_pid = m.num;
+	}
+	/* the runtime answers once it recorded the container and handed the
+	 * listener our filter's fd; if it died before, we go too */
+	if (msg_send(in->sync_fd, MSG_READY, NULL, in->notify_fd) < 0 || msg_expect(in->sync_fd, MSG_GO, &m) < 0)
+		_exit(1);
+	if (in->notify_fd >= 0)
+		close(in->notify_fd);
 	close(in->sync_fd);
 	do
 		n = read(in->fifo_fd, &go, 1);
@@ -494,8 +503,8 @@ static void __attribute__((noreturn)) init_main(struct init *in)
 		_exit(126);
 	}
 	/* the last thing before execve, so that none of Grid's setup is filtered */
-	if (!seccomp_early(in->spec, &in->caps) &&
-	    seccomp_install(&in->seccomp, in->listener_fd, in->spec, in->st, ST_CREATED, host_pid) < 0)
+	if (!seccomp_early(in->spec, &in->caps) && !in->seccomp.notify &&
+	    seccomp_install(&in->seccomp, &in->notify_fd) < 0)
 		start_failed(errfd);
 	execve(exe, (char *const *)in->spec->proc.args, (char *const *)in->spec->proc.env);
 	fprintf(stderr, "grid: exec %s: %s\n", exe, errtext(errno));

@@ -1024,8 +1024,8 @@ bool seccomp_early(const struct spec *s, const struct caps *c)
 }
 
 /* The container process state (config-linux.md) with the fd, then close. */
-static int notify_listener(int listener, int fd, const struct spec *s, const struct state *st, enum status status,
-			   pid_t pid)
+int seccomp_send_listener(int listener, int fd, const struct spec *s, const struct state *st, enum status status,
+			  pid_t pid)
 {
 	cleanup_buf struct buf b = { 0 };
 	cleanup_fd int sock = listener; /* closed once sent */
@@ -1049,23 +1049,20 @@ static int notify_listener(int listener, int fd, const struct spec *s, const str
 	return fail(errno, "linux.seccomp.listenerPath %s: send the seccomp fd", s->seccomp.listener_path);
 }
 
-int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s, const struct state *st,
-		    enum status status, pid_t pid)
+int seccomp_install(const struct sc_prog *p, int *notify_fd)
 {
 	struct sock_fprog fprog = { p->len, p->insn };
 	long fd;
 
+	*notify_fd = -1;
 	if (!p->insn)
 		return 0;
 	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &fprog);
 	if (fd < 0)
 		return fail(errno, "linux.seccomp: install the filter%s",
 			    errno == EACCES ? " (it needs process.noNewPrivileges or CAP_SYS_ADMIN)" : "");
-	if (!p->notify)
-		return 0;
-	if (notify_listener(listener, fd, s, st, status, pid) < 0)
-		return -1;
-	close(fd);
+	if (p->notify)
+		*notify_fd = fd;
 	return 0;
 }
 

@@ -40,8 +40,11 @@ void seccomp_dump(const struct sc_prog *p, struct buf *b);
 int seccomp_debug(const char *bundle, const char *arch, bool linear, const char *syscall_name);
 /* In the init: whether the filter must go in before the capabilities are dropped. */
 bool seccomp_early(const struct spec *s, const struct caps *c);
-/* In the init: installs the filter; with notify, sends the listener fd and the state. */
-int seccomp_install(const struct sc_prog *p, int listener, const struct spec *s, const struct state *st,
-		    enum status status, pid_t pid);
+/* Installs the filter; with notify, *notify_fd is the listener's fd (else -1). */
+int seccomp_install(const struct sc_prog *p, int *notify_fd);
+/* Sends the listener fd and the container process state on listener, a
+ * connection to listenerPath, and closes it. */
+int seccomp_send_listener(int listener, int fd, const struct spec *s, const struct state *st, enum status status,
+			  pid_t pid);
 
 #endif

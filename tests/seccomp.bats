@@ -198,9 +198,11 @@ chmod_rule() {
 	set_args sh -c 'mkdir /tmp/x; echo "rc=$?"'
 	grid create --bundle "$BUNDLE" c1
 	pid=$(container_pid c1)
+	# the listener has it once create returns, before start (as with runc and crun)
+	wait_file "$TMP/agent.json"
 	grid start c1
 	wait "$agent"
-	wait_file "$TMP/agent.json"
+	[ "$(jq -r .state.status "$TMP/agent.json")" = created ]
 	[ "$(jq -r .receivedFds "$TMP/agent.json")" = 1 ]
 	[ "$(jq -r .fdKind "$TMP/agent.json")" = "anon_inode:seccomp notify" ]
 	[ "$(jq -c .fds "$TMP/agent.json")" = '["seccompFd"]' ]
@@ -237,11 +239,11 @@ stalled_listener() {
 	assert_nothing_left c1
 }
 
-@test "a listenerPath that accepts and never reads fails run instead of hanging" {
+@test "a listenerPath that accepts and never reads fails create instead of hanging" {
 	stalled_listener stall-read
 	# more than the socket buffers hold
 	update_config '.linux.seccomp.listenerMetadata = ("x" * 4194304)'
-	run --separate-stderr grid run --bundle "$BUNDLE" c1
+	run --separate-stderr grid create --bundle "$BUNDLE" c1
 	kill "$agent" 2>/dev/null
 	wait "$agent" || true
 	assert_error "linux.seccomp.listenerPath $TMP/agent.sock: send the seccomp fd: not read within"
