@@ -8,12 +8,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -412,6 +414,151 @@ static int write_in(const char *dir, const char *file, const char *value, const 
 	return 0;
 }
 
+static long long read_num(const char *dir, const char *file);
+
+/* ---- the real-time budget (v1 with RT group scheduling) ----
+ *
+ * The kernel admits a level's cpu.rt_runtime_us only while its children's,
+ * each in its own period, sum to at most its own; a new level has 0, and a
+ * task cannot be SCHED_FIFO/RR in a level with 0. Grid's levels (/grid and
+ * below) between the container and the first level that is not Grid's (the
+ * hierarchy's root for the default path) hold exactly what their children
+ * hold: raised before the container's level is given its runtime, lowered to
+ * the sum again after, and when a container goes. The first level that is
+ * not Grid's is only read: what it has free is the limit. One flock on that
+ * level keeps two grids from giving the same budget twice. */
+
+#define RT_FILE "cpu.rt_runtime_us"
+#define RT_PERIOD "cpu.rt_period_us"
+
+/* runtime us in period from, in period to (-1, unlimited: the whole period) */
+static long long rt_conv(long long us, long long from, long long to)
+{
+	if (us < 0)
+		return to;
+	return from == to || from <= 0 ? us : (us * to + from - 1) / from;
+}
+
+/* What the children of level dir hold, in its period p; skip: one not counted. */
+static long long rt_sum(const char *dir, const char *skip, long long p)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long long sum = 0;
+
+	while (d && (e = readdir(d))) {
+		char c[PATH_MAX];
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' || (skip && !strcmp(e->d_name, skip)) ||
+		    path_fmt(c, sizeof c, "%s/%s", dir, e->d_name) < 0)
+			continue;
+		sum += rt_conv(read_num(c, RT_FILE), read_num(c, RT_PERIOD), p);
+	}
+	if (d)
+		closedir(d);
+	clear_error();
+	return sum;
+}
+
+/* Each of Grid's levels above the leaf of dir, bottom up, to what its children hold. */
+static int rt_fit(const char *dir, const size_t *end, int n, int top, const char *field)
+{
+	for (int k = n - 2; k >= top; k--) {
+		char lv[PATH_MAX], v[24];
+		long long p;
+		snprintf(lv, sizeof lv, "%.*s", (int)end[k], dir);
+		if ((p = read_num(lv, RT_PERIOD)) < 0)
+			continue; /* gone with the container */
+		snprintf(v, sizeof v, "%lld", rt_sum(lv, NULL, p));
+		if (read_num(lv, RT_FILE) != atoll(v) && write_in(lv, RT_FILE, v, field, false) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Gives the container's level dir w[0]'s runtime and w[1]'s period (NULL:
+ * as it has), Grid's levels above raised first as far as the old or the
+ * new values need, and fitted to their children after; w NULL: the
+ * container's level, about to be removed, to 0 and they fitted. */
+static int rt_give(const char *mount, const char *dir, const struct cg_write *const *w)
+{
+	size_t end[32], m = strlen(mount);
+	int top, n = 0;
+	long long ort = read_num(dir, RT_FILE), op = read_num(dir, RT_PERIOD), need[32], pp[32], carry, others, have;
+	long long rt = w && w[0] ? atoll(w[0]->value[0]) : ort, p = w && w[1] ? atoll(w[1]->value[0]) : op;
+	const char *field = !w ? "delete" : (w[0] ? w[0] : w[1])->field;
+	/* a longer period first, a shorter one last: the passing values ask no more than the old or the new */
+	bool period_first = p > op;
+	char lv[PATH_MAX], name[256];
+	cleanup_fd int lock = -1;
+	int ret = 0;
+
+	for (size_t i = m; dir[i] && n < 31; i++)
+		if (dir[i] == '/')
+			end[n++] = i;
+	end[n++] = strlen(dir);
+	top = !strncmp(dir + m, "/grid/", 6) ? 1 : n - 1;
+	if ((w && op < 0) || n < 2)
+		return failx("%s: this kernel has no " RT_FILE, field);
+	snprintf(lv, sizeof lv, "%.*s", (int)end[top - 1], dir);
+	if ((lock = open(lv, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || flock(lock, LOCK_EX) < 0)
+		return fail(errno, "lock %s", lv);
+	for (int k = n - 2; w && k >= top - 1; k--) {
+		snprintf(lv, sizeof lv, "%.*s", (int)end[k], dir);
+		snprintf(name, sizeof name, "%.*s", (int)(end[k + 1] - end[k] - 1), dir + end[k] + 1);
+		pp[k] = read_num(lv, RT_PERIOD);
+		carry = k < n - 2 ? rt_conv(need[k + 1], pp[k + 1], pp[k]) : rt_conv(rt, p, pp[k]);
+		if (k == n - 2 && carry < (others = rt_conv(ort, op, pp[k])))
+			carry = others;
+		need[k] = (others = rt_sum(lv, name, pp[k])) + carry;
+		if (k < top && need[k] > (have = rt_conv(read_num(lv, RT_FILE), pp[k], pp[k])))
+			return failx("%s: %.*s/" RT_FILE ": needs %lld us, %s/" RT_FILE " has %lld us free", field,
+				     (int)end[top], dir, carry, lv, have - others);
+	}
+	for (int k = top; w && k < n - 1 && !ret; k++) {
+		char v[24];
+		snprintf(lv, sizeof lv, "%.*s", (int)end[k], dir);
+		snprintf(v, sizeof v, "%lld", need[k]);
+		if (read_num(lv, RT_FILE) < need[k])
+			ret = write_in(lv, RT_FILE, v, field, false);
+	}
+	if (!w)
+		ret = write_in(dir, RT_FILE, "0", field, false);
+	for (int i = 0; w && i < 2 && !ret; i++) {
+		const struct cg_write *x = w[i ^ period_first];
+		if (x)
+			ret = write_in(dir, x->file[0], x->value[0], x->field, false);
+	}
+	return rt_fit(dir, end, n, top, field) < 0 ? -1 : ret;
+}
+
+/* 0 or 1: w is the runtime or the period of real-time on a v1 hierarchy; -1: neither */
+static int rt_slot(const struct layout *l, const struct cg_write *w)
+{
+	int h = l->of[CG_CPU];
+
+	if (h < 0 || l->h[h].v2 || w->ctrl != CG_CPU || !w->file[0] || strncmp(w->file[0], "cpu.rt_", 7))
+		return -1;
+	return w->file[0][7] == 'p';
+}
+
+/* process.scheduler SCHED_FIFO or SCHED_RR in a level this create made
+ * without a runtime: a tenth of its period, or sched_setattr fails EPERM. */
+static int rt_for_scheduler(const struct layout *l, const struct cgroup *cg, const struct spec *s)
+{
+	int h = l->of[CG_CPU];
+	char v[24];
+	struct cg_write w = { .field = "process.scheduler", .file = { RT_FILE }, .value = { v } };
+	const struct cg_write *ws[2] = { &w, NULL };
+	long long p;
+
+	/* without process.scheduler the policy is 0, SCHED_OTHER */
+	if ((s->proc.sched_policy != SCHED_FIFO && s->proc.sched_policy != SCHED_RR) || h < 0 || l->h[h].v2 ||
+	    !cg->made[h] || read_num(cg->dir[h], RT_FILE) != 0 || (p = read_num(cg->dir[h], RT_PERIOD)) <= 0)
+		return 0;
+	snprintf(v, sizeof v, "%lld", p / 10);
+	return rt_give(l->h[h].mount, cg->dir[h], ws);
+}
+
 /* The controller a v2 file belongs to ("hugetlb.2MB.max": hugetlb), or -1 (cgroup.*). */
 static int unified_ctrl(const char *file)
 {
@@ -497,8 +644,6 @@ static int apply_devices_v1(const char *dir, const struct resources *r)
 	return 0;
 }
 
-static long long read_num(const char *dir, const char *file);
-
 /* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every
  * moment: raising both (update --memory 128M --memory-swap 256M from 32M/64M)
  * must write memsw first, lowering both the limit first. Returns the index of
@@ -529,6 +674,7 @@ static size_t swap_goes_first(const struct layout *l, const struct cgroup *cg, c
 int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r)
 {
 	const struct layout *l;
+	const struct cg_write *rt[2] = { NULL, NULL };
 	size_t first;
 
 	if (read_layout(&l) < 0)
@@ -536,10 +682,14 @@ int cgroup_apply_limits(const struct cgroup *cg, const struct resources *r)
 	first = swap_goes_first(l, cg, r);
 	if (first < r->nw && apply_write(l, cg, &r->w[first]) < 0)
 		return -1;
-	for (size_t i = 0; i < r->nw; i++)
-		if (i != first && apply_write(l, cg, &r->w[i]) < 0)
+	for (size_t i = 0; i < r->nw; i++) {
+		int k = rt_slot(l, &r->w[i]);
+		if (k >= 0)
+			rt[k] = &r->w[i]; /* given together, below */
+		else if (i != first && apply_write(l, cg, &r->w[i]) < 0)
 			return -1;
-	return 0;
+	}
+	return rt[0] || rt[1] ? rt_give(l->h[l->of[CG_CPU]].mount, cg->dir[l->of[CG_CPU]], rt) : 0;
 }
 
 /* The device rules: applied once the init has made the container's device
@@ -625,7 +775,7 @@ int cgroup_create(const struct spec *s, const char *id, const char *root, struct
 	}
 	if (v2_need && enable_v2(&l->h[l->v2], cg->dir[l->v2], v2_need) < 0)
 		goto bad;
-	if (s->res.set && cgroup_apply_limits(cg, &s->res) < 0)
+	if ((s->res.set && cgroup_apply_limits(cg, &s->res) < 0) || rt_for_scheduler(l, cg, s) < 0)
 		goto bad;
 	debug("cgroup %s created in %d hierarchies", cg->path, cg->n);
 	return 0;
@@ -840,11 +990,13 @@ long long cgroup_oom_kills(const struct cgroup *cg)
 /* Kills what is left in the cgroup and removes the directories create made. */
 int cgroup_remove(struct cgroup *cg)
 {
+	const struct layout *l;
 	int ret = 0;
-	bool own_leaf = true;
+	bool own_leaf = true, rt;
 
 	if (!cg->path[0])
 		return 0;
+	rt = read_layout(&l) == 0 && l->of[CG_CPU] >= 0 && read_num(cg->dir[l->of[CG_CPU]], RT_FILE) > 0;
 	/* after a failed create, a cgroup that existed before is not ours to empty */
 	for (int i = 0; cg->fresh && i < cg->n; i++)
 		if (cg->made[i] == 0)
@@ -863,6 +1015,9 @@ int cgroup_remove(struct cgroup *cg)
 		free(pids);
 		usleep(2000);
 	}
+	/* a removed level counts in its parent's sum until the kernel frees it: 0 before */
+	if (rt && own_leaf && rt_give(l->h[l->of[CG_CPU]].mount, cg->dir[l->of[CG_CPU]], NULL) < 0)
+		warn("%s", last_error());
 	for (int i = 0; i < cg->n; i++) {
 		/* create knows what it made; later commands know the default's levels */
 		int levels = cg->fresh ? cg->made[i] : cg->made[i] > 0 ? cg->made[i] : 1;

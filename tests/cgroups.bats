@@ -28,6 +28,7 @@ teardown() {
 	for d in $CG/*/gridtest-"$ID" $CG/*/*/gridrel-"$ID" $CG/*/*/*/gridrel-"$ID"; do
 		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
+	rt_teardown || rc=$?
 	return $rc
 }
 
@@ -473,6 +474,98 @@ counter() {
 }
 
 # ---- real-time runtime on v1 (RT group scheduling) ----
+
+# rt_files: every cpu.rt_runtime_us and cpu.rt_period_us of the v1 cpu hierarchy with its value.
+rt_files() {
+	find $CG/cpu -name 'cpu.rt_*_us' | sort | while read -r f; do echo "$f $(cat "$f")"; done
+}
+
+# requires_rt: skip without RT group scheduling on the v1 cpu hierarchy; the hierarchy's
+# real-time files as found in RT_BEFORE, which rt_teardown compares.
+requires_rt() {
+	[ -e $CG/cpu/cpu.rt_runtime_us ] ||
+		skip "no cpu.rt_runtime_us on a v1 cpu hierarchy (kernel without CONFIG_RT_GROUP_SCHED, or cpu on v2)"
+	RT_BEFORE=$(rt_files)
+}
+
+# rt_teardown (in teardown, the containers and cgroupsPath dirs gone): the host's real-time
+# files are as the test found them, Grid's levels having handed their budget back.
+rt_teardown() {
+	[ -n "${RT_BEFORE:-}" ] || return 0
+	local after
+	after=$(rt_files)
+	[ "$after" = "$RT_BEFORE" ] || {
+		diff <(echo "$RT_BEFORE") <(echo "$after") >&2
+		return 1
+	}
+}
+
+# fifo_run ID: run ID detached from $BUNDLE with process.scheduler SCHED_FIFO; the policy
+# its child has (field 41 of /proc/self/stat, 1: SCHED_FIFO) in POLICY.
+fifo_run() {
+	update_config '.process.scheduler = {"policy": "SCHED_FIFO", "priority": 10}'
+	set_args sh -c 'cut -d" " -f41 /proc/self/stat >/tmp/policy; sleep 100'
+	grid run -d --bundle "$BUNDLE" "$1"
+	wait_file "/proc/$(container_pid "$1")/root/tmp/policy"
+	POLICY=$(cat "/proc/$(container_pid "$1")/root/tmp/policy")
+}
+
+@test "rt: realtimeRuntime and realtimePeriod on v1: a FIFO task runs, Grid's levels hold the sum and give it back" {
+	requires_rt
+	set_resources '{"cpu": {"realtimeRuntime": 100000, "realtimePeriod": 1000000}}'
+	fifo_run "$ID"
+	[ "$POLICY" = 1 ]
+	[ "$(cgread "$ID" cpu cpu.rt_runtime_us)" = 100000 ]
+	[ "$(cgread "$ID" cpu cpu.rt_period_us)" = 1000000 ]
+	[ "$(cat $CG/cpu$GCG_PARENT/cpu.rt_runtime_us)" = 100000 ]
+	grid delete --force "$ID"
+}
+
+@test "rt: process.scheduler SCHED_FIFO alone on v1 gets a tenth of its period, given back on delete" {
+	requires_rt
+	fifo_run "$ID"
+	[ "$POLICY" = 1 ]
+	[ "$(cgread "$ID" cpu cpu.rt_runtime_us)" = 100000 ]
+	[ "$(cat $CG/cpu$GCG_PARENT/cpu.rt_runtime_us)" = 100000 ]
+	grid delete --force "$ID"
+}
+
+@test "rt: two containers share Grid's levels; each delete gives back its own part" {
+	requires_rt
+	fifo_run "$ID-b"
+	set_resources '{"cpu": {"realtimeRuntime": 200000}}'
+	fifo_run "$ID"
+	[ "$POLICY" = 1 ]
+	[ "$(cat $CG/cpu$GCG_PARENT/cpu.rt_runtime_us)" = 300000 ]
+	[ "$(cat $CG/cpu/grid/cpu.rt_runtime_us)" -ge 300000 ]
+	grid delete --force "$ID"
+	[ "$(cat $CG/cpu$GCG_PARENT/cpu.rt_runtime_us)" = 100000 ]
+	grid delete --force "$ID-b"
+}
+
+@test "rt: more than the hierarchy's root has free is an error naming the files and the budget" {
+	requires_rt
+	set_resources '{"cpu": {"realtimeRuntime": 960000}}'
+	set_args true
+	run --separate-stderr grid run --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	echo "$stderr"
+	[[ "$stderr" == *realtimeRuntime*"$CG/cpu/grid/cpu.rt_runtime_us: needs 960000 us, $CG/cpu/cpu.rt_runtime_us has "*" us free"* ]]
+	[ "$(grep -c . <<<"$stderr")" -eq 1 ]
+	assert_nothing_left "$ID"
+}
+
+@test "rt: a level above that is not Grid's and has no budget is an error naming its file" {
+	requires_rt
+	update_config ".linux.cgroupsPath = \"/gridtest-$ID/sub\""
+	set_resources '{"cpu": {"realtimeRuntime": 100000}}'
+	set_args true
+	run --separate-stderr grid run --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	echo "$stderr"
+	[[ "$stderr" == *realtimeRuntime*"$CG/cpu/gridtest-$ID/sub/cpu.rt_runtime_us: needs 100000 us, $CG/cpu/gridtest-$ID/cpu.rt_runtime_us has 0 us free"* ]]
+	assert_nothing_left "$ID"
+}
 
 @test "update raises and lowers memory and swap together on v1 (memsw ordering)" {
 	[ -e $CG/memory/memory.memsw.limit_in_bytes ] || skip "no v1 memsw accounting"
