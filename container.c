@@ -32,6 +32,7 @@
 #include "fs.h"
 #include "grid.h"
 #include "hooks.h"
+#include "image.h"
 #include "init.h"
 #include "log.h"
 #include "mount.h"
@@ -135,8 +136,8 @@ static void wait_gone(const struct state *st)
 /* ---- create ---- */
 
 /* What create needs of a parsed config beyond the parser's checks, and the
- * rootfs it names, resolved. */
-static int check_bundle(const struct spec *spec, const char *bundle, const char *config, char *rootfs)
+ * rootfs it names, resolved; an image file there is mounted (detached) on *image. */
+static int check_bundle(const struct spec *spec, const char *bundle, const char *config, char *rootfs, int *image)
 {
 	char path[PATH_MAX + 16];
 	struct stat st;
@@ -152,12 +153,13 @@ static int check_bundle(const struct spec *spec, const char *bundle, const char 
 		return -1;
 	if (real_path(path, rootfs) < 0)
 		return fail(errno, "root.path %s", path);
-	if (stat(rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
-		return failx("root.path %s: not a directory", rootfs);
-	return 0;
+	if (stat(rootfs, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	*image = image_mount(bundle, spec->root_path);
+	return *image < 0 ? -1 : 0;
 }
 
-static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, char *rootfs)
+static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, char *rootfs, int *image)
 {
 	char path[PATH_MAX + 16];
 	cleanup_free char *text = NULL;
@@ -175,7 +177,7 @@ static int load_bundle(const char *bundle_arg, char *bundle, struct spec *spec, 
 	/* kept for the state directory: exec reads that copy */
 	spec->source = arena_strndup(&spec->arena, text, len);
 	spec->source_len = len;
-	if (!spec->source || check_bundle(spec, bundle, path, rootfs) < 0) {
+	if (!spec->source || check_bundle(spec, bundle, path, rootfs, image) < 0) {
 		spec_free(spec);
 		return -1;
 	}
@@ -210,7 +212,7 @@ static unsigned host_id(const struct id_map *m, size_t n, unsigned id)
 	return id;
 }
 
-static int make_state_files(struct state *st, const char *rootfs, const struct spec *spec)
+static int make_state_files(struct state *st, const char *rootfs, int image, const struct spec *spec)
 {
 	static const char *const dirs[] = { "upper", "work", "rootfs" };
 	struct stat sb;
@@ -223,8 +225,8 @@ static int make_state_files(struct state *st, const char *rootfs, const struct s
 		if (mkdirat(st->lockfd, dirs[i], 0700) < 0)
 			return fail(errno, "mkdir %s/%s", st->dir, dirs[i]);
 	/* overlayfs shows the upper directory's owner and mode as the
-	 * container's /: give it those of the bundle's rootfs */
-	if (stat(rootfs, &sb) < 0)
+	 * container's /: give it those of the bundle's rootfs (the image's root) */
+	if (image >= 0 ? fstat(image, &sb) < 0 : stat(rootfs, &sb) < 0)
 		return fail(errno, "stat %s", rootfs);
 	if (userns) {
 		sb.st_uid = host_id(spec->uid_maps, spec->nuid_maps, sb.st_uid);
@@ -371,7 +373,7 @@ static int create_prepare(struct create_ctx *x)
 	struct init *in = &x->in;
 
 	if (id_valid(x->o->id) < 0 ||
-	    load_bundle(x->o->bundle ? x->o->bundle : ".", x->bundle, &c->spec, in->rootfs_src) < 0)
+	    load_bundle(x->o->bundle ? x->o->bundle : ".", x->bundle, &c->spec, in->rootfs_src, &in->image_fd) < 0)
 		return -1;
 	x->have_spec = true;
 	in->spec = &c->spec;
@@ -416,7 +418,7 @@ static int create_record(struct create_ctx *x)
 	snprintf(c->st.layer, sizeof c->st.layer, "%s", in->layer);
 	if (state_set_annotations(&c->st, c->spec.annotation_keys, c->spec.annotation_values,
 				  c->spec.nannotations) < 0 ||
-	    make_state_files(&c->st, in->rootfs_src, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
+	    make_state_files(&c->st, in->rootfs_src, in->image_fd, &c->spec) < 0 || hooks_save(&c->spec, &c->st) < 0 ||
 	    notify_prepare(&c->spec, c->st.dir) < 0 || mounts_prepare(in) < 0)
 		return -1;
 	fault_point("create: state files and mounts prepared");
@@ -607,6 +609,7 @@ static int create(const struct create_opts *o, struct created *c)
 	for (int t = 0; t < NS_COUNT; t++)
 		x.in.ns_fd[t] = -1;
 	x.in.start_err_fd = x.in.layer_fd = x.in.rootfs_dir_fd = x.in.listener_fd = x.in.notify_fd = -1;
+	x.in.image_fd = -1;
 	if (create_prepare(&x) < 0 || create_record(&x) < 0 || create_spawn(&x) < 0 || create_finish(&x) < 0) {
 		create_abort(&x);
 		return -1;

@@ -14,7 +14,7 @@
 struct init {
 	struct spec *spec;
 	const struct state *st;
-	char rootfs_src[4096]; /* the bundle's rootfs, absolute */
+	char rootfs_src[4096]; /* the bundle's rootfs (a directory or an image), absolute */
 	const char *layer;     /* overlay | aufs | none */
 	bool no_pivot;
 	bool rootless;         /* the runtime is not root: the init makes the layer
@@ -29,6 +29,7 @@ struct init {
 	char *host_cgroups;    /* /proc/self/cgroup as the runtime saw it */
 	int layer_fd;          /* the write layer, a detached mount made by the runtime */
 	int rootfs_dir_fd;     /* O_PATH of <dir>/rootfs, where the layer goes */
+	int image_fd;          /* root.path as an image: its detached read-only mount, or -1 */
 	int *mount_fd;         /* per mount: its detached bind tree, or -1 */
 	struct caps caps;      /* resolved when spec->has_caps */
 	struct sc_prog seccomp;/* compiled by the runtime; insn NULL: none */

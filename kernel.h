@@ -21,6 +21,7 @@
 #define FSMOUNT_CLOEXEC 1
 #endif
 /* enum fsconfig_command's (glibc's <sys/mount.h> has the enum: a macro after it is fine) */
+#define FSCONFIG_SET_FLAG 0
 #define FSCONFIG_SET_STRING 1
 #define FSCONFIG_CMD_CREATE 6
 #ifndef MOUNT_ATTR_RDONLY
@@ -52,8 +53,26 @@ struct open_how {
 };
 #define RESOLVE_NO_XDEV 0x01
 #define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
 #define RESOLVE_BENEATH 0x08
 #define RESOLVE_IN_ROOT 0x10
+
+/* <linux/loop.h>: an image rootfs on a loop device (image.c) */
+#define LO_FLAGS_READ_ONLY 1
+#define LO_FLAGS_AUTOCLEAR 4
+#define LOOP_CONFIGURE 0x4C0A
+#define LOOP_CTL_GET_FREE 0x4C82
+struct loop_info64 {
+	uint64_t lo_device, lo_inode, lo_rdevice, lo_offset, lo_sizelimit;
+	uint32_t lo_number, lo_encrypt_type, lo_encrypt_key_size, lo_flags;
+	uint8_t lo_file_name[64], lo_crypt_name[64], lo_encrypt_key[32];
+	uint64_t lo_init[2];
+};
+struct loop_config {
+	uint32_t fd, block_size;
+	struct loop_info64 info;
+	uint64_t __reserved[8];
+};
 
 /* <asm/unistd.h>, the x86 one for __X32_SYSCALL_BIT (SYS_x is libc's name for __NR_x) */
 #ifndef SYS_openat2 /* musl has it */

@@ -323,7 +323,7 @@ static int layer_dirs(const struct init *in, char *upper, char *work, size_t siz
 		*tmpfs = layer_tmpfs(in, what);
 		if (*tmpfs < 0)
 			return -1;
-		/* where layer_mount_tmpfs attaches it */
+		/* where layer_mount_detached attaches it */
 		if (path_fmt(dir, sizeof dir, "%s/upper", in->st->dir) < 0)
 			return -1;
 	} else if (place[0] != '/' || strpbrk(place, ",:\\")) {
@@ -342,10 +342,9 @@ static int layer_dirs(const struct init *in, char *upper, char *work, size_t siz
 	return 0;
 }
 
-/* The overlay (or aufs) over the bundle's rootfs, as a detached mount. */
-static int layer_mount(const struct init *in, const char *upper, const char *work)
+/* The overlay (or aufs) over `lower`, as a detached mount. */
+static int layer_mount(const struct init *in, const char *lower, const char *upper, const char *work)
 {
-	const char *lower = in->rootfs_src;
 	char br[3 * PATH_MAX];
 	cleanup_fd int fs = syscall(SYS_fsopen, in->layer, FSOPEN_CLOEXEC);
 	int mnt;
@@ -364,11 +363,12 @@ static int layer_mount(const struct init *in, const char *upper, const char *wor
 	return mnt < 0 ? fail(errno, "mount %s: fsmount", in->layer) : mnt;
 }
 
-/* The layer over a detached tmpfs. Kernels before 6.15 refuse an upper
- * directory on a mount outside the caller's mount namespace, so a child
- * attaches the tmpfs on <dir>/upper in a private namespace of its own, makes
- * the layer there and sends it back: the host never sees the tmpfs. */
-static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper, const char *work)
+/* The layer over a detached tmpfs upper, or a detached image lower (-1:
+ * none). Kernels before 6.15 refuse a layer on a mount outside the caller's
+ * mount namespace, so a child attaches the tmpfs on <dir>/upper and the image
+ * on <dir>/rootfs in a private namespace of its own, makes the layer there and
+ * sends it back: the host never sees either. */
+static int layer_mount_detached(const struct init *in, int tmpfs, int image, const char *upper, const char *work)
 {
 	char where[PATH_MAX];
 	cleanup_fd int mine = -1, theirs = -1;
@@ -379,20 +379,23 @@ static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper
 	if (path_fmt(where, sizeof where, "%s/upper", in->st->dir) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return fail(errno, "write layer on tmpfs: socketpair");
+		return fail(errno, "write layer: socketpair");
 	mine = sv[0], theirs = sv[1];
 	pid = fork();
 	if (pid < 0)
-		return fail(errno, "write layer on tmpfs: fork");
+		return fail(errno, "write layer: fork");
 	if (pid == 0) {
 		if (unshare(CLONE_NEWNS) < 0)
-			fail(errno, "write layer on tmpfs: unshare the mount namespace");
+			fail(errno, "write layer: unshare the mount namespace");
 		else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			fail(errno, "write layer on tmpfs: make / private");
-		else if (syscall(SYS_move_mount, tmpfs, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			fail(errno, "write layer: make / private");
+		else if (tmpfs >= 0 && syscall(SYS_move_mount, tmpfs, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			fail(errno, "write layer on tmpfs: attach it on %s", where);
+		else if (image >= 0 &&
+			 syscall(SYS_move_mount, image, "", AT_FDCWD, in->st->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			fail(errno, "write layer: attach the image on %s", in->st->rootfs);
 		else
-			mnt = layer_mount(in, upper, work);
+			mnt = layer_mount(in, image >= 0 ? in->st->rootfs : in->rootfs_src, upper, work);
 		if (mnt >= 0)
 			msg_send(theirs, MSG_READY, NULL, mnt);
 		else
@@ -401,7 +404,7 @@ static int layer_mount_tmpfs(const struct init *in, int tmpfs, const char *upper
 	}
 	close_fdp(&theirs); /* the helper's end: its exit is our EOF */
 	if (msg_recv(mine, &m) >= 0 && m.fd < 0)
-		failx("write layer on tmpfs: the helper process died");
+		failx("write layer: the helper process died");
 	waitpid(pid, NULL, 0);
 	return m.fd;
 }
@@ -413,11 +416,15 @@ static int layer_prepare(const struct init *in)
 	char upper[PATH_MAX], work[PATH_MAX];
 	int mnt, tmpfs = -1;
 
+	if (!strcmp(in->layer, "none") && in->image_fd >= 0) {
+		mnt = fcntl(in->image_fd, F_DUPFD_CLOEXEC, 0);
+		return mnt < 0 ? fail(errno, "dup the image's mount") : mnt;
+	}
 	if (!strcmp(in->layer, "none")) {
 		mnt = syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE);
 		return mnt < 0 ? fail(errno, "bind %s", lower) : mnt;
 	}
-	if (strpbrk(lower, ",:\\") || strpbrk(dir, ",:\\"))
+	if ((in->image_fd < 0 && strpbrk(lower, ",:\\")) || strpbrk(dir, ",:\\"))
 		return failx("rootfs %s: a path with ',', ':' or '\\' cannot be a %s layer (use annotation org.grid.layer=none)",
 			     lower, in->layer);
 	if (layer_dirs(in, upper, work, sizeof upper, &tmpfs) < 0) {
@@ -425,10 +432,11 @@ static int layer_prepare(const struct init *in)
 			close(tmpfs);
 		return -1;
 	}
-	if (tmpfs < 0)
-		return layer_mount(in, upper, work);
-	mnt = layer_mount_tmpfs(in, tmpfs, upper, work);
-	close(tmpfs); /* the layer keeps it */
+	if (tmpfs < 0 && in->image_fd < 0)
+		return layer_mount(in, lower, upper, work);
+	mnt = layer_mount_detached(in, tmpfs, in->image_fd, upper, work);
+	if (tmpfs >= 0)
+		close(tmpfs); /* the layer keeps it */
 	return mnt;
 }
 
@@ -547,6 +555,7 @@ void mounts_release(struct init *in)
 		close(in->layer_fd);
 	if (in->rootfs_dir_fd >= 0)
 		close(in->rootfs_dir_fd);
+	close_fdp(&in->image_fd); /* the layer holds the image's mount */
 	in->layer_fd = in->rootfs_dir_fd = -1;
 }
 
@@ -1206,7 +1215,7 @@ static int before_pivot(struct init *in)
 	const char *src = in->rootfs_src;
 	int ret;
 
-	if (!in->spec->nhooks[HOOK_CREATE_CONTAINER] || in->spec->ns[NS_MNT].path)
+	if (!in->spec->nhooks[HOOK_CREATE_CONTAINER] || in->spec->ns[NS_MNT].path || in->image_fd >= 0)
 		return in->before_pivot(in);
 	if (mount(".", src, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return fail(errno, "show the container's root on %s to the createContainer hooks", src);

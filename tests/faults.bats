@@ -92,6 +92,29 @@ cleaned() {
 	[ "$rc" -eq 1 ]
 }
 
+@test "grid killed at every step of create from an image on a loop device: no mount, no loop device left" {
+	mksquashfs "$BUNDLE/rootfs" "$BUNDLE/rootfs.squashfs" -quiet -noappend >/dev/null
+	update_config '.root.path = "rootfs.squashfs"'
+	set_args sleep 100
+	image_step=0
+	for n in $(seq 30); do
+		rc=0
+		killed_at "$n" create --bundle "$BUNDLE" c1 || rc=$?
+		[ "$rc" -ne 2 ]
+		grep -q "fault point $n .*image on a loop device" "$TMP/fault.err" && image_step=$n
+		cleaned c1
+		# the loop device detaches itself once nothing holds it
+		for i in $(seq 50); do
+			[ -z "$(losetup -n -j "$BUNDLE/rootfs.squashfs")" ] && break
+			sleep 0.1
+		done
+		[ -z "$(losetup -n -j "$BUNDLE/rootfs.squashfs")" ]
+		[ "$rc" -eq 1 ] && break
+	done
+	[ "$image_step" -ge 1 ]
+	[ "$rc" -eq 1 ]
+}
+
 @test "grid killed at every step of start: delete --force leaves nothing" {
 	set_args sleep 100
 	for n in $(seq 30); do

@@ -1,0 +1,162 @@
+/* image.c - a bundle's rootfs that is an image file: opened beneath the
+ * bundle without following a symlink, recognised as erofs or squashfs by its
+ * superblock (refused if it claims more bytes than the file has), and mounted
+ * read-only as a detached mount, never attached on the host. erofs is
+ * mounted from the file itself where the kernel can (6.12,
+ * EROFS_FS_BACKED_BY_FILE), else through a loop device that detaches itself
+ * once the mount (or a failed create) lets go of it. The mount's source is
+ * always an fd of ours, so a path swapped meanwhile is never used. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fail.h"
+#include "fault.h"
+#include "image.h"
+#include "kernel.h"
+#include "log.h"
+#include "util.h"
+
+#define EROFS_MAGIC 0xe0f5e1e2
+#define SQUASHFS_MAGIC 0x73717368 /* "hsqs" */
+
+static uint64_t le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* The image file, O_RDONLY: a regular file beneath the bundle, reached
+ * without a symlink (opened O_PATH first: a fifo or device is never opened). */
+static int image_open(const char *bundle, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	cleanup_fd int dir = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+	char self[32];
+	struct stat st;
+	int file;
+
+	if (path[0] == '/')
+		return failx("root.path %s: not a directory, and an image must be inside the bundle", path);
+	fd = dir < 0 ? -1 : syscall(SYS_openat2, dir, path, &how, sizeof how);
+	if (fd < 0)
+		return fail(errno, "root.path %s: not a directory, nor an image file inside the bundle", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return failx("root.path %s: not a directory, nor a regular file", path);
+	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	file = open(self, O_RDONLY | O_CLOEXEC);
+	return file < 0 ? fail(errno, "root.path %s: open", path) : file;
+}
+
+/* "erofs" or "squashfs", from the superblock; NULL if neither or if it
+ * claims more bytes than the file has (a truncated or lying image). */
+static const char *image_type(int file, const char *path)
+{
+	unsigned char sb[1024 + 64] = { 0 };
+	const unsigned char *e = sb + 1024;
+	const char *type = "erofs";
+	uint64_t used;
+	struct stat st;
+
+	if (fstat(file, &st) < 0 || pread(file, sb, sizeof sb, 0) < 0)
+		return fail(errno, "root.path %s: read", path), NULL;
+	if (le(sb, 4) == SQUASHFS_MAGIC) {
+		type = "squashfs";
+		used = le(sb + 40, 8);
+	} else if (le(e, 4) == EROFS_MAGIC && e[12] >= 9 && e[12] <= 16) {
+		used = le(e + 36, 4) << e[12];
+	} else {
+		return failx("root.path %s: not a directory, nor an erofs or squashfs image", path), NULL;
+	}
+	if (used > (uint64_t)st.st_size)
+		return failx("root.path %s: the %s superblock claims %llu bytes, the file has %lld (truncated?)", path,
+			     type, (unsigned long long)used, (long long)st.st_size),
+		       NULL;
+	return type;
+}
+
+/* A read-only mount of `type` from the file or device open at `fd`. */
+static int fd_mount(const char *type, int fd, const char *path)
+{
+	cleanup_fd int fs = syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
+	char src[32];
+	int mnt;
+
+	if (fs < 0)
+		return fail(errno, errno == ENODEV ? "root.path %s: the kernel lacks %s" : "root.path %s: fsopen %s",
+			    path, type);
+	snprintf(src, sizeof src, "/proc/self/fd/%d", fd);
+	/* "ro": a read-only loop device refuses to be opened for writing */
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", src, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fail(errno, "root.path %s: mount %s", path, type);
+	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	return mnt < 0 ? fail(errno, "root.path %s: fsmount %s", path, type) : mnt;
+}
+
+/* A read-only block device holding the image: a loop device that detaches
+ * itself (LO_FLAGS_AUTOCLEAR) once its last user is gone, this fd or the
+ * mount. A dm-verity device would be stacked on it here. */
+static int image_device(int file, const char *path)
+{
+	cleanup_fd int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	struct loop_config c = { .fd = file, .info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR };
+	char dev[32];
+
+	if (ctl < 0)
+		return fail(errno, "root.path %s: the kernel lacks loop devices (/dev/loop-control)", path);
+	for (int tries = 0; tries < 20; tries++) {
+		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+		cleanup_fd int loop = -1;
+
+		if (n < 0)
+			return fail(errno, "root.path %s: a free loop device", path);
+		snprintf(dev, sizeof dev, "/dev/loop%d", n);
+		loop = open(dev, O_RDWR | O_CLOEXEC);
+		if (loop < 0)
+			return fail(errno, "root.path %s: open %s", path, dev);
+		if (ioctl(loop, LOOP_CONFIGURE, &c) == 0) {
+			fault_point("create: image on a loop device, not mounted yet");
+			return steal_fd(&loop);
+		}
+		if (errno != EBUSY) /* taken by someone else meanwhile: the next one */
+			return fail(errno, "root.path %s: attach %s", path, dev);
+	}
+	return failx("root.path %s: no free loop device", path);
+}
+
+int image_mount(const char *bundle, const char *path)
+{
+	cleanup_fd int file = image_open(bundle, path), dev = -1;
+	const char *type = file < 0 ? NULL : image_type(file, path);
+	int mnt;
+
+	if (!type)
+		return -1;
+	/* GRID_TEST_IMAGE_LOOP lets the tests take the loop device path for erofs */
+	if (!strcmp(type, "erofs") && !getenv("GRID_TEST_IMAGE_LOOP")) {
+		mnt = fd_mount(type, file, path);
+		if (mnt >= 0 || errno != ENOTBLK)
+			return mnt;
+		debug("root.path %s: no file-backed erofs here: through a loop device", path);
+		clear_error();
+	}
+	dev = image_device(file, path);
+	if (dev < 0)
+		return -1;
+	mnt = fd_mount(type, dev, path);
+	debug("root.path %s: %s on a loop device", path, type);
+	return mnt;
+}
