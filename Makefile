@@ -167,6 +167,11 @@ build/cross/%/grid: $(SRCS) $(HDRS) build/inc/jsmn.h build/uapi/%/.done \
 	$(cross_cc_$*) $(GRID_CFLAGS) -isystem build/uapi/$* $(SRCS) -o $@ $(LDFLAGS_STATIC)
 	@echo "build/cross/$*/grid: $$(stat -c %s $@) bytes"
 
+# make bench's floor (clone, pivot_root, exec), for the guests' boot figure
+build/cross/%/floor: tools/bench-floor.c | build/toolchain/.cross-installed
+	@mkdir -p $(@D)
+	$(cross_cc_$*) -Os $(WARN) -static -s tools/bench-floor.c -o $@
+
 # The unit tests of each foreign build, plain static (no sanitizers), run under qemu-user-static.
 build/cross/%/unit: tests/unit/unit.c $(LIB_SRCS) $(HDRS) build/inc/jsmn.h build/uapi/%/.done \
 		| build/toolchain/.cross-installed
@@ -187,7 +192,7 @@ unit-cross-one:
 # initramfs holding busybox, grid and a bundle; each guest prints one TAP line
 # per lifecycle test (tests/qemu/). Kernels, busybox and initramfs are cached in build/qemu.
 QEMU_ARCHES ?= x86_64 aarch64 armhf
-check-qemu: $(foreach a,$(QEMU_ARCHES),build/cross/$(a)/grid)
+check-qemu: $(foreach a,$(QEMU_ARCHES),build/cross/$(a)/grid build/cross/$(a)/floor)
 	@toolchain/install.sh qemu
 	@rc=0; for a in $(QEMU_ARCHES); do tests/qemu/boot.sh $$a build/cross/$$a/grid || rc=1; done; exit $$rc
 

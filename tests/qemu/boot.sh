@@ -4,7 +4,7 @@
 # busybox-static, GRID, a busybox bundle and tests/qemu/init, which runs the
 # container lifecycle tests from the initramfs root and again after a
 # switch_root to tmpfs. Prints the guest's TAP lines, each name prefixed with
-# ARCH, and "not ok" if the guest did not finish; exits non-zero unless every
+# ARCH, its boot figure, and "not ok" if the guest did not finish; exits non-zero unless every
 # line passed. Kernel and busybox .debs are cached in build/qemu/ARCH.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -57,6 +57,8 @@ trap 'rm -rf "$ir"' EXIT
 mkdir -p "$ir"/{bin,sbin,proc,sys,dev,tmp,run,newroot} "$ir/lib/modules/$kver/kernel/fs/overlayfs"
 cp "$cache/busybox-static/x/bin/busybox" "$ir/bin/busybox"
 cp "$grid" "$ir/bin/grid"
+# the floor of make bench, built beside GRID (make build/cross/ARCH/floor), for the boot figure
+[ -x "$(dirname "$grid")/floor" ] && cp "$(dirname "$grid")/floor" "$ir/bin/floor"
 cp "$ovl" "$ir/lib/modules/$kver/kernel/fs/overlayfs/"
 depmod -b "$ir" "$kver" 2>/dev/null || say "depmod failed; init falls back to insmod"
 cp tests/qemu/init "$ir/init"
