@@ -511,8 +511,9 @@ sysctl_test() {
 	# stdout and stderr are two pipes: their lines may come in either order
 	wait_until grep -q ' stderr F to-stderr$' "$log"
 	wait_until grep -q ' stdout F first$' "$log"
-	# <RFC 3339 time, nanoseconds> <stream> <F: a full line, P: part of one> <text>
-	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}(Z|[+-][0-9]{2}:[0-9]{2}) stdout F first$' "$log"
+	# <RFC 3339 time, nanoseconds> <stream> <F: a full line, P: part of one> <text>; the time is Go's
+	# RFC3339Nano, which drops the fraction's trailing zeros (and a fraction of zeros altogether)
+	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}) stdout F first$' "$log"
 	grep -qE '^[^ ]+ stderr F to-stderr$' "$log"
 	# kubelet's rotation: rename the file, ask for a new one
 	mv "$log" "$log.1"
