@@ -69,20 +69,24 @@ int state_root(const char *root)
 }
 
 /* This boot's id: a pid and its start time repeat across the boots of a
- * board, the boot id does not. Empty if the kernel does not tell. */
+ * board, the boot id does not. Empty if the kernel does not tell. Read once
+ * a command: `list` asks for each container. */
 static void boot_id(char *out, size_t size)
 {
+	static char id[40];
+	static bool have;
 	char *text;
 	size_t len;
 
-	out[0] = 0;
-	if (read_file("/proc/sys/kernel/random/boot_id", &text, &len, 64) < 0) {
+	if (!have && read_file("/proc/sys/kernel/random/boot_id", &text, &len, 64) < 0) {
 		clear_error();
-		return;
+	} else if (!have) {
+		text[strcspn(text, "\n")] = 0;
+		snprintf(id, sizeof id, "%s", text);
+		free(text);
 	}
-	text[strcspn(text, "\n")] = 0;
-	snprintf(out, size, "%s", text);
-	free(text);
+	have = true;
+	snprintf(out, size, "%s", id);
 }
 
 int state_dir(char *out, size_t size, const char *root, const char *id)
