@@ -20,7 +20,8 @@
 
 int read_file(const char *path, char **out, size_t *len, size_t max)
 {
-	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* openat: musl's open() follows O_CLOEXEC with an fcntl, for kernels before 2.6.23 */
+	cleanup_fd int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return fail(errno, "open %s", path);
@@ -30,7 +31,9 @@ int read_file(const char *path, char **out, size_t *len, size_t max)
 int read_fd(int fd, const char *path, char **out, size_t *len, size_t max)
 {
 	cleanup_free char *buf = NULL;
-	size_t cap = 4096, n = 0;
+	/* small: most files Grid reads are, and malloc maps and unmaps a
+	 * buffer of 4 KB each time (list reads one per container) */
+	size_t cap = 496, n = 0;
 
 	if (!(buf = mem_grow(NULL, cap + 1, 1)))
 		return -1;
@@ -76,7 +79,7 @@ static int write_all(int fd, const char *data, size_t len)
 
 int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode)
 {
-	cleanup_fd int fd = open(path, O_WRONLY | O_CLOEXEC | flags, mode);
+	cleanup_fd int fd = openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC | flags, mode);
 
 	if (fd < 0)
 		return fail(errno, "open %s", path);

@@ -407,7 +407,7 @@ int proc_starttime(pid_t pid, unsigned long long *out, char *pstate)
 	ssize_t n;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC); /* no fcntl after, as open() has */
 	if (fd < 0)
 		return -1;
 	n = read(fd, buf, sizeof buf - 1);
