@@ -934,8 +934,11 @@ int container_list(const char *root, bool json, bool quiet)
 		/* after the entries that are no container: 13 KB to clear */
 		cleanup_state struct state st = { .lockfd = -1 };
 		if (state_open(&st, root, e->d_name, false) < 0) {
-			/* not listed, but not hidden either: delete --force cleans it up */
-			warn("%s (delete --force %s removes it)", last_error(), e->d_name);
+			/* deleted since readdir: gone, not broken; else not listed,
+			 * but not hidden either: delete --force cleans it up */
+			struct stat gone;
+			if (fstatat(dirfd(d), e->d_name, &gone, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+				warn("%s (delete --force %s removes it)", last_error(), e->d_name);
 			clear_error();
 			continue;
 		}

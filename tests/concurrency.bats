@@ -123,3 +123,23 @@ N=8
 	grep -v '^grid: ' "$TMP/states" | jq -s 'length >= 0' >/dev/null
 	assert_nothing_left c1
 }
+
+@test "list racing deletes shows each container or not, and warns of nothing" {
+	set_args sleep 100
+	for i in $(seq 40); do
+		grid create --bundle "$BUNDLE" "d$i" </dev/null
+	done
+	(for i in $(seq 40); do grid delete --force "d$i"; done; touch "$TMP/deleted") &
+	deleter=$!
+	n=0
+	while [ ! -e "$TMP/deleted" ]; do
+		n=$((n + 1))
+		grid list >/dev/null 2>"$TMP/list$n.err"
+		grid list --format json 2>>"$TMP/list$n.err" | jq -e 'type == "array"' >/dev/null
+	done
+	wait "$deleter"
+	echo "$n lists" >&3
+	cat "$TMP"/list*.err
+	[ -z "$(cat "$TMP"/list*.err)" ]
+	[ -z "$(ls -A "$GRID_ROOT")" ]
+}
