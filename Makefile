@@ -1,7 +1,7 @@
 # Grid: one static binary built with musl; unit tests with glibc + ASan/UBSan.
 CC_MUSL ?= musl-gcc
 CC_HOST ?= gcc
-SRCS = grid.c opt.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c notify.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c fault.c inroot.c exe.c util.c arena.c buf.c sock.c image.c mountopt.c proto.c fail.c fmt.c
+SRCS = grid.c opt.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c notify.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c fault.c inroot.c exe.c util.c arena.c buf.c sock.c image.c verity.c mountopt.c proto.c fail.c fmt.c
 HDRS = $(wildcard *.h)
 LIB_SRCS = $(filter-out grid.c,$(SRCS))
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -46,6 +46,7 @@
 #include "state.h"
 #include "tty.h"
 #include "util.h"
+#include "verity.h"
 
 #define LAYER_ANNOTATION "org.grid.layer"
 
@@ -154,8 +155,11 @@ static int check_bundle(const struct spec *spec, const char *bundle, const char 
 	if (real_path(path, rootfs) < 0)
 		return fail(errno, "root.path %s", path);
 	if (stat(rootfs, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	*image = image_mount(bundle, spec->root_path);
+		return spec_annotation(spec, VERITY_ROOTHASH)
+			       ? failx("annotation " VERITY_ROOTHASH ": root.path %s is a directory", path)
+			       : 0;
+	*image = image_mount(bundle, spec->root_path, spec_annotation(spec, VERITY_ROOTHASH),
+			     spec_annotation(spec, VERITY_HASHOFFSET));
 	return *image < 0 ? -1 : 0;
 }
 

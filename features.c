@@ -90,7 +90,7 @@ int print_features(void)
 	buf_puts(&b, ",");
 	list(&b, "flags", mpol_flag_at);
 	buf_puts(&b, "},\"mountExtensions\":{\"idmap\":{\"enabled\":true}},\"netDevices\":{\"enabled\":true}},"
-		     "\"annotations\":{\"org.grid.version\":\"" GRID_VERSION "\",\"org.grid.rootfs.image\":\"erofs,squashfs\"},"
+		     "\"annotations\":{\"org.grid.version\":\"" GRID_VERSION "\",\"org.grid.rootfs.image\":\"erofs,squashfs,dm-verity\"},"
 		     "\"potentiallyUnsafeConfigAnnotations\":[\"org.grid.layer\"]}\n");
 	return buf_print(&b);
 }

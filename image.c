@@ -4,8 +4,10 @@
  * read-only as a detached mount, never attached on the host. erofs is
  * mounted from the file itself where the kernel can (6.12,
  * EROFS_FS_BACKED_BY_FILE), else through a loop device that detaches itself
- * once the mount (or a failed create) lets go of it. The mount's source is
- * always an fd of ours, so a path swapped meanwhile is never used. */
+ * once the mount (or a failed create) lets go of it; with a verity root hash,
+ * always through a loop device, under a dm-verity device (verity.c). The
+ * mount's source is always an fd of ours, so a path swapped meanwhile is
+ * never used. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,6 +25,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "util.h"
+#include "verity.h"
 
 #define EROFS_MAGIC 0xe0f5e1e2
 #define SQUASHFS_MAGIC 0x73717368 /* "hsqs" */
@@ -108,7 +111,7 @@ static int fd_mount(const char *type, int fd, const char *path)
 
 /* A read-only block device holding the image: a loop device that detaches
  * itself (LO_FLAGS_AUTOCLEAR) once its last user is gone, this fd or the
- * mount. A dm-verity device would be stacked on it here. */
+ * mount. */
 static int image_device(int file, const char *path)
 {
 	cleanup_fd int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
@@ -137,7 +140,7 @@ static int image_device(int file, const char *path)
 	return failx("root.path %s: no free loop device", path);
 }
 
-int image_mount(const char *bundle, const char *path)
+int image_mount(const char *bundle, const char *path, const char *roothash, const char *hashoffset)
 {
 	cleanup_fd int file = image_open(bundle, path), dev = -1;
 	const char *type = file < 0 ? NULL : image_type(file, path);
@@ -146,7 +149,7 @@ int image_mount(const char *bundle, const char *path)
 	if (!type)
 		return -1;
 	/* GRID_TEST_IMAGE_LOOP lets the tests take the loop device path for erofs */
-	if (!strcmp(type, "erofs") && !getenv("GRID_TEST_IMAGE_LOOP")) {
+	if (!roothash && !strcmp(type, "erofs") && !getenv("GRID_TEST_IMAGE_LOOP")) {
 		mnt = fd_mount(type, file, path);
 		if (mnt >= 0 || errno != ENOTBLK)
 			return mnt;
@@ -154,9 +157,15 @@ int image_mount(const char *bundle, const char *path)
 		clear_error();
 	}
 	dev = image_device(file, path);
+	if (dev >= 0 && roothash) {
+		int verity = verity_open(file, dev, roothash, hashoffset, path);
+
+		close_fdp(&dev);
+		dev = verity;
+	}
 	if (dev < 0)
 		return -1;
 	mnt = fd_mount(type, dev, path);
-	debug("root.path %s: %s on a loop device", path, type);
+	debug("root.path %s: %s on a %s device", path, type, roothash ? "dm-verity" : "loop");
 	return mnt;
 }

@@ -1,10 +1,12 @@
 /* image.h - a rootfs that is an erofs or squashfs image file, mounted
- * read-only as a detached mount (image.c). */
+ * read-only as a detached mount, optionally under dm-verity (image.c). */
 #ifndef GRID_IMAGE_H
 #define GRID_IMAGE_H
 
 /* root.path `path` (relative to the bundle directory `bundle`) as an image:
- * its detached read-only mount, or -1 with the error naming the image. */
-int image_mount(const char *bundle, const char *path);
+ * its detached read-only mount, or -1 with the error naming the image. With
+ * `roothash` (NULL: none), under dm-verity, the hash tree at byte
+ * `hashoffset` of the image (verity.h). */
+int image_mount(const char *bundle, const char *path, const char *roothash, const char *hashoffset);
 
 #endif

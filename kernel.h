@@ -74,6 +74,31 @@ struct loop_config {
 	uint64_t __reserved[8];
 };
 
+/* <linux/dm-ioctl.h>: a dm-verity device over an image's loop device (verity.c) */
+#define DM_NAME_LEN 128
+#define DM_UUID_LEN 129
+#define DM_MAX_TYPE_NAME 16
+#define DM_VERSION_MAJOR 4
+#define DM_READONLY_FLAG 1
+#define DM_DEFERRED_REMOVE 0x20000
+struct dm_ioctl {
+	uint32_t version[3], data_size, data_start, target_count;
+	int32_t open_count;
+	uint32_t flags, event_nr, padding;
+	uint64_t dev;
+	char name[DM_NAME_LEN], uuid[DM_UUID_LEN], data[7];
+};
+struct dm_target_spec {
+	uint64_t sector_start, length;
+	int32_t status;
+	uint32_t next;
+	char target_type[DM_MAX_TYPE_NAME];
+};
+#define DM_DEV_CREATE _IOWR(0xfd, 3, struct dm_ioctl)
+#define DM_DEV_REMOVE _IOWR(0xfd, 4, struct dm_ioctl)
+#define DM_DEV_SUSPEND _IOWR(0xfd, 6, struct dm_ioctl)
+#define DM_TABLE_LOAD _IOWR(0xfd, 9, struct dm_ioctl)
+
 /* <asm/unistd.h>, the x86 one for __X32_SYSCALL_BIT (SYS_x is libc's name for __NR_x) */
 #ifndef SYS_openat2 /* musl has it */
 #define SYS_openat2 437

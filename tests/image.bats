@@ -214,8 +214,34 @@ refused() {
 	refused "d/i.squashfs" "inside the bundle"
 }
 
-@test "features lists the image types" {
+# verity: the hash tree appended to $IMAGE by veritysetup format, the annotations naming it
+verity() {
+	local size hash
+	size=$(stat -c %s "$IMAGE")
+	hash=$(veritysetup format --hash-offset="$size" "$IMAGE" "$IMAGE" | sed -n 's/^Root hash:[[:space:]]*//p')
+	[ -n "$hash" ]
+	update_config ".annotations[\"org.grid.verity.roothash\"] = \"$hash\" | .annotations[\"org.grid.verity.hashoffset\"] = \"$size\""
+}
+
+@test "verity without device-mapper in the kernel is refused, leaving nothing (the QEMU guests run it)" {
+	[ ! -e /dev/mapper/control ] || skip "this kernel has device-mapper"
+	command -v veritysetup >/dev/null || skip "no veritysetup (cryptsetup-bin)"
+	image erofs
+	verity
+	refused "rootfs.erofs" "the kernel lacks device-mapper (/dev/mapper/control)"
+	update_config '.annotations["org.grid.verity.hashoffset"] = "12x"'
+	refused "rootfs.erofs" "org.grid.verity.hashoffset"
+}
+
+@test "a verity root hash on a directory rootfs is refused, not ignored" {
+	update_config '.annotations["org.grid.verity.roothash"] = "00"'
+	run --separate-stderr grid create --bundle "$BUNDLE" h1
+	assert_error "org.grid.verity.roothash" "is a directory"
+	assert_nothing_left h1
+}
+
+@test "features lists the image types and dm-verity" {
 	run grid features
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | jq -r '.annotations["org.grid.rootfs.image"]')" = "erofs,squashfs" ]
+	[ "$(echo "$output" | jq -r '.annotations["org.grid.rootfs.image"]')" = "erofs,squashfs,dm-verity" ]
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 # qemu.bats - Grid in QEMU guests (make check-qemu): a Debian 12 kernel of each
 # arch boots an initramfs with that arch's grid and busybox; its /init
-# (tests/qemu/init) runs the container lifecycle from the initramfs root and
-# after a switch_root to tmpfs, one line per test. One test here per guest:
-# every line passed and the guest got to its end.
+# (tests/qemu/init) runs the container lifecycle from the initramfs root (with
+# the dm-verity tests) and after a switch_root to tmpfs, one line per test.
+# One test here per guest: every line passed and the guest got to its end.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 
@@ -21,10 +21,10 @@ guest() {
 	grep '^# boot' <<<"$output" >&3 || true # the boot figure, into the suite's output
 	[ "$status" -eq 0 ]
 	! grep -q '^not ok' <<<"$output" || false
-	# both phases ran every test: 12 from the initramfs, 13 after switch_root
-	[ "$(grep -c "^ok .* $arch initramfs: " <<<"$output")" -eq 12 ]
+	# both phases ran every test: 16 from the initramfs (4 of them dm-verity), 13 after switch_root
+	[ "$(grep -c "^ok .* $arch initramfs: " <<<"$output")" -eq 16 ]
 	[ "$(grep -c "^ok .* $arch tmpfs: " <<<"$output")" -eq 13 ]
-	grep -q '^# guest done: 25 tests, 0 failed' <<<"$output"
+	grep -q '^# guest done: 29 tests, 0 failed' <<<"$output"
 }
 
 @test "x86_64 guest: container lifecycle from the initramfs and after switch_root" {

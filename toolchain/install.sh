@@ -11,7 +11,7 @@ CROSS_PKGS="musl-dev:arm64 musl-dev:armhf gcc-riscv64-linux-gnu gcc-aarch64-linu
 linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross linux-libc-dev
 musl-tools dpkg-dev make"
 QEMU_PKGS="qemu-user-static qemu-system-arm qemu-system-x86 busybox-static
-cpio kmod squashfs-tools erofs-utils"
+cpio kmod squashfs-tools erofs-utils cryptsetup-bin jq"
 
 pkgs=""
 case $want in

@@ -3,7 +3,8 @@
 # armhf) under qemu-system (TCG, one CPU) with an initramfs holding that arch's
 # busybox-static, GRID, a busybox bundle and tests/qemu/init, which runs the
 # container lifecycle tests from the initramfs root and again after a
-# switch_root to tmpfs. Prints the guest's TAP lines, each name prefixed with
+# switch_root to tmpfs, and the dm-verity tests on images made here (mkfs.erofs,
+# veritysetup format; their modules and those they need in the initramfs). Prints the guest's TAP lines, each name prefixed with
 # ARCH, its boot figure, and "not ok" if the guest did not finish; exits non-zero unless every
 # line passed. Kernel and busybox .debs are cached in build/qemu/ARCH.
 set -u
@@ -60,11 +61,45 @@ cp "$grid" "$ir/bin/grid"
 # the floor of make bench, built beside GRID (make build/cross/ARCH/floor), for the boot figure
 [ -x "$(dirname "$grid")/floor" ] && cp "$(dirname "$grid")/floor" "$ir/bin/floor"
 cp "$ovl" "$ir/lib/modules/$kver/kernel/fs/overlayfs/"
+# mods NAME...: the modules NAME (not built in) and those they depend on, copied into the
+# initramfs and listed in /lib/modules/grid.order, each after its dependencies, for insmod
+mods() {
+	local m f
+	for m in "$@"; do
+		grep -q "/${m//_/[-_]}\.ko" "$kdir/lib/modules/$kver/modules.builtin" && continue
+		f=$(find "$kdir/lib/modules/$kver" -name "$m.ko*" -o -name "${m//_/-}.ko*" | head -n1)
+		[ -n "$f" ] || die "no module $m in $kpkg"
+		grep -qxF "/${f#"$kdir"/}" "$ir/lib/modules/grid.order" 2>/dev/null && continue
+		mods $(modinfo -F depends "$f" | tr , ' ')
+		mkdir -p "$ir/$(dirname "${f#"$kdir"/}")"
+		cp "$f" "$ir/${f#"$kdir"/}"
+		echo "/${f#"$kdir"/}" >>"$ir/lib/modules/grid.order"
+	done
+}
+mods loop crc32c_generic erofs dm-verity # crc32c: libcrc32c (erofs) needs it at load
 depmod -b "$ir" "$kver" 2>/dev/null || say "depmod failed; init falls back to insmod"
 cp tests/qemu/init "$ir/init"
 chmod 755 "$ir/init" "$ir/bin/busybox" "$ir/bin/grid"
 tests/mkbundle.sh "$ir/bundle" sleep 1000 >/dev/null || die "mkbundle failed"
 cp "$cache/busybox-static/x/bin/busybox" "$ir/bundle/rootfs/bin/busybox"
+# /vb: the bundle's rootfs as an erofs image with a file of its own, its hash tree appended
+# (veritysetup format --hash-offset), and a copy with one byte of that file flipped
+mkdir -p "$ir/vb" "$ir/bundle/rootfs/v"
+for i in $(seq 512); do echo "verity data line $i"; done >"$ir/bundle/rootfs/v/data"
+mkfs.erofs --quiet "$ir/vb/good.erofs" "$ir/bundle/rootfs" >/dev/null || die "mkfs.erofs failed"
+rm -r "$ir/bundle/rootfs/v"
+off=$(stat -c %s "$ir/vb/good.erofs")
+hash=$(veritysetup format --hash-offset="$off" "$ir/vb/good.erofs" "$ir/vb/good.erofs" |
+	sed -n 's/^Root hash:[[:space:]]*//p')
+[ -n "$hash" ] || die "veritysetup format failed"
+cp "$ir/vb/good.erofs" "$ir/vb/bad.erofs"
+at=$(grep -obaF "verity data line 300" "$ir/vb/bad.erofs" | head -n1 | cut -d: -f1)
+[ -n "$at" ] || die "no data line in the erofs image"
+printf X | dd of="$ir/vb/bad.erofs" bs=1 seek="$at" conv=notrunc status=none
+jq --arg h "$hash" --arg o "$off" '.root.path = "good.erofs" | .process.args = ["cat", "/v/data"] |
+	.annotations = {"org.grid.verity.roothash": $h, "org.grid.verity.hashoffset": $o}' \
+	"$ir/bundle/config.json" >"$ir/vb/config.json" || die "jq failed"
+echo "$hash" >"$ir/vb/roothash"
 (cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/initramfs.gz" || die "cpio failed"
 
 say "booting $kpkg ($(stat -c %s "$kernel") bytes kernel, $(stat -c %s "$cache/initramfs.gz") bytes initramfs, grid $(stat -c %s "$grid") bytes)"
