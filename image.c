@@ -30,15 +30,6 @@
 #define EROFS_MAGIC 0xe0f5e1e2
 #define SQUASHFS_MAGIC 0x73717368 /* "hsqs" */
 
-static uint64_t le(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
 /* The image file, O_RDONLY: a regular file beneath the bundle, reached
  * without a symlink (opened O_PATH first: a fifo or device is never opened). */
 static int image_open(const char *bundle, const char *path)
@@ -74,11 +65,11 @@ static const char *image_type(int file, const char *path)
 
 	if (fstat(file, &st) < 0 || pread(file, sb, sizeof sb, 0) < 0)
 		return fail(errno, "root.path %s: read", path), NULL;
-	if (le(sb, 4) == SQUASHFS_MAGIC) {
+	if (le_read(sb, 4) == SQUASHFS_MAGIC) {
 		type = "squashfs";
-		used = le(sb + 40, 8);
-	} else if (le(e, 4) == EROFS_MAGIC && e[12] >= 9 && e[12] <= 16) {
-		used = le(e + 36, 4) << e[12];
+		used = le_read(sb + 40, 8);
+	} else if (le_read(e, 4) == EROFS_MAGIC && e[12] >= 9 && e[12] <= 16) {
+		used = le_read(e + 36, 4) << e[12];
 	} else {
 		return failx("root.path %s: not a directory, nor an erofs or squashfs image", path), NULL;
 	}

@@ -181,3 +181,12 @@ long long dec_ll(const char *s, char **end)
 	}
 	return neg ? -(long long)(v - 1) - 1 : (long long)v;
 }
+
+uint64_t le_read(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}

@@ -1,9 +1,10 @@
 /* util.h - the cleanup idiom, memory, and smaller stand-ins for musl's qsort,
- * strstr and realpath; hexval (util.c). */
+ * strstr and realpath; hexval, le_read (util.c). */
 #ifndef GRID_UTIL_H
 #define GRID_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The one cleanup idiom: a variable declared
  *	cleanup_fd int fd = -1;	cleanup_free char *p = NULL;
@@ -29,6 +30,7 @@ char *str_find(const char *haystack, const char *needle);
 /* realpath(path, out) for an existing path; out holds PATH_MAX bytes */
 int real_path(const char *path, char *out);
 int hexval(char c); /* 0-15, or -1 */
+uint64_t le_read(const unsigned char *p, int n); /* n bytes, little-endian (superblocks) */
 /* strtoull and strtoll in base 10, as the C library's: leading spaces and a
  * sign, *end after the digits (s itself when there are none), ERANGE and the
  * limit on overflow; without musl's general number scanner (1.5 KB). */

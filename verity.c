@@ -29,15 +29,6 @@ struct dm_msg {
 	char params[1280];
 };
 
-static uint64_t le(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
 static int dm(int ctl, unsigned long cmd, struct dm_msg *m, const char *name, uint32_t flags)
 {
 	m->io = (struct dm_ioctl){ .version = { DM_VERSION_MAJOR }, .data_size = sizeof *m,
@@ -69,11 +60,11 @@ static int verity_table(int file, uint64_t offset, const char *roothash, const c
 
 	if (pread(file, sb, sizeof sb, (off_t)offset) < 0)
 		return fail(errno, "root.path %s: read", path);
-	dbs = le(sb + 64, 4), hbs = le(sb + 68, 4), blocks = le(sb + 72, 8), nsalt = le(sb + 80, 2);
+	dbs = le_read(sb + 64, 4), hbs = le_read(sb + 68, 4), blocks = le_read(sb + 72, 8), nsalt = le_read(sb + 80, 2);
 	sb[63] = 0;
 	while (*p > ' ' && *p < 127) /* the algorithm: one word of the table */
 		p++;
-	if (memcmp(sb, "verity\0\0", 8) || le(sb + 8, 4) != 1 || le(sb + 12, 4) > 1 || dbs < 512 || hbs < 512 ||
+	if (memcmp(sb, "verity\0\0", 8) || le_read(sb + 8, 4) != 1 || le_read(sb + 12, 4) > 1 || dbs < 512 || hbs < 512 ||
 	    nsalt > 256 || *p || p == sb + 32)
 		return failx("root.path %s: no verity superblock (veritysetup format) at byte %llu", path,
 			     (unsigned long long)offset);
