@@ -12,7 +12,7 @@ CFLAGS ?= -Oz
 # tenth of the binary. -flto lets the one link drop and merge across files
 # (4 KB). -fno-pie: the link is static and not position-independent anyway, and
 # PIE code put 8 KB of constant pointer tables into .data.rel.ro, a segment and
-# a page of its own (4 KB; issue 8 asks for <= 200 KB). -z norelro: musl's
+# a page of its own (4 KB of a binary meant to stay near 200 KB). -z norelro: musl's
 # static start-up never mprotects PT_GNU_RELRO (only its dynamic linker does;
 # the page stays rw- in /proc/PID/maps), so the segment was padding only,
 # up to a whole 64 KB page on aarch64 (264 KB -> 220 KB there).
