@@ -43,7 +43,7 @@ int read_fd(int fd, const char *path, char **out, size_t *len, size_t max)
 			char *nb;
 			if (cap >= max)
 				return failx("read %s: larger than %zu bytes", path, max);
-			cap *= 2;
+			cap = cap < max / 2 ? cap * 2 : max;
 			if (!(nb = mem_grow(buf, cap + 1, 1)))
 				return -1;
 			buf = nb;
