@@ -847,7 +847,7 @@ static void notify_in_background(int fd, pid_t pid)
 {
 	pid_t main = getpid(), child = -1;
 
-	if (children_in_own_namespaces() == 0 && (child = fork()) < 0)
+	if (children_in_own_namespaces() == 0 && (child = _Fork()) < 0)
 		fail(errno, "fork");
 	if (child == 0) {
 		if (notify_forward(fd, pid, main) < 0)

@@ -358,7 +358,7 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	    (x->cg.path[0] && cgroup_join(&x->cg) < 0) || process_apply(&x->spec) < 0 ||
 	    set_oom_score_adj(&x->spec) < 0 || join_namespaces(x) < 0)
 		child_failed(x->sync[1]);
-	pid = fork();
+	pid = _Fork();
 	if (pid < 0) {
 		fail(errno, "fork into the container's pid namespace");
 		child_failed(x->sync[1]);
@@ -402,7 +402,7 @@ static int wait_exec(struct exec_ctx *x, pid_t *pid, int *master)
 /* Starts the process; on success *pid is its host pid, running the program. */
 static int spawn(struct exec_ctx *x, pid_t *pid, int *master)
 {
-	pid_t child = fork();
+	pid_t child = _Fork();
 	int ret;
 
 	if (child < 0)

@@ -102,7 +102,7 @@ static long long now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_now(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
@@ -162,7 +162,7 @@ static int hook_run(const struct hook *h, enum hook_kind k, size_t i, const stru
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail(errno, "hooks.%s[%zu] %s: pipe", hook_name(k), i, h->path);
 	err_r = p[0], err_w = p[1];
-	pid = fork();
+	pid = _Fork();
 	if (pid == 0)
 		hook_exec(h, base, in_r, err_w);
 	if (pid < 0)

@@ -13,25 +13,41 @@
 #include "buf.h"
 #include "fail.h"
 #include "log.h"
+#include "util.h"
 
 static int log_fd = -1;
 static enum log_format log_fmt = LOG_TEXT;
 static bool log_debug;
 
+/* The civil date of a day count from 1970-01-01, proleptic Gregorian (the
+ * days-from-civil inverse: eras of 400 years, March-based years so that the
+ * leap day ends one); musl's gmtime_r is 750 bytes for this. */
+void rfc3339(char *out, size_t size, const struct timespec *ts, bool nanos)
+{
+	long long secs = ts->tv_sec, days = secs / 86400, rem = secs % 86400;
+	char base[72]; /* room for any number in each field; a date takes 19 */
+
+	if (rem < 0)
+		rem += 86400, days--;
+	long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;                                     /* [0, 146096] */
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
+	long long mp = (5 * doy + 2) / 153, mon = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(base, sizeof base, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", yoe + era * 400 + (mon <= 2), mon,
+		 doy - (153 * mp + 2) / 5 + 1, rem / 3600, rem / 60 % 60, rem % 60);
+	if (nanos)
+		snprintf(out, size, "%s.%09ldZ", base, (long)ts->tv_nsec);
+	else
+		snprintf(out, size, "%sZ", base);
+}
+
 void rfc3339_now(char *out, size_t size, bool nanos)
 {
 	struct timespec ts;
-	struct tm tm;
-	char base[72]; /* room for any int in each field; a date takes 19 */
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(base, sizeof base, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (nanos)
-		snprintf(out, size, "%s.%09ldZ", base, ts.tv_nsec);
-	else
-		snprintf(out, size, "%sZ", base);
+	clock_now(CLOCK_REALTIME, &ts);
+	rfc3339(out, size, &ts, nanos);
 }
 
 void log_setup(const char *path, enum log_format fmt, bool debug_on)

@@ -206,7 +206,7 @@ static int userns_with_maps(const struct id_map *u, size_t nu, const struct id_m
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail(errno, "%s: pipe", field);
 	go_r = p[0], go_w = p[1];
-	pid = fork();
+	pid = _Fork();
 	if (pid < 0)
 		return fail(errno, "%s: fork", field);
 	if (pid == 0) {
@@ -381,7 +381,7 @@ static int layer_mount_detached(const struct init *in, int tmpfs, int image, con
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return fail(errno, "write layer: socketpair");
 	mine = sv[0], theirs = sv[1];
-	pid = fork();
+	pid = _Fork();
 	if (pid < 0)
 		return fail(errno, "write layer: fork");
 	if (pid == 0) {

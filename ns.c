@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -179,11 +178,13 @@ static int enter_namespaces(struct init *in, const int *types)
 
 /* ---- the child ---- */
 
+/* prlimit, not setrlimit: musl's setrlimit would run it on every thread
+ * (__synccall, 1.7 KB), and the init has one */
 int apply_rlimits(const struct spec *s)
 {
 	for (size_t i = 0; i < s->proc.nrlimits; i++) {
 		struct rlimit rl = { s->proc.rlimits[i].soft, s->proc.rlimits[i].hard };
-		if (setrlimit(s->proc.rlimits[i].resource, &rl) < 0)
+		if (prlimit(0, s->proc.rlimits[i].resource, &rl, NULL) < 0)
 			return fail(errno, "process.rlimits[%zu]: set soft %llu hard %llu", i,
 				    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
 	}
@@ -218,6 +219,20 @@ static int apply_sysctl(const struct spec *s)
 	return 0;
 }
 
+/* The id changes are raw syscalls: musl's set*id would run them on every
+ * thread (__synccall, 1.7 KB of code), and Grid has one thread. On 32-bit
+ * arm and i386 the plain calls take 16-bit ids; the *32 ones are the real
+ * ones there. */
+#ifdef SYS_setresuid32
+#define SYS_SETRESUID SYS_setresuid32
+#define SYS_SETRESGID SYS_setresgid32
+#define SYS_SETGROUPS SYS_setgroups32
+#else
+#define SYS_SETRESUID SYS_setresuid
+#define SYS_SETRESGID SYS_setresgid
+#define SYS_SETGROUPS SYS_setgroups
+#endif
+
 /* Without process.capabilities, root keeps root's capabilities and any
  * other user ends with none, as setresuid leaves them. */
 int set_user(const struct spec *s, const struct caps *c)
@@ -226,11 +241,11 @@ int set_user(const struct spec *s, const struct caps *c)
 		return -1;
 	/* a user namespace made without root has setgroups denied: then only
 	 * additionalGids need it, and fail */
-	if (setgroups(s->proc.ngroups, s->proc.groups) < 0 && (s->proc.ngroups || errno != EPERM))
+	if (syscall(SYS_SETGROUPS, s->proc.ngroups, s->proc.groups) < 0 && (s->proc.ngroups || errno != EPERM))
 		return fail(errno, "process.user: setgroups");
-	if (setresgid(s->proc.gid, s->proc.gid, s->proc.gid) < 0)
+	if (syscall(SYS_SETRESGID, s->proc.gid, s->proc.gid, s->proc.gid) < 0)
 		return fail(errno, "process.user: setgid %u", (unsigned)s->proc.gid);
-	if (setresuid(s->proc.uid, s->proc.uid, s->proc.uid) < 0)
+	if (syscall(SYS_SETRESUID, s->proc.uid, s->proc.uid, s->proc.uid) < 0)
 		return fail(errno, "process.user: setuid %u", (unsigned)s->proc.uid);
 	if (s->proc.has_caps && caps_apply(c) < 0)
 		return -1;
@@ -239,31 +254,25 @@ int set_user(const struct spec *s, const struct caps *c)
 	return 0;
 }
 
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 static const char *env_path(const struct spec *s)
 {
 	for (size_t i = 0; i < s->proc.nenv; i++)
 		if (!strncmp(s->proc.env[i], "PATH=", 5))
 			return s->proc.env[i] + 5;
-	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	return DEFAULT_PATH;
 }
 
-/* Finds args[0] the way execvp would, as the container's user, so that a
- * missing or unusable program fails `create` with the words podman and
- * docker map to exit codes 127 and 126. */
-int find_executable(const struct spec *s, char *out, size_t size)
+/* Finds name in the directories of path (":"-separated, "" for ".") the
+ * way execvp would: 0 and out set, else -1 with errno EACCES (only unusable
+ * ones) or ENOENT, nothing recorded. */
+static int path_search(const char *path, const char *name, char *out, size_t size)
 {
-	const char *name = s->proc.args[0], *p;
 	struct stat st;
 	int denied = 0;
 
-	if (strchr(name, '/')) {
-		if (stat(name, &st) < 0)
-			return fail(errno, "exec: \"%s\"", name);
-		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0)
-			return fail(EACCES, "exec: \"%s\"", name);
-		return path_fmt(out, size, "%s", name);
-	}
-	for (p = env_path(s);; p++) {
+	for (const char *p = path;; p++) {
 		const char *end = strchrnul(p, ':');
 		int n = end - p;
 		/* a candidate too long for a path is skipped, as execvp does */
@@ -277,7 +286,28 @@ int find_executable(const struct spec *s, char *out, size_t size)
 			break;
 		p = end;
 	}
-	if (denied)
+	errno = denied ? EACCES : ENOENT;
+	return -1;
+}
+
+/* Finds args[0] the way execvp would, as the container's user, so that a
+ * missing or unusable program fails `create` with the words podman and
+ * docker map to exit codes 127 and 126. */
+int find_executable(const struct spec *s, char *out, size_t size)
+{
+	const char *name = s->proc.args[0];
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		if (stat(name, &st) < 0)
+			return fail(errno, "exec: \"%s\"", name);
+		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0)
+			return fail(EACCES, "exec: \"%s\"", name);
+		return path_fmt(out, size, "%s", name);
+	}
+	if (path_search(env_path(s), name, out, size) == 0)
+		return 0;
+	if (errno == EACCES)
 		return fail(EACCES, "exec: \"%s\"", name);
 	return failx("exec: \"%s\": executable file not found in $PATH", name);
 }
@@ -592,9 +622,9 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 			_exit(1);
 	}
 	/* become the namespace's root where it is mapped; creator's caps otherwise */
-	if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+	if (syscall(SYS_SETRESGID, 0, 0, 0) < 0 && errno != EINVAL)
 		fail(errno, "setgid 0 in the user namespace");
-	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+	if (syscall(SYS_SETRESUID, 0, 0, 0) < 0 && errno != EINVAL)
 		fail(errno, "setuid 0 in the user namespace");
 	/* the id change made us undumpable: /proc/self would belong to the host's root */
 	prctl(PR_SET_DUMPABLE, 1);
@@ -604,7 +634,7 @@ static void __attribute__((noreturn)) stage1_main(struct init *in)
 	 * root and cwd: from its first instruction, no process there may reach
 	 * them through its /proc/PID */
 	prctl(PR_SET_DUMPABLE, 0);
-	pid = fork();
+	pid = _Fork();
 	if (pid < 0) {
 		fail(errno, "fork");
 		goto bad;
@@ -660,11 +690,15 @@ static int map_helper(const char *helper, pid_t pid, const struct id_map *m, siz
 		}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail(errno, "%s: pipe", field);
-	child = fork();
+	child = _Fork();
 	if (child == 0) {
 		dup2(p[1], 1);
 		dup2(p[1], 2);
-		execvp(helper, (char *const *)argv);
+		const char *path = getenv("PATH");
+		char exe[PATH_MAX];
+
+		if (path_search(path ? path : DEFAULT_PATH, helper, exe, sizeof exe) == 0)
+			execv(exe, (char *const *)argv);
 		dprintf(2, "%s not found (Debian: apt-get install uidmap)", helper);
 		_exit(127);
 	}
@@ -729,7 +763,7 @@ static pid_t stage1_wait(struct init *in, pid_t stage1)
 
 static pid_t spawn_with_userns(struct init *in)
 {
-	pid_t stage1 = fork(), pid;
+	pid_t stage1 = _Fork(), pid;
 
 	if (stage1 < 0)
 		return fail(errno, "fork");
@@ -750,7 +784,7 @@ pid_t ns_spawn(struct init *in)
 		return spawn_with_userns(in);
 	if (enter_pid_and_time(in) < 0)
 		return -1;
-	pid = fork();
+	pid = _Fork();
 	if (pid < 0)
 		return fail(errno, "fork");
 	if (pid == 0)

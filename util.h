@@ -1,5 +1,5 @@
 /* util.h - the cleanup idiom, memory, and smaller stand-ins for musl's qsort,
- * strstr and realpath; hexval, le_read (util.c). */
+ * strstr, realpath and clock_gettime; hexval, le_read (util.c). */
 #ifndef GRID_UTIL_H
 #define GRID_UTIL_H
 
@@ -29,6 +29,14 @@ void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void
 char *str_find(const char *haystack, const char *needle);
 /* realpath(path, out) for an existing path; out holds PATH_MAX bytes */
 int real_path(const char *path, char *out);
+/* Grid is one thread, so it forks with _Fork (no atfork handlers, no libc
+ * locks to take): musl's fork brings its rwlocks, timed waits and vDSO
+ * clock lookup, 2 KB. Likewise setrlimit (prlimit) and the set*id calls (raw
+ * syscalls) skip musl's run-on-every-thread machinery. */
+struct timespec;
+/* clock_gettime as a plain syscall, without musl's vDSO lookup (700 bytes):
+ * Grid reads the clock a few times a command */
+void clock_now(int clock, struct timespec *ts);
 int hexval(char c); /* 0-15, or -1 */
 uint64_t le_read(const unsigned char *p, int n); /* n bytes, little-endian (superblocks) */
 /* strtoull and strtoll in base 10, as the C library's: leading spaces and a

@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../buf.h"
@@ -266,6 +267,30 @@ static void test_ids(void)
 		ok(id_valid(good[i]) == 0, "id \"%s\" accepted", good[i]);
 	for (size_t i = 0; i < countof(bad); i++)
 		ok(id_valid(bad[i]) < 0 && strstr(last_error(), "invalid container id"), "id #%zu refused", i);
+}
+
+/* log.c's date arithmetic against the C library's gmtime_r and strftime:
+ * every day of 1969-2500 (leap days, century years, 2000) and times of day */
+static void test_rfc3339(void)
+{
+	int bad = 0;
+
+	for (long long day = -365; day < 194000 && bad < 3; day++) {
+		struct timespec ts = { .tv_sec = day * 86400 + (day * 7919) % 86400, .tv_nsec = 42 };
+		char got[64], want[64], base[40];
+		struct tm tm;
+
+		rfc3339(got, sizeof got, &ts, true);
+		strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", gmtime_r(&ts.tv_sec, &tm));
+		snprintf(want, sizeof want, "%s.000000042Z", base);
+		if (strcmp(got, want))
+			bad++, ok(0, "rfc3339 of %lld: %s, not %s", (long long)ts.tv_sec, got, want);
+	}
+	ok(!bad, "rfc3339 agrees with gmtime_r on every day of 1969-2500");
+	struct timespec last = { .tv_sec = 951868799 }; /* the leap day's last second */
+	char out[64];
+	rfc3339(out, sizeof out, &last, false);
+	ok(!strcmp(out, "2000-02-29T23:59:59Z"), "rfc3339 without nanoseconds: %s", out);
 }
 
 static void test_state_roundtrip(void)
@@ -1509,6 +1534,7 @@ int main(void)
 	test_fuzz_regressions();
 	test_json_output();
 	test_ids();
+	test_rfc3339();
 	test_state_roundtrip();
 	test_signals();
 	test_opt_kinds();
