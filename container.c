@@ -141,6 +141,7 @@ static void wait_gone(const struct state *st)
 static int check_bundle(const struct spec *spec, const char *bundle, const char *config, char *rootfs, int *image)
 {
 	char path[PATH_MAX + 16];
+	struct verity v;
 	struct stat st;
 
 	if (!spec->source)
@@ -154,12 +155,14 @@ static int check_bundle(const struct spec *spec, const char *bundle, const char 
 		return -1;
 	if (real_path(path, rootfs) < 0)
 		return fail(errno, "root.path %s", path);
+	v = (struct verity){ spec_annotation(spec, VERITY_ROOTHASH), spec_annotation(spec, VERITY_HASHFILE),
+			     spec_annotation(spec, VERITY_HASHOFFSET) };
+	if (!v.roothash && (v.hashfile || v.hashoffset))
+		return failx("annotation %s: without " VERITY_ROOTHASH,
+			     v.hashfile ? VERITY_HASHFILE : VERITY_HASHOFFSET);
 	if (stat(rootfs, &st) == 0 && S_ISDIR(st.st_mode))
-		return spec_annotation(spec, VERITY_ROOTHASH)
-			       ? failx("annotation " VERITY_ROOTHASH ": root.path %s is a directory", path)
-			       : 0;
-	*image = image_mount(bundle, spec->root_path, spec_annotation(spec, VERITY_ROOTHASH),
-			     spec_annotation(spec, VERITY_HASHOFFSET));
+		return v.roothash ? failx("annotation " VERITY_ROOTHASH ": root.path %s is a directory", path) : 0;
+	*image = image_mount(bundle, spec->root_path, &v);
 	return *image < 0 ? -1 : 0;
 }
 

@@ -3,10 +3,11 @@
 #ifndef GRID_IMAGE_H
 #define GRID_IMAGE_H
 
+struct verity;
+
 /* root.path `path` (relative to the bundle directory `bundle`) as an image:
- * its detached read-only mount, or -1 with the error naming the image. With
- * `roothash` (NULL: none), under dm-verity, the hash tree at byte
- * `hashoffset` of the image (verity.h). */
-int image_mount(const char *bundle, const char *path, const char *roothash, const char *hashoffset);
+ * its detached read-only mount, or -1 with the error naming the image.
+ * With v->roothash (NULL: none), under dm-verity (verity.h). */
+int image_mount(const char *bundle, const char *path, const struct verity *v);
 
 #endif

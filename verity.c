@@ -2,7 +2,7 @@
  * device-mapper ioctls (no libdevmapper, no libcryptsetup). The hash tree's
  * superblock, as `veritysetup format` writes it, gives the hash type,
  * algorithm, block sizes, data block count and salt; the user gives only the
- * root hash and where the tree starts. A wrong root hash fails the first read
+ * root hash and where the tree is (appended to the image, or a file). A wrong root hash fails the first read
  * (refused here, the device removed); a tampered block later fails its read
  * with EIO in the container, never silently. The device is marked for
  * deferred removal as soon as it is open, so the kernel removes it when its
@@ -48,9 +48,10 @@ static int hex_ok(const char *s, size_t max)
 }
 
 /* The table of `veritysetup format`'s superblock at `offset` of `file`,
- * both devices being `dev` ("maj:min"): in m->t and m->params, or -1. */
-static int verity_table(int file, uint64_t offset, const char *roothash, const char *dev, struct dm_msg *m,
-			const char *path)
+ * the devices being `data` and `hash` ("maj:min"): in m->t and m->params,
+ * or -1. */
+static int verity_table(int file, uint64_t offset, const char *roothash, const char *data, const char *hash,
+			struct dm_msg *m, const char *path)
 {
 	unsigned char sb[512] = { 0 }, *p = sb + 32;
 	char salt[513] = "-";
@@ -73,7 +74,7 @@ static int verity_table(int file, uint64_t offset, const char *roothash, const c
 	for (size_t i = 0; i < nsalt; i++)
 		snprintf(salt + 2 * i, 3, "%02x", sb[88 + i]);
 	m->t = (struct dm_target_spec){ .length = blocks * dbs / 512, .target_type = "verity" };
-	snprintf(m->params, sizeof m->params, "%u %s %s %u %u %llu %llu %s %s %s", sb[12], dev, dev, dbs, hbs,
+	snprintf(m->params, sizeof m->params, "%u %s %s %u %u %llu %llu %s %s %s", sb[12], data, hash, dbs, hbs,
 		 (unsigned long long)blocks, (unsigned long long)((offset + sizeof sb + hbs - 1) / hbs),
 		 (char *)sb + 32, roothash, salt);
 	return 0;
@@ -112,24 +113,34 @@ remove:
 	return -1;
 }
 
-int verity_open(int file, int dev, const char *roothash, const char *hashoffset, const char *path)
+/* "maj:min" of the block device open at fd */
+static int dev_name(int fd, char *out, size_t size, const char *path)
 {
-	cleanup_fd int ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC), fd = -1;
-	char mm[24], name[32], *end = NULL;
-	unsigned long long offset = hashoffset ? dec_ull(hashoffset, &end) : 0;
-	unsigned char block[512];
-	struct dm_msg m;
 	struct stat st;
 
-	if (!end || end == hashoffset || *end || offset % 512 || offset > INT64_MAX)
+	if (fstat(fd, &st) < 0)
+		return fail(errno, "root.path %s: stat", path);
+	snprintf(out, size, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	return 0;
+}
+
+int verity_open(int data, int hash, int tree, const struct verity *v, const char *path)
+{
+	cleanup_fd int ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC), fd = -1;
+	const char *at = v->hashoffset ? v->hashoffset : v->hashfile ? "0" : NULL;
+	char mm[24], hm[24], name[32], *end = NULL;
+	unsigned long long offset = at ? dec_ull(at, &end) : 0;
+	unsigned char block[512];
+	struct dm_msg m;
+
+	if (!end || end == at || *end || offset % 512 || offset > INT64_MAX)
 		return failx("root.path %s: annotation " VERITY_HASHOFFSET ": missing, or not a multiple of 512", path);
 	if (ctl < 0)
 		return fail(errno, "root.path %s: the kernel lacks device-mapper (/dev/mapper/control)", path);
-	if (fstat(dev, &st) < 0)
-		return fail(errno, "root.path %s: stat", path);
-	snprintf(mm, sizeof mm, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	if (dev_name(data, mm, sizeof mm, path) < 0 || dev_name(hash, hm, sizeof hm, path) < 0)
+		return -1;
 	snprintf(name, sizeof name, "grid-%s", mm);
-	if (verity_table(file, offset, roothash, mm, &m, path) < 0)
+	if (verity_table(tree, offset, v->roothash, mm, hm, &m, path) < 0)
 		return -1;
 	fd = verity_activate(ctl, &m, name, path);
 	if (fd < 0)

@@ -233,11 +233,69 @@ verity() {
 	refused "rootfs.erofs" "org.grid.verity.hashoffset"
 }
 
-@test "a verity root hash on a directory rootfs is refused, not ignored" {
+# verity_file [NAME]: the hash tree in a file of its own, $BUNDLE/NAME (veritysetup format IMAGE FILE)
+verity_file() {
+	local hash
+	HASHFILE=$BUNDLE/${1:-rootfs.hash}
+	hash=$(veritysetup format "$IMAGE" "$HASHFILE" | sed -n 's/^Root hash:[[:space:]]*//p')
+	[ -n "$hash" ]
+	update_config ".annotations[\"org.grid.verity.roothash\"] = \"$hash\" | .annotations[\"org.grid.verity.hashfile\"] = \"${1:-rootfs.hash}\""
+}
+
+# hash_refused TEXT...: create fails with one line naming the hash file's annotation and every
+# TEXT, leaving nothing: no state, no loop device on the image or on any file of the test
+hash_refused() {
+	run --separate-stderr grid create --bundle "$BUNDLE" h1
+	assert_error "org.grid.verity.hashfile" "$@"
+	assert_nothing_left h1
+	assert_no_loop "$IMAGE"
+	[ -z "$(losetup -n -O BACK-FILE -l 2>/dev/null | grep -F "$TMP")" ]
+}
+
+@test "a verity hash file outside the bundle, a symlink, a device node or a fifo is refused" {
+	command -v veritysetup >/dev/null || skip "no veritysetup (cryptsetup-bin)"
+	image erofs
+	verity_file
+	mv "$HASHFILE" "$TMP/outside.hash"
+	for path in ../outside.hash "$TMP/outside.hash"; do
+		update_config ".annotations[\"org.grid.verity.hashfile\"] = \"$path\""
+		hash_refused "$path" "not a file inside the bundle"
+	done
+	# nor through a symlink, of the file or of a directory on its way
+	ln -s "$TMP/outside.hash" "$BUNDLE/link.hash"
+	mkdir "$TMP/elsewhere" && cp "$TMP/outside.hash" "$TMP/elsewhere/h"
+	ln -s "$TMP/elsewhere" "$BUNDLE/d"
+	update_config '.annotations["org.grid.verity.hashfile"] = "d/h"'
+	hash_refused "d/h" "not a file inside the bundle"
+	mknod "$BUNDLE/dev.hash" b 7 0
+	mkfifo "$BUNDLE/fifo.hash"
+	for path in link.hash dev.hash fifo.hash; do
+		update_config ".annotations[\"org.grid.verity.hashfile\"] = \"$path\""
+		hash_refused "$path" "not a regular file"
+	done
+}
+
+@test "a verity hash file without device-mapper in the kernel: refused, both loop devices released" {
+	[ ! -e /dev/mapper/control ] || skip "this kernel has device-mapper"
+	command -v veritysetup >/dev/null || skip "no veritysetup (cryptsetup-bin)"
+	image erofs
+	verity_file
+	refused "rootfs.erofs" "the kernel lacks device-mapper (/dev/mapper/control)"
+	assert_no_loop "$HASHFILE"
+}
+
+@test "the verity annotations without a root hash, or on a directory rootfs, are refused, not ignored" {
 	update_config '.annotations["org.grid.verity.roothash"] = "00"'
 	run --separate-stderr grid create --bundle "$BUNDLE" h1
 	assert_error "org.grid.verity.roothash" "is a directory"
 	assert_nothing_left h1
+	image erofs
+	for a in hashfile hashoffset; do
+		update_config "del(.annotations) | .annotations[\"org.grid.verity.$a\"] = \"0\""
+		run --separate-stderr grid create --bundle "$BUNDLE" h1
+		assert_error "org.grid.verity.$a" "without org.grid.verity.roothash"
+		assert_nothing_left h1
+	done
 }
 
 @test "features lists the image types and dm-verity" {

@@ -88,6 +88,11 @@ mkdir -p "$ir/vb" "$ir/bundle/rootfs/v"
 for i in $(seq 512); do echo "verity data line $i"; done >"$ir/bundle/rootfs/v/data"
 mkfs.erofs --quiet "$ir/vb/good.erofs" "$ir/bundle/rootfs" >/dev/null || die "mkfs.erofs failed"
 rm -r "$ir/bundle/rootfs/v"
+# /vh: the same image with its hash tree in a file of its own (veritysetup format IMAGE FILE)
+mkdir -p "$ir/vh"
+cp "$ir/vb/good.erofs" "$ir/vh/data.erofs"
+hhash=$(veritysetup format "$ir/vh/data.erofs" "$ir/vh/data.hash" | sed -n 's/^Root hash:[[:space:]]*//p')
+[ -n "$hhash" ] || die "veritysetup format (hash file) failed"
 off=$(stat -c %s "$ir/vb/good.erofs")
 hash=$(veritysetup format --hash-offset="$off" "$ir/vb/good.erofs" "$ir/vb/good.erofs" |
 	sed -n 's/^Root hash:[[:space:]]*//p')
@@ -100,6 +105,9 @@ jq --arg h "$hash" --arg o "$off" '.root.path = "good.erofs" | .process.args = [
 	.annotations = {"org.grid.verity.roothash": $h, "org.grid.verity.hashoffset": $o}' \
 	"$ir/bundle/config.json" >"$ir/vb/config.json" || die "jq failed"
 echo "$hash" >"$ir/vb/roothash"
+jq --arg h "$hhash" '.root.path = "data.erofs" | .process.args = ["cat", "/v/data"] |
+	.annotations = {"org.grid.verity.roothash": $h, "org.grid.verity.hashfile": "data.hash"}' \
+	"$ir/bundle/config.json" >"$ir/vh/config.json" || die "jq failed"
 (cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/initramfs.gz" || die "cpio failed"
 
 say "booting $kpkg ($(stat -c %s "$kernel") bytes kernel, $(stat -c %s "$cache/initramfs.gz") bytes initramfs, grid $(stat -c %s "$grid") bytes)"
