@@ -81,6 +81,7 @@ struct loop_config {
 #define DM_VERSION_MAJOR 4
 #define DM_READONLY_FLAG 1
 #define DM_DEFERRED_REMOVE 0x20000
+#define DM_BUFFER_FULL_FLAG 0x100
 struct dm_ioctl {
 	uint32_t version[3], data_size, data_start, target_count;
 	int32_t open_count;
@@ -94,6 +95,10 @@ struct dm_target_spec {
 	uint32_t next;
 	char target_type[DM_MAX_TYPE_NAME];
 };
+/* DM_LIST_DEVICES fills the data with struct dm_name_list entries: u64 dev
+ * (0: no device at all), u32 next (the offset of the next entry, 0 for the
+ * last), the NUL-terminated name */
+#define DM_LIST_DEVICES _IOWR(0xfd, 2, struct dm_ioctl)
 #define DM_DEV_CREATE _IOWR(0xfd, 3, struct dm_ioctl)
 #define DM_DEV_REMOVE _IOWR(0xfd, 4, struct dm_ioctl)
 #define DM_DEV_SUSPEND _IOWR(0xfd, 6, struct dm_ioctl)

@@ -6,19 +6,26 @@
  * (refused here, the device removed); a tampered block later fails its read
  * with EIO in the container, never silently. The device is marked for
  * deferred removal as soon as it is open, so the kernel removes it when its
- * last user (the mount) goes, as a loop device's AUTOCLEAR: no state kept. */
+ * last user (the mount) goes, as a loop device's AUTOCLEAR: no state kept.
+ * A Grid killed between making a device and that mark leaves it: every Grid
+ * does that step under a lock on the control device, and before it removes
+ * any grid- device that nobody has open, which under the lock can only be a
+ * dead Grid's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fail.h"
+#include "fault.h"
 #include "kernel.h"
+#include "log.h"
 #include "util.h"
 #include "verity.h"
 
@@ -35,6 +42,27 @@ static int dm(int ctl, unsigned long cmd, struct dm_msg *m, const char *name, ui
 				   .data_start = sizeof m->io, .flags = flags, .target_count = cmd == DM_TABLE_LOAD };
 	snprintf(m->io.name, sizeof m->io.name, "%s", name);
 	return ioctl(ctl, cmd, m);
+}
+
+/* Removes every grid- device that nobody has open (the kernel refuses the
+ * others): under the lock, a killed Grid's, made but never marked. */
+static void verity_sweep(int ctl, struct dm_msg *m)
+{
+	const char *p = (const char *)&m->t, *end = (const char *)(m + 1);
+	struct dm_msg r;
+	uint32_t next;
+
+	if (dm(ctl, DM_LIST_DEVICES, m, "", 0) < 0 || m->io.flags & DM_BUFFER_FULL_FLAG)
+		return; /* over 40 devices: none looked at */
+	for (; p + 12 < end && le_read((const unsigned char *)p, 8); p += next) {
+		const char *name = p + 12;
+
+		next = le_read((const unsigned char *)p + 8, 4);
+		if (!strncmp(name, "grid-", 5) && memchr(name, 0, end - name) && dm(ctl, DM_DEV_REMOVE, &r, name, 0) == 0)
+			debug("removed %s, a dm-verity device a killed grid left", name);
+		if (!next)
+			break;
+	}
 }
 
 static int hex_ok(const char *s, size_t max)
@@ -97,6 +125,7 @@ static int verity_activate(int ctl, struct dm_msg *m, const char *name, const ch
 		fail(errno, "root.path %s: dm-verity refused the table (root hash length?)", path);
 		goto remove;
 	}
+	fault_point("create: verity device made, not marked for removal yet");
 	snprintf(node, sizeof node, "/dev/dm-%u", minor(d));
 	fd = open(node, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0 || st.st_rdev != d) {
@@ -139,6 +168,9 @@ int verity_open(int data, int hash, int tree, const struct verity *v, const char
 		return fail(errno, "root.path %s: the kernel lacks device-mapper (/dev/mapper/control)", path);
 	if (dev_name(data, mm, sizeof mm, path) < 0 || dev_name(hash, hm, sizeof hm, path) < 0)
 		return -1;
+	if (flock(ctl, LOCK_EX) < 0)
+		return fail(errno, "root.path %s: lock /dev/mapper/control", path);
+	verity_sweep(ctl, &m);
 	snprintf(name, sizeof name, "grid-%s", mm);
 	if (verity_table(tree, offset, v->roothash, mm, hm, &m, path) < 0)
 		return -1;
