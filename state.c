@@ -156,16 +156,17 @@ int state_open(struct state *st, const char *root, const char *id, bool lock)
 	if (state_dir(st->dir, sizeof st->dir, root, id) < 0)
 		return -1;
 	snprintf(st->id, sizeof st->id, "%s", id);
-	if (lock) {
-		if (lock_dir(st, LOCK_EX) < 0)
-			return -1;
-	} else if (access(st->dir, F_OK) < 0) {
-		return failx("container \"%s\" does not exist", id);
-	}
-	if (path_fmt(path, sizeof path, "%s/state", st->dir) < 0 || read_file(path, &text, &len, 1 << 20) < 0) {
-		if (errno == ENOENT)
-			return 0; /* a create that never finished: status creating */
+	if (lock && lock_dir(st, LOCK_EX) < 0)
 		return -1;
+	if (path_fmt(path, sizeof path, "%s/state", st->dir) < 0 || read_file(path, &text, &len, 1 << 20) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		/* unlocked, the directory is looked at only now: list pays one
+		 * system call less per container */
+		if (!lock && access(st->dir, F_OK) < 0)
+			return failx("container \"%s\" does not exist", id);
+		clear_error();
+		return 0; /* a create that never finished: status creating */
 	}
 	if (len == 0) {
 		/* records are not fsynced: a power cut can leave one empty, as if

@@ -84,6 +84,9 @@ fi
 say "bench: $cgnote"
 
 W=$(mktemp -d /var/tmp/grid-bench.XXXXXX)
+# State roots: $W/root on the disk (/var/tmp) for every figure but run-tmpfsroot,
+# whose roots are on a tmpfs (what /run is on a board), mounted in this namespace only
+ROOTS=$W/root
 PFX=gb$$x
 RAW=$W/raw
 : >"$RAW"
@@ -93,20 +96,24 @@ cleanup() {
 	trap - EXIT INT TERM
 	kill "$WATCHDOG" 2>/dev/null
 	local rt d
-	for rt in "${PEERS[@]}"; do
-		[ -d "$W/root/$rt" ] || continue
-		for d in "$W/root/$rt"/*/; do
-			[ -d "$d" ] || continue
-			R "$rt" delete --force "$(basename "$d")" >/dev/null 2>&1
+	for ROOTS in "$W/root" "$W/tmproot"; do
+		for rt in "${PEERS[@]}"; do
+			[ -d "$ROOTS/$rt" ] || continue
+			for d in "$ROOTS/$rt"/*/; do
+				[ -d "$d" ] || continue
+				R "$rt" delete --force "$(basename "$d")" >/dev/null 2>&1
+			done
 		done
 	done
 	# cgroups of our containers (removed by delete; this catches leftovers), then the
 	# per-root parents Grid made (only if empty: rmdir refuses otherwise).
 	find /sys/fs/cgroup -mindepth 2 -maxdepth 6 -depth -type d -name "$PFX*" -exec rmdir {} + 2>/dev/null
 	sort -u "$W/cgparents" | while read -r d; do rmdir "$d" 2>/dev/null; done
+	umount "$W/tmproot" 2>/dev/null
 	rm -rf "$W"
 }
 trap cleanup EXIT
+mkdir -p "$W/tmproot" && mount -t tmpfs -o mode=0700 bench "$W/tmproot" || die "cannot mount a tmpfs for the state roots"
 
 # Watchdog: a runtime command of ours alive for more than 30 s is hung (Grid's
 # `run` has been seen to sleep in poll on its signalfd next to its exited,
@@ -128,7 +135,7 @@ hung_report() {
 }
 (
 	while sleep 5; do
-		ps -eo pid=,ppid=,etimes=,args= | awk -v w="$W/root/" -v ic="$ICOUNT" '
+		ps -eo pid=,ppid=,etimes=,args= | awk -v w="$W/" -v ic="$ICOUNT" '
 			{ pid[NR] = $1; ppid[NR] = $2; line[NR] = $0; if ($4 == ic) stepped[$1] = 1 }
 			END { for (i = 1; i <= NR; i++) { split(line[i], f, " ")
 				if (f[3] > 30 && ppid[i] != 1 && !(pid[i] in stepped) && !(ppid[i] in stepped) &&
@@ -146,9 +153,9 @@ R() {
 	local rt=$1
 	shift
 	case $rt in
-	grid | grid-nolayer) "$GRID" --root "$W/root/$rt" "$@" ;;
-	crun) crun --root "$W/root/crun" "$@" ;;
-	runc) runc --root "$W/root/runc" "$@" ;;
+	grid | grid-nolayer) "$GRID" --root "$ROOTS/$rt" "$@" ;;
+	crun) crun --root "$ROOTS/crun" "$@" ;;
+	runc) runc --root "$ROOTS/runc" "$@" ;;
 	esac
 }
 bin_of() { case $1 in grid | grid-nolayer) echo "$GRID" ;; floor) echo "$FLOOR" ;; *) command -v "$1" ;; esac; }
@@ -234,6 +241,17 @@ for v in $VARIANTS; do
 		done
 	done
 done
+# the same with every runtime's state root on a tmpfs
+section "run /bin/true x$N_RUN, state roots on tmpfs (net)"
+ROOTS=$W/tmproot
+for ((i = 0; i < N_RUN; i++)); do
+	for rt in $(rotate $i "${RTS[@]}"); do
+		now; t0=$T
+		run1 "$rt" net || fail run-tmpfsroot net "$rt"
+		now; rec run-tmpfsroot net "$rt" $((T - t0)) us
+	done
+done
+ROOTS=$W/root
 
 # ---- 2. split lifecycle -----------------------------------------------------------
 # A sleep container, so that start leaves it running and kill has work to do.
