@@ -867,23 +867,21 @@ static int freezer_file(const struct cgroup *cg, char *path, size_t size, bool *
 
 int cgroup_frozen(const struct cgroup *cg)
 {
-	char path[PATH_MAX + 32], *v;
+	char path[PATH_MAX + 32], v[512];
 	size_t len;
 	bool v2;
-	int frozen;
 
 	if (!cg->path[0] || freezer_file(cg, path, sizeof path, &v2) < 0) {
 		clear_error();
 		return 0;
 	}
+	/* a few words, shown in one read (list reads one a running container) */
 	if ((v2 && path_fmt(path, sizeof path, "%s/cgroup.events", cg->dir[cg->v2]) < 0) ||
-	    read_file(path, &v, &len, 4096) < 0) {
+	    read_small(path, v, sizeof v, &len) < 0) {
 		clear_error();
 		return 0;
 	}
-	frozen = v2 ? str_find(v, "frozen 1") != NULL : !strncmp(v, "FROZEN", 6);
-	free(v);
-	return frozen;
+	return v2 ? str_find(v, "frozen 1") != NULL : !strncmp(v, "FROZEN", 6);
 }
 
 int cgroup_freeze(const struct cgroup *cg, bool freeze)

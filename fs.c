@@ -28,6 +28,28 @@ int read_file(const char *path, char **out, size_t *len, size_t max)
 	return read_fd(fd, path, out, len, max);
 }
 
+int read_small(const char *path, char *buf, size_t size, size_t *len)
+{
+	cleanup_fd int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0)
+		return fail(errno, "open %s", path);
+	do
+		r = read(fd, buf, size);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return fail(errno, "read %s", path);
+	/* a regular file's short read is its end: one read, none for the 0 */
+	if ((size_t)r == size) {
+		errno = EFBIG;
+		return -1;
+	}
+	buf[r] = 0;
+	*len = r;
+	return 0;
+}
+
 int read_fd(int fd, const char *path, char **out, size_t *len, size_t max)
 {
 	cleanup_free char *buf = NULL;

@@ -8,6 +8,11 @@
 
 int read_file(const char *path, char **out, size_t *len, size_t max);
 int read_fd(int fd, const char *path, char **out, size_t *len, size_t max); /* path: for errors */
+/* A file that one read returns whole (a regular file, a few words of
+ * cgroupfs) into buf, NUL-terminated, without malloc: -1 with EFBIG
+ * (nothing recorded) if it does not fit in size - 1 bytes, as for any other
+ * error (recorded) */
+int read_small(const char *path, char *buf, size_t size, size_t *len);
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len);
 int write_file(const char *path, const char *data, size_t len, int flags, mode_t mode);
 int mkdir_p(const char *path, mode_t mode);

@@ -146,9 +146,9 @@ int state_new(struct state *st, const char *root, const char *id)
  * held until state_close. Readers need no lock: writes are atomic renames. */
 int state_open(struct state *st, const char *root, const char *id, bool lock)
 {
-	cleanup_free char *text = NULL;
+	cleanup_free char *big = NULL;
+	char path[4200], small[2048], *text = small;
 	size_t len;
-	char path[4200];
 	int ret;
 
 	memset(st, 0, sizeof *st);
@@ -158,7 +158,16 @@ int state_open(struct state *st, const char *root, const char *id, bool lock)
 	snprintf(st->id, sizeof st->id, "%s", id);
 	if (lock && lock_dir(st, LOCK_EX) < 0)
 		return -1;
-	if (path_fmt(path, sizeof path, "%s/state", st->dir) < 0 || read_file(path, &text, &len, 1 << 20) < 0) {
+	/* a record fits in 2 KB unless it has many annotations: list reads one
+	 * a container, and malloc would map and unmap its buffer each time */
+	if (path_fmt(path, sizeof path, "%s/state", st->dir) < 0)
+		return -1;
+	ret = read_small(path, small, sizeof small, &len);
+	if (ret < 0 && errno == EFBIG) {
+		ret = read_file(path, &big, &len, 1 << 20);
+		text = big;
+	}
+	if (ret < 0) {
 		if (errno != ENOENT)
 			return -1;
 		/* unlocked, the directory is looked at only now: list pays one
@@ -324,12 +333,17 @@ static int add_annotation(struct state *st, char *kv)
 
 int state_parse(struct state *st, const char *text, size_t len)
 {
-	char *copy = strndup(text, len), *line, *save = NULL;
+	/* parsed in a copy, on the stack when small (see state_open) */
+	char small[2048], *line, *save = NULL;
+	cleanup_free char *big = len < sizeof small ? NULL : mem_grow(NULL, len + 1, 1);
+	char *copy = big ? big : small;
 	bool have_id = false, have_pid = false, have_version = false, have_start = false, have_created = false;
 	int ret = 0;
 
-	if (!copy)
-		return fail(ENOMEM, "state");
+	if (len >= sizeof small && !big)
+		return -1;
+	memcpy(copy, text, len);
+	copy[len] = 0;
 	if (memchr(text, 0, len))
 		ret = failx("state file contains a NUL byte");
 	/* Grid ends every line: a file cut short (by hand, a full disk before
@@ -393,7 +407,6 @@ int state_parse(struct state *st, const char *text, size_t len)
 		}
 		/* unknown keys: written by a newer Grid, ignored */
 	}
-	free(copy);
 	if (ret == 0 && (!have_version || !have_id || !have_pid || !have_start || !have_created))
 		ret = failx("state file is incomplete");
 	return ret;
