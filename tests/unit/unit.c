@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -267,6 +268,61 @@ static void test_ids(void)
 		ok(id_valid(good[i]) == 0, "id \"%s\" accepted", good[i]);
 	for (size_t i = 0; i < countof(bad); i++)
 		ok(id_valid(bad[i]) < 0 && strstr(last_error(), "invalid container id"), "id #%zu refused", i);
+}
+
+/* heap.c, built under these names for the unit tests (Makefile) */
+void *heap_malloc(size_t n);
+void *heap_calloc(size_t n, size_t size);
+void *heap_realloc(void *p, size_t n);
+void heap_free(void *p);
+
+/* heap.c against random allocations, reallocations and frees: every block
+ * aligned, its bytes its own until freed, calloc's zeroed, realloc keeping
+ * the prefix; a double free or a foreign pointer stops the process */
+static void test_heap(void)
+{
+	enum { LIVE = 400, OPS = 40000 };
+	static unsigned char *p[LIVE];
+	static size_t len[LIVE];
+	unsigned seed = 12345, bad = 0;
+
+	for (int op = 0; op < OPS; op++) {
+		int i = (seed = seed * 1103515245 + 12345) % LIVE, kind = (seed >> 16) % 4;
+		size_t n = (seed >> 8) % 7 == 0 ? (seed >> 4) % 300000 : (seed >> 4) % 700;
+
+		for (size_t k = 0; p[i] && k < len[i]; k++)
+			bad += p[i][k] != (unsigned char)(i + k);
+		if (kind == 3 && p[i]) {
+			unsigned char *q = heap_realloc(p[i], n);
+			p[i] = q, len[i] = n < len[i] ? n : len[i];
+		} else {
+			heap_free(p[i]);
+			p[i] = kind == 2 ? heap_calloc(n, 1) : heap_malloc(n), len[i] = 0;
+			for (size_t k = 0; kind == 2 && k < n; k++)
+				bad += p[i][k] != 0;
+		}
+		bad += !p[i] || (uintptr_t)p[i] % 16;
+		for (size_t k = len[i]; p[i] && k < n; k++)
+			p[i][k] = (unsigned char)(i + k);
+		len[i] = p[i] ? n : 0;
+	}
+	for (int i = 0; i < LIVE; i++)
+		heap_free(p[i]);
+	ok(!bad, "heap: %d random operations, blocks aligned and intact (%u bad)", OPS, bad);
+	ok(!heap_calloc((size_t)1 << 40, (size_t)1 << 40) && errno == ENOMEM, "heap: calloc's overflow is ENOMEM");
+	for (int twice = 0; twice < 2; twice++) {
+		int status;
+		pid_t pid = fork();
+		if (pid == 0) {
+			char *q = heap_malloc(40), local[32] = { 0 };
+			heap_free(twice ? q : local + 16);
+			if (twice)
+				heap_free(q);
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		ok(WIFSIGNALED(status), "heap: %s stops the process", twice ? "a double free" : "a foreign pointer");
+	}
 }
 
 /* log.c's date arithmetic against the C library's gmtime_r and strftime:
@@ -1535,6 +1591,7 @@ int main(void)
 	test_json_output();
 	test_ids();
 	test_rfc3339();
+	test_heap();
 	test_state_roundtrip();
 	test_signals();
 	test_opt_kinds();
