@@ -3,10 +3,10 @@ CC_MUSL ?= musl-gcc
 CC_HOST ?= gcc
 SRCS = grid.c opt.c container.c exec.c hooks.c ns.c caps.c mount.c netdev.c notify.c process.c tty.c state.c spec.c json.c fs.c log.c features.c resources.c cgroup.c devices_bpf.c seccomp.c fault.c inroot.c exe.c util.c arena.c buf.c sock.c image.c verity.c mountopt.c proto.c fail.c fmt.c heap.c
 HDRS = $(wildcard *.h)
-# heap.c replaces malloc: only the static binary links it (the unit tests
-# run it under other names, beside glibc's and ASan's)
+# heap.c replaces malloc in the binary; the unit tests build it with
+# -DGRID_HEAP_TEST, under other names, beside the C library's (and ASan's)
 LIB_SRCS = $(filter-out grid.c heap.c,$(SRCS))
-HEAP_AS_UNIT = -Dmalloc=heap_malloc -Dfree=heap_free -Dcalloc=heap_calloc -Drealloc=heap_realloc
+UNIT_SRCS = tests/unit/unit.c $(LIB_SRCS) heap.c
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 WARN = -Wall -Wextra -Werror
 # -Oz: size first (GCC 12); the runtime's time is in the kernel, not in its code.
@@ -49,12 +49,10 @@ size: grid
 	@size grid
 
 # Unit tests: glibc build with AddressSanitizer and UBSan.
-build/unit: tests/unit/unit.c $(LIB_SRCS) heap.c $(HDRS) build/inc/jsmn.h
-	mkdir -p build && $(CC_HOST) -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -fsanitize=undefined \
-		-fno-sanitize-recover=all $(HEAP_AS_UNIT) -c heap.c -o build/heap-unit.o
+build/unit: $(UNIT_SRCS) $(HDRS) build/inc/jsmn.h
 	$(CC_HOST) -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc \
 		-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
-		-DSC_ALL_ARCHES -DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) build/heap-unit.o -o $@
+		-DSC_ALL_ARCHES -DGRID_HEAP_TEST -DSHARED_DIR='"$(SHARED)"' $(UNIT_SRCS) -o $@
 
 # the spec's good and bad sample configs (copied from the OCI runtime-spec repository, v1.3.0)
 SHARED ?= $(CURDIR)/tests/unit/spec
@@ -178,11 +176,11 @@ build/cross/%/floor: tools/bench-floor.c | build/toolchain/.cross-installed
 	$(cross_cc_$*) -Os $(WARN) -static -s tools/bench-floor.c -o $@
 
 # The unit tests of each foreign build, plain static (no sanitizers), run under qemu-user-static.
-build/cross/%/unit: tests/unit/unit.c $(LIB_SRCS) $(HDRS) build/inc/jsmn.h build/uapi/%/.done \
+build/cross/%/unit: $(UNIT_SRCS) $(HDRS) build/inc/jsmn.h build/uapi/%/.done \
 		| build/toolchain/.cross-installed
 	@mkdir -p $(@D)
 	$(cross_cc_$*) -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE -isystem build/inc -isystem build/uapi/$* \
-		-DSC_ALL_ARCHES -DSHARED_DIR='"$(SHARED)"' tests/unit/unit.c $(LIB_SRCS) -o $@ -static
+		-DSC_ALL_ARCHES -DGRID_HEAP_TEST -DSHARED_DIR='"$(SHARED)"' $(UNIT_SRCS) -o $@ -static
 
 # TAP, each line's name prefixed with its arch.
 unit-cross: $(foreach a,$(filter-out x86_64,$(CROSS_ARCHES)),build/cross/$(a)/unit)

@@ -309,7 +309,7 @@ static void test_heap(void)
 	for (int i = 0; i < LIVE; i++)
 		heap_free(p[i]);
 	ok(!bad, "heap: %d random operations, blocks aligned and intact (%u bad)", OPS, bad);
-	ok(!heap_calloc((size_t)1 << 40, (size_t)1 << 40) && errno == ENOMEM, "heap: calloc's overflow is ENOMEM");
+	ok(!heap_calloc(SIZE_MAX / 2, 3) && errno == ENOMEM, "heap: calloc's overflow is ENOMEM");
 	for (int twice = 0; twice < 2; twice++) {
 		int status;
 		pid_t pid = fork();
