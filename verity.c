@@ -122,7 +122,11 @@ static int verity_activate(int ctl, struct dm_msg *m, const char *name, const ch
 		return fail(errno, "root.path %s: create device %s", path, name);
 	d = m->io.dev;
 	if (dm(ctl, DM_TABLE_LOAD, m, name, DM_READONLY_FLAG) < 0 || dm(ctl, DM_DEV_SUSPEND, m, name, 0) < 0) {
-		fail(errno, "root.path %s: dm-verity refused the table (root hash length?)", path);
+		/* an unknown target type is EINVAL too: the module says which */
+		if (errno == EINVAL && access("/sys/module/dm_verity", F_OK) < 0)
+			fail(ENOENT, "root.path %s: the kernel lacks dm-verity (/sys/module/dm_verity)", path);
+		else
+			fail(errno, "root.path %s: dm-verity refused the table (root hash length?)", path);
 		goto remove;
 	}
 	fault_point("create: verity device made, not marked for removal yet");

@@ -21,10 +21,10 @@ guest() {
 	grep '^# boot' <<<"$output" >&3 || true # the boot figure, into the suite's output
 	[ "$status" -eq 0 ]
 	! grep -q '^not ok' <<<"$output" || false
-	# both phases ran every test: 18 from the initramfs (6 of them dm-verity), 13 after switch_root
-	[ "$(grep -c "^ok .* $arch initramfs: " <<<"$output")" -eq 18 ]
+	# both phases ran every test: 19 from the initramfs (7 of them dm-verity), 13 after switch_root
+	[ "$(grep -c "^ok .* $arch initramfs: " <<<"$output")" -eq 19 ]
 	[ "$(grep -c "^ok .* $arch tmpfs: " <<<"$output")" -eq 13 ]
-	grep -q '^# guest done: 31 tests, 0 failed' <<<"$output"
+	grep -q '^# guest done: 32 tests, 0 failed' <<<"$output"
 }
 
 @test "x86_64 guest: container lifecycle from the initramfs and after switch_root" {
