@@ -266,7 +266,7 @@ static const char *env_path(const struct spec *s)
 
 /* Finds name in the directories of path (":"-separated, "" for ".") the
  * way execvp would: 0 and out set, else -1 with errno EACCES (only unusable
- * ones) or ENOENT, nothing recorded. */
+ * ones found) or ENOENT, for the caller to report. */
 static int path_search(const char *path, const char *name, char *out, size_t size)
 {
 	struct stat st;

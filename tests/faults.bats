@@ -75,21 +75,43 @@ cleaned() {
 	assert_no_cgroup "$1"
 }
 
-@test "grid killed at every step of create: delete --force leaves nothing, list stays consistent" {
-	set_args sleep 100
-	steps=0
+# each_create_fault CHECK: create c1 with grid killed at its 1st, 2nd, ... fault point until a
+# create gets past all of them; after each, `cleaned c1`, then CHECK N. STEPS is the number
+# of fault points passed.
+each_create_fault() {
+	local n rc
+	STEPS=0
 	for n in $(seq 30); do
 		rc=0
 		killed_at "$n" create --bundle "$BUNDLE" c1 || rc=$?
-		[ "$rc" -ne 2 ]
+		[ "$rc" -ne 2 ] || return 1
 		grep -h "fault point" "$TMP/fault.err" | sed 's/^/# /' >&3 || true
-		cleaned c1
-		[ "$rc" -eq 1 ] && break
-		steps=$n
+		cleaned c1 || return 1
+		"$1" "$n" || return 1
+		[ "$rc" -eq 1 ] && return 0
+		STEPS=$n
 	done
-	# create has fault points, and it got past all of them in the end
-	[ "$steps" -ge 6 ]
-	[ "$rc" -eq 1 ]
+	echo "create was still killed at fault point 30" >&2
+	return 1
+}
+
+@test "grid killed at every step of create: delete --force leaves nothing, list stays consistent" {
+	set_args sleep 100
+	each_create_fault true
+	[ "$STEPS" -ge 6 ]
+}
+
+# no_loop_left N: no loop device holds the image (it detaches itself once nothing holds it);
+# notes the step that was the image's own fault point
+no_loop_left() {
+	local i
+	grep -q "fault point $1 .*image on a loop device" "$TMP/fault.err" && image_step=$1
+	for i in $(seq 50); do
+		[ -z "$(losetup -n -j "$BUNDLE/rootfs.squashfs")" ] && return 0
+		sleep 0.1
+	done
+	echo "a loop device holds the image after fault point $1" >&2
+	return 1
 }
 
 @test "grid killed at every step of create from an image on a loop device: no mount, no loop device left" {
@@ -97,22 +119,8 @@ cleaned() {
 	update_config '.root.path = "rootfs.squashfs"'
 	set_args sleep 100
 	image_step=0
-	for n in $(seq 30); do
-		rc=0
-		killed_at "$n" create --bundle "$BUNDLE" c1 || rc=$?
-		[ "$rc" -ne 2 ]
-		grep -q "fault point $n .*image on a loop device" "$TMP/fault.err" && image_step=$n
-		cleaned c1
-		# the loop device detaches itself once nothing holds it
-		for i in $(seq 50); do
-			[ -z "$(losetup -n -j "$BUNDLE/rootfs.squashfs")" ] && break
-			sleep 0.1
-		done
-		[ -z "$(losetup -n -j "$BUNDLE/rootfs.squashfs")" ]
-		[ "$rc" -eq 1 ] && break
-	done
+	each_create_fault no_loop_left
 	[ "$image_step" -ge 1 ]
-	[ "$rc" -eq 1 ]
 }
 
 @test "grid killed at every step of start: delete --force leaves nothing" {
