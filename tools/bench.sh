@@ -506,7 +506,7 @@ awk -F, '
 	echo "container program's exec; runc not counted (too slow to step)."
 	if [ -s "$W/hung" ]; then
 		echo
-		echo "hung commands killed by the watchdog after 30 s: $(wc -l <"$W/hung")"
+		echo "hung commands killed by the watchdog after 30 s: $(grep -c "^[^ ]" "$W/hung")"
 		sed 's/^/  /' "$W/hung"
 	fi
 	if [ -s "$W/failures" ]; then
