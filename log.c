@@ -19,9 +19,10 @@ static int log_fd = -1;
 static enum log_format log_fmt = LOG_TEXT;
 static bool log_debug;
 
-/* The civil date of a day count from 1970-01-01, proleptic Gregorian (the
- * days-from-civil inverse: eras of 400 years, March-based years so that the
- * leap day ends one); musl's gmtime_r is 750 bytes for this. */
+/* The date is worked out from the day count since 1970-01-01, proleptic
+ * Gregorian (the inverse of days-from-civil: eras of 400 years, years that
+ * begin in March so that the leap day ends one); musl's gmtime_r is 750
+ * bytes for this. */
 void rfc3339(char *out, size_t size, const struct timespec *ts, bool nanos)
 {
 	long long secs = ts->tv_sec, days = secs / 86400, rem = secs % 86400;
